@@ -1,0 +1,24 @@
+#pragma once
+// The whole library. Folders mirror the design:
+//   core/     Shape, Tensor, Parameter          kernels/  scalar and xsimd paths
+//   ops/      one struct per op                 graph/    compile(), schedule, summary
+//   nn/       parameter reflection, init        optim/    optimizers
+//   io/       .npy, safetensors, resampling
+#include <boost/hana/define_struct.hpp>
+
+#include "ctgrad/core/parameter.hpp"
+#include "ctgrad/core/shape.hpp"
+#include "ctgrad/core/tensor.hpp"
+#include "ctgrad/graph/compile.hpp"
+#include "ctgrad/graph/summary.hpp"
+#include "ctgrad/kernels/kernels.hpp"
+#include "ctgrad/nn/init.hpp"
+#include "ctgrad/nn/parameters.hpp"
+#include "ctgrad/ops/add.hpp"
+#include "ctgrad/ops/conv2d.hpp"
+#include "ctgrad/ops/matmul.hpp"
+#include "ctgrad/ops/mse.hpp"
+#include "ctgrad/ops/pad.hpp"
+#include "ctgrad/ops/reshape.hpp"
+#include "ctgrad/ops/tanh.hpp"
+#include "ctgrad/optim/sgd.hpp"

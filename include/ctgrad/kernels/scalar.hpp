@@ -1,0 +1,113 @@
+#pragma once
+// The reference kernel path: plain loops over compile-time extents, built with
+// the same compiler and flags as the SIMD path. It is what the SIMD path is
+// checked and benchmarked against, so it stays obvious rather than clever.
+#include <cmath>
+#include <cstddef>
+
+#include "ctgrad/kernels/conv_geometry.hpp"
+
+namespace ctgrad::kernels {
+
+struct Scalar {
+  static constexpr const char* name = "scalar";
+
+  // ---- elementwise --------------------------------------------------------
+  template <std::size_t N>
+  static void add(const float* a, const float* b, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = a[i] + b[i];
+  }
+  template <std::size_t N>
+  static void accumulate(const float* source, float* target) {  // target += source
+    for (std::size_t i = 0; i < N; ++i) target[i] += source[i];
+  }
+  template <std::size_t N>
+  static void axpy(float alpha, const float* x, float* y) {  // y += alpha * x
+    for (std::size_t i = 0; i < N; ++i) y[i] += alpha * x[i];
+  }
+  template <std::size_t N>
+  static float dot(const float* a, const float* b) {
+    float sum = 0;
+    for (std::size_t i = 0; i < N; ++i) sum += a[i] * b[i];
+    return sum;
+  }
+  template <std::size_t N>
+  static void tanh_forward(const float* x, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = std::tanh(x[i]);
+  }
+  template <std::size_t N>  // dx += dy * (1 - y^2), from the saved output
+  static void tanh_backward(const float* y, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < N; ++i) dx[i] += dy[i] * (1.f - y[i] * y[i]);
+  }
+
+  // ---- matrix products, row-major ------------------------------------------
+  template <std::size_t M, std::size_t K, std::size_t N>  // C = A[M,K] B[K,N]
+  static void matmul(const float* a, const float* b, float* c) {
+    for (std::size_t m = 0; m < M; ++m)
+      for (std::size_t n = 0; n < N; ++n) {
+        float sum = 0;
+        for (std::size_t k = 0; k < K; ++k) sum += a[m * K + k] * b[k * N + n];
+        c[m * N + n] = sum;
+      }
+  }
+  template <std::size_t M, std::size_t K, std::size_t N>  // dA += dC[M,N] B[K,N]^T
+  static void matmul_backward_a(const float* dc, const float* b, float* da) {
+    for (std::size_t m = 0; m < M; ++m)
+      for (std::size_t k = 0; k < K; ++k) {
+        float sum = 0;
+        for (std::size_t n = 0; n < N; ++n) sum += dc[m * N + n] * b[k * N + n];
+        da[m * K + k] += sum;
+      }
+  }
+  template <std::size_t M, std::size_t K, std::size_t N>  // dB += A[M,K]^T dC[M,N]
+  static void matmul_backward_b(const float* a, const float* dc, float* db) {
+    for (std::size_t k = 0; k < K; ++k)
+      for (std::size_t n = 0; n < N; ++n) {
+        float sum = 0;
+        for (std::size_t m = 0; m < M; ++m) sum += a[m * K + k] * dc[m * N + n];
+        db[k * N + n] += sum;
+      }
+  }
+
+  // ---- convolution with a connection table: direct loops --------------------
+  // y[o,oy,ox] = sum_{j,ky,kx} w[o,j,ky,kx] * x[table(o,j), oy*s+ky, ox*s+kx]
+  template <class G>
+  static void conv2d_forward(const float* x, const float* w, float* y, float* /*scratch*/) {
+    for (std::size_t o = 0; o < G::out_planes; ++o)
+      for (std::size_t oy = 0; oy < G::out_h; ++oy)
+        for (std::size_t ox = 0; ox < G::out_w; ++ox) {
+          float sum = 0;
+          for (std::size_t j = 0; j < G::fan_in_planes; ++j) {
+            const float* plane = x + G::table(o, j) * G::in_h * G::in_w;
+            const float* kernel = w + (o * G::fan_in_planes + j) * G::kernel * G::kernel;
+            for (std::size_t ky = 0; ky < G::kernel; ++ky)
+              for (std::size_t kx = 0; kx < G::kernel; ++kx)
+                sum += kernel[ky * G::kernel + kx] *
+                       plane[(oy * G::stride + ky) * G::in_w + ox * G::stride + kx];
+          }
+          y[(o * G::out_h + oy) * G::out_w + ox] = sum;
+        }
+  }
+  // dw += dL/dw; if dx is not null, dx += dL/dx.
+  template <class G>
+  static void conv2d_backward(const float* x, const float* w, const float* dy, float* dw, float* dx,
+                              float* /*scratch*/) {
+    for (std::size_t o = 0; o < G::out_planes; ++o)
+      for (std::size_t oy = 0; oy < G::out_h; ++oy)
+        for (std::size_t ox = 0; ox < G::out_w; ++ox) {
+          const float g = dy[(o * G::out_h + oy) * G::out_w + ox];
+          for (std::size_t j = 0; j < G::fan_in_planes; ++j) {
+            const std::size_t plane_offset = G::table(o, j) * G::in_h * G::in_w;
+            const std::size_t kernel_offset = (o * G::fan_in_planes + j) * G::kernel * G::kernel;
+            for (std::size_t ky = 0; ky < G::kernel; ++ky)
+              for (std::size_t kx = 0; kx < G::kernel; ++kx) {
+                const std::size_t at = plane_offset + (oy * G::stride + ky) * G::in_w + ox * G::stride + kx;
+                dw[kernel_offset + ky * G::kernel + kx] += g * x[at];
+                if (dx) dx[at] += g * w[kernel_offset + ky * G::kernel + kx];
+              }
+          }
+        }
+  }
+};
+
+}  // namespace ctgrad::kernels

@@ -1,0 +1,56 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+namespace detail {
+// A vector [K] is treated as one row [1,K]; the result then stays a vector.
+template <class S>
+struct as_rows {
+  static constexpr bool valid = S::rank == 1 || S::rank == 2;
+  static constexpr std::size_t rows = S::rank == 2 ? S::dims[0] : 1;
+  static constexpr std::size_t cols = S::dims[S::rank - 1];
+};
+template <class A, std::size_t N>
+using matmul_shape = std::conditional_t<A::rank == 1, Shape<N>, Shape<as_rows<A>::rows, N>>;
+}  // namespace detail
+
+// y = a b with a [M,K] (or a vector [K]) and b [K,N]: the fully connected
+// layers H3 and output, and the token-wise linear maps of a transformer.
+template <class A, class B>
+struct Matmul : OpBase {
+  using a_shape = typename A::shape;
+  using b_shape = typename B::shape;
+  static_assert(detail::as_rows<a_shape>::valid, "matmul: the left operand must be a vector [K] or a matrix [M,K]");
+  static_assert(b_shape::rank == 2, "matmul: the right operand must be a matrix [K,N]");
+  static constexpr std::size_t M = detail::as_rows<a_shape>::rows;
+  static constexpr std::size_t K = detail::as_rows<a_shape>::cols;
+  static constexpr std::size_t N = b_shape::dims[b_shape::rank - 1];
+  // The "In instantiation of Matmul<...>" line above this error names both shapes.
+  static_assert(K == b_shape::dims[0], "matmul: inner extents differ");
+  using shape = detail::matmul_shape<a_shape, N>;
+  using arguments = std::tuple<A, B>;
+  static constexpr std::string_view op_name = "matmul";
+  static constexpr std::size_t macs = M * K * N;
+  static constexpr std::size_t connections = macs;
+  arguments args;
+  bool operator==(const Matmul&) const = default;
+
+  template <class Kr>
+  void forward(const Tensor<a_shape>& a, const Tensor<b_shape>& b, Tensor<shape>& y, NoScratch&) const {
+    Kr::template matmul<M, K, N>(a.data(), b.data(), y.data());
+  }
+  template <class Kr, class DA, class DB>
+  void backward(const Tensor<a_shape>& a, const Tensor<b_shape>& b, const Tensor<shape>&, const Tensor<shape>& dy,
+                DA da, DB db, NoScratch&) const {
+    if constexpr (wants_grad<DA>) Kr::template matmul_backward_a<M, K, N>(dy.data(), b.data(), da.data());
+    if constexpr (wants_grad<DB>) Kr::template matmul_backward_b<M, K, N>(a.data(), dy.data(), db.data());
+  }
+};
+
+template <class A, class B>
+constexpr auto matmul(A&& a, B&& b) {
+  return Matmul<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}};
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,43 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+// Mean squared error: mean over all elements of (y - target)^2, a scalar.
+// LeCun 1989 trains on this loss with +1/-1 targets.
+template <class Y, class T>
+struct MseLoss : OpBase {
+  using in_shape = typename Y::shape;
+  // The "In instantiation of MseLoss<...>" line above this error names both shapes.
+  static_assert(std::is_same_v<in_shape, typename T::shape>, "mse: prediction and target shapes differ");
+  using shape = Shape<>;
+  using arguments = std::tuple<Y, T>;
+  static constexpr std::string_view op_name = "mse";
+  static constexpr float inverse_count = 1.f / static_cast<float>(in_shape::size);
+  arguments args;
+  bool operator==(const MseLoss&) const = default;
+
+  template <class K>
+  void forward(const Tensor<in_shape>& y, const Tensor<in_shape>& t, Tensor<shape>& loss, NoScratch&) const {
+    float sum = 0;
+    for (std::size_t i = 0; i < in_shape::size; ++i) sum += (y[i] - t[i]) * (y[i] - t[i]);
+    loss[0] = sum * inverse_count;
+  }
+  template <class K, class DY, class DT>
+  void backward(const Tensor<in_shape>& y, const Tensor<in_shape>& t, const Tensor<shape>&, const Tensor<shape>& dloss,
+                DY dy, DT dt, NoScratch&) const {
+    const float scale = 2.f * inverse_count * dloss[0];
+    for (std::size_t i = 0; i < in_shape::size; ++i) {
+      const float g = scale * (y[i] - t[i]);
+      if constexpr (wants_grad<DY>) dy.data()[i] += g;
+      if constexpr (wants_grad<DT>) dt.data()[i] -= g;
+    }
+  }
+};
+
+template <class Y, class T>
+constexpr auto mse(Y&& y, T&& t) {
+  return MseLoss<expr_t<Y>, expr_t<T>>{{}, {as_expr(y), as_expr(t)}};
+}
+
+}  // namespace ctgrad

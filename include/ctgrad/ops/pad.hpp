@@ -1,0 +1,52 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+namespace detail {
+template <class S, std::size_t P>
+struct padded_shape;
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
+struct padded_shape<Shape<C, H, W>, P> {
+  using type = Shape<C, H + 2 * P, W + 2 * P>;
+};
+}  // namespace detail
+
+// Constant padding of the two spatial axes of a [planes, height, width] input.
+// LeNet-1 pads with -1, the paper's background value, not 0.
+template <std::size_t P, class X>
+struct Pad : OpBase {
+  static_assert(X::shape::rank == 3, "pad: expects a [planes, height, width] input");
+  using in_shape = typename X::shape;
+  using shape = typename detail::padded_shape<in_shape, P>::type;
+  using arguments = std::tuple<X>;
+  static constexpr std::string_view op_name = "pad";
+  static constexpr std::size_t planes = in_shape::dims[0], in_h = in_shape::dims[1], in_w = in_shape::dims[2];
+  static constexpr std::size_t out_h = in_h + 2 * P, out_w = in_w + 2 * P;
+  arguments args;
+  float value;
+  bool operator==(const Pad&) const = default;
+
+  template <class K>
+  void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
+    y.fill(value);
+    for (std::size_t c = 0; c < planes; ++c)
+      for (std::size_t row = 0; row < in_h; ++row)
+        std::copy_n(x.data() + (c * in_h + row) * in_w, in_w, y.data() + (c * out_h + row + P) * out_w + P);
+  }
+  template <class K, class DX>
+  void backward(const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
+    if constexpr (wants_grad<DX>)
+      for (std::size_t c = 0; c < planes; ++c)
+        for (std::size_t row = 0; row < in_h; ++row)
+          K::template accumulate<in_w>(dy.data() + (c * out_h + row + P) * out_w + P,
+                                       dx.data() + (c * in_h + row) * in_w);
+  }
+};
+
+template <std::size_t P, class X>
+constexpr auto pad(X&& x, float value) {
+  return Pad<P, expr_t<X>>{{}, {as_expr(x)}, value};
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,30 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+// y = tanh(x); the backward uses the saved output: dy * (1 - y^2).
+template <class X>
+struct Tanh : OpBase {
+  using shape = typename X::shape;
+  using arguments = std::tuple<X>;
+  static constexpr std::string_view op_name = "tanh";
+  arguments args;
+  bool operator==(const Tanh&) const = default;
+
+  template <class K>
+  void forward(const Tensor<shape>& x, Tensor<shape>& y, NoScratch&) const {
+    K::template tanh_forward<shape::size>(x.data(), y.data());
+  }
+  template <class K, class DX>
+  void backward(const Tensor<shape>&, const Tensor<shape>& y, const Tensor<shape>& dy, DX dx, NoScratch&) const {
+    if constexpr (wants_grad<DX>) K::template tanh_backward<shape::size>(y.data(), dy.data(), dx.data());
+  }
+};
+
+template <class X>
+constexpr auto tanh(X&& x) {
+  return Tanh<expr_t<X>>{{}, {as_expr(x)}};
+}
+
+}  // namespace ctgrad
