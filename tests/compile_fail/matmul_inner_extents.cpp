@@ -1,0 +1,8 @@
+// expect: matmul: inner extents differ
+#include <ctgrad/ctgrad.hpp>
+using namespace ctgrad;
+int main() {
+  Parameter<Shape<6, 3>, "w"> w;
+  auto y = matmul(input<Shape<4, 5>>(), w);  // [4,5] x [6,3]
+  (void)y;
+}

@@ -1,0 +1,7 @@
+// expect: mse: prediction and target shapes differ
+#include <ctgrad/ctgrad.hpp>
+using namespace ctgrad;
+int main() {
+  auto loss = mse(input<Shape<10>>(), target<Shape<12>>());
+  (void)loss;
+}

@@ -1,0 +1,52 @@
+#pragma once
+// Central-difference gradient check of a compiled graph with respect to every
+// element of every parameter in a reflected parameter struct.
+#include <cmath>
+#include <random>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include <ctgrad/ctgrad.hpp>
+
+namespace ctgrad::testing {
+
+template <class Params>
+void randomize_parameters(Params& params, std::mt19937& rng, float scale = 1.f) {
+  for_each_parameter(params, [&](auto& parameter) {
+    for (float& v : parameter.value) v = (uniform01(rng) * 2.f - 1.f) * scale;
+    parameter.grad.fill(0.f);
+  });
+}
+
+template <class S>
+void randomize(Tensor<S>& tensor, std::mt19937& rng, float scale = 1.f) {
+  for (float& v : tensor) v = (uniform01(rng) * 2.f - 1.f) * scale;
+}
+
+// Float loss, step 1e-3: truncation error ~1e-6, rounding ~1e-4 of the loss
+// scale, hence |numeric - analytic| <= 2e-3 + 2e-2 |analytic|.
+template <class G, class Params>
+void check_gradients(G& graph, Params& params, float step = 1e-3f) {
+  zero_grad(params);
+  graph.forward();
+  graph.backward();
+  for_each_parameter(params, [&](auto& parameter) {
+    for (std::size_t i = 0; i < parameter.value.size; ++i) {
+      const float saved = parameter.value[i];
+      parameter.value[i] = saved + step;
+      graph.forward();
+      const double up = graph.loss();
+      parameter.value[i] = saved - step;
+      graph.forward();
+      const double down = graph.loss();
+      parameter.value[i] = saved;
+      const double numeric = (up - down) / (2.0 * step);
+      const double analytic = parameter.grad[i];
+      INFO(std::string(parameter.name) << "[" << i << "] numeric " << numeric << " analytic " << analytic);
+      REQUIRE(std::abs(numeric - analytic) <= 2e-3 + 2e-2 * std::abs(analytic));
+    }
+  });
+}
+
+}  // namespace ctgrad::testing
