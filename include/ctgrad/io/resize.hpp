@@ -7,9 +7,8 @@
 //   source = (destination + 0.5) * (source_size / destination_size) - 0.5,
 // clamped below at 0; x0 = floor(source), x1 = min(x0 + 1, size - 1), and the
 // two samples are blended with weights (1 - (source - x0), source - x0).
-// Matching it keeps our prepared digits identical in rule to a PyTorch
-// reference pipeline. Without antialiasing a downscale samples rather than
-// averages, as PyTorch does.
+// Following it exactly lets a PyTorch script reproduce our prepared digits.
+// Without antialiasing a downscale samples the source rather than averaging it.
 #include <algorithm>
 #include <cstddef>
 #include <span>

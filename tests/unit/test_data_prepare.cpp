@@ -1,0 +1,125 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "ctgrad/io/error.hpp"
+#include "ctgrad/io/npy.hpp"
+#include "lenet1/dataset.hpp"
+
+namespace {
+
+using Catch::Matchers::Contains;
+
+constexpr std::size_t pixels_per_image = 16 * 16;
+
+struct TemporaryFolder {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("ctgrad_test_data_prepare_" + std::to_string(::getpid()));
+  TemporaryFolder() {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TemporaryFolder() { std::filesystem::remove_all(path); }
+};
+
+template <class Action>
+std::string error_message(Action action) {
+  try {
+    action();
+  } catch (const ctgrad::io::Error& error) {
+    return error.what();
+  }
+  return "(no ctgrad::io::Error was thrown)";
+}
+
+void check_split(const lenet1::Split& split, std::size_t expected_count) {
+  REQUIRE(split.count() == expected_count);
+  REQUIRE(split.images.size() == expected_count * pixels_per_image);
+  const auto [lowest, highest] = std::minmax_element(split.images.begin(), split.images.end());
+  CHECK(*lowest >= -1.0f);
+  CHECK(*highest <= 1.0f);
+
+  std::array<std::size_t, 10> per_class{};
+  for (std::uint8_t label : split.labels) ++per_class.at(label);
+  for (std::size_t label = 0; label < per_class.size(); ++label) {
+    INFO("class " << label);
+    // A uniform draw of ~2,000 from 10,000 digits leaves well over 100 of each class.
+    CHECK(per_class[label] > 100);
+  }
+
+  // MNIST's mean intensity is about 0.13 (0.1307 on its training set, 0.1325
+  // on its test set); mapped by v * 2 - 1 that is about -0.74, and resampling
+  // barely moves a mean. Far outside [-0.80, -0.65] means a wrong scale,
+  // inverted colours or images mixed up with something else.
+  const double mean = std::accumulate(split.images.begin(), split.images.end(), 0.0) /
+                      static_cast<double>(split.images.size());
+  CHECK(mean > -0.80);
+  CHECK(mean < -0.65);
+
+  // Digits are centred with an empty border: the mean image is pure
+  // background (-1) in its corners and clearly inked in its centre.
+  std::array<double, pixels_per_image> mean_image{};
+  for (std::size_t image = 0; image < split.count(); ++image)
+    for (std::size_t pixel = 0; pixel < pixels_per_image; ++pixel)
+      mean_image[pixel] += split.images[image * pixels_per_image + pixel] / static_cast<double>(split.count());
+  for (std::size_t corner : {0, 15, 240, 255}) CHECK(mean_image[corner] < -0.99);
+  const double centre = (mean_image[7 * 16 + 7] + mean_image[7 * 16 + 8] + mean_image[8 * 16 + 7] +
+                         mean_image[8 * 16 + 8]) / 4;
+  CHECK(centre > -0.5);
+}
+
+}  // namespace
+
+TEST_CASE("the prepared digits have the paper's split sizes, range [-1, 1] and every class", "[data]") {
+  const std::filesystem::path data = CTGRAD_DATA_DIR;
+  // The README's test command prepares the data before running the tests, so
+  // missing data is a failure here, not a skip.
+  if (!std::filesystem::exists(data / "train_images.npy")) FAIL("no prepared data in " << data << "; run `lenet1 prepare`");
+  const lenet1::Split train = lenet1::load_split(data, "train");
+  const lenet1::Split test = lenet1::load_split(data, "test");
+  SECTION("train") { check_split(train, 7291); }
+  SECTION("test") { check_split(test, 2007); }
+}
+
+TEST_CASE("load_split on a missing folder says to run lenet1 prepare", "[data]") {
+  const std::filesystem::path missing = std::filesystem::temp_directory_path() / "ctgrad_no_such_data_folder";
+  std::filesystem::remove_all(missing);
+  CHECK_THAT(error_message([&] { lenet1::load_split(missing, "train"); }),
+             Contains(missing.string()) && Contains("lenet1 prepare"));
+
+  TemporaryFolder folder;
+  CHECK_THAT(error_message([&] { lenet1::load_split(folder.path, "test"); }),
+             Contains("test_images.npy") && Contains("lenet1 prepare"));
+}
+
+TEST_CASE("load_split refuses inconsistent files and names the culprit", "[data]") {
+  TemporaryFolder folder;
+  const std::filesystem::path images = folder.path / "train_images.npy";
+  const std::filesystem::path labels = folder.path / "train_labels.npy";
+  const auto write = [&](std::vector<std::size_t> image_shape, std::vector<float> pixels,
+                         std::vector<std::uint8_t> label_values) {
+    ctgrad::io::write_npy<float>(images, image_shape, pixels);
+    ctgrad::io::write_npy<std::uint8_t>(labels, std::vector<std::size_t>{label_values.size()}, label_values);
+    return error_message([&] { lenet1::load_split(folder.path, "train"); });
+  };
+  const std::vector<float> two_images(2 * pixels_per_image, -1.0f);
+
+  CHECK(write({2, 1, 16, 16}, two_images, {3, 9}) == "(no ctgrad::io::Error was thrown)");
+  CHECK_THAT(write({2, 1, 16, 16}, two_images, {3, 9, 1}),
+             Contains(labels.string()) && Contains("expected 2 labels") && Contains("found 3"));
+  CHECK_THAT(write({2, 1, 16, 16}, two_images, {3, 10}), Contains(labels.string()) && Contains("found 10"));
+  CHECK_THAT(write({2, 16, 16}, two_images, {3, 9}), Contains(images.string()) && Contains("(2, 16, 16)"));
+  std::vector<float> with_nan = two_images;
+  with_nan[300] = std::nanf("");
+  CHECK_THAT(write({2, 1, 16, 16}, with_nan, {3, 9}), Contains(images.string()) && Contains("finite"));
+}
