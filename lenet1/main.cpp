@@ -20,7 +20,7 @@ struct TrainOptions {
   std::filesystem::path data = "data";
   int passes = 23;
   double learning_rate = 0.03;
-  std::uint32_t seed = 1337;
+  std::uint32_t seed = 1;
   std::optional<std::filesystem::path> init;
   std::optional<std::filesystem::path> save;
   std::optional<long long> steps;  // total SGD steps; 0 = evaluate only

@@ -130,6 +130,11 @@ inline json parse_header(const std::filesystem::path& file, const std::string& t
     }
     return true;
   };
+  // nlohmann::json stops at a NUL byte as if the input ended there, which would
+  // let anything after it through; JSON allows no raw NUL anywhere.
+  if (const auto nul = text.find('\0'); nul != std::string::npos) {
+    fail(file, "expected a JSON header, found invalid JSON (a NUL byte at byte " + std::to_string(nul) + ")");
+  }
   json header;
   try {
     header = json::parse(text, watch_keys);
