@@ -1,7 +1,11 @@
 // LeNet-1 benchmarks, each a family instantiated for the scalar and the SIMD
 // kernel path so one run measures both:
 //   ctgrad_bench --benchmark_filter=lenet1_step
+#include <cstdio>
+#include <string>
+
 #include <benchmark/benchmark.h>
+#include <boost/hana/for_each.hpp>
 
 #include "lenet1/train.hpp"
 
@@ -69,6 +73,52 @@ void lenet1_eval(benchmark::State& state) {
 BENCHMARK(lenet1_eval<ctgrad::kernels::Scalar>)->Name("lenet1_eval/scalar")->Arg(1)->Arg(2)->UseRealTime();
 BENCHMARK(lenet1_eval<ctgrad::kernels::Simd>)->Name("lenet1_eval/simd")->Arg(1)->Arg(2)->UseRealTime();
 
+// Every op node of the compiled LeNet-1 graph, forward and backward alone,
+// on the values of a real step: "lenet1_layer/03_conv2d[12,8,8]/backward/simd".
+// Generated from Graph::nodes, so it follows the model without a list here.
+template <class K>
+void register_layer_benchmarks() {
+  using G = TrainingGraph<K>;
+  std::size_t index = 0;
+  boost::hana::for_each(G::nodes, [&](auto type) {
+    using N = typename decltype(type)::type;
+    const std::size_t node = index++;
+    if constexpr (!ctgrad::is_leaf<N>) {
+      char prefix[64];
+      std::snprintf(prefix, sizeof prefix, "lenet1_layer/%02zu_", node);
+      const std::string name = prefix + std::string(N::op_name) + N::shape::str();
+      auto run = [](benchmark::State& state, bool backward) {
+        auto params = std::make_unique<Params>();
+        initialize(*params, 1);
+        auto loss = training_loss(*params);
+        auto graph = std::make_unique<G>(loss);
+        load_example(*graph, bench_image(), 3);
+        graph->forward();
+        graph->backward();
+        for (auto _ : state) {
+          if (backward) {
+            if constexpr (ctgrad::requires_grad<N>()) graph->template backward_node<N>();
+          } else {
+            graph->template forward_node<N>();
+          }
+          benchmark::ClobberMemory();
+        }
+        state.SetItemsProcessed(state.iterations());
+      };
+      benchmark::RegisterBenchmark((name + "/forward/" + K::name).c_str(), run, false);
+      if constexpr (ctgrad::requires_grad<N>())
+        benchmark::RegisterBenchmark((name + "/backward/" + K::name).c_str(), run, true);
+    }
+  });
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  register_layer_benchmarks<ctgrad::kernels::Scalar>();
+  register_layer_benchmarks<ctgrad::kernels::Simd>();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+}

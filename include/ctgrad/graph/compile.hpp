@@ -56,7 +56,7 @@ class Graph {
   void forward() {
     boost::hana::for_each(nodes, [&](auto type) {
       using N = typename decltype(type)::type;
-      if constexpr (!is_leaf<N>) run_forward<N>();
+      if constexpr (!is_leaf<N>) forward_node<N>();
     });
   }
 
@@ -72,7 +72,7 @@ class Graph {
       state<Root>().grad[0] = 1.f;
       boost::hana::for_each(boost::hana::reverse(nodes), [&](auto type) {
         using N = typename decltype(type)::type;
-        if constexpr (!is_leaf<N> && requires_grad<N>()) run_backward<N>();
+        if constexpr (!is_leaf<N> && requires_grad<N>()) backward_node<N>();
       });
     }
   }
@@ -100,6 +100,23 @@ class Graph {
   }
   float loss() const { return value_of<Root>()[0]; }
 
+  // One node's forward or backward alone, in place in the schedule (the
+  // per-layer benchmarks time these).
+  template <class N>
+  void forward_node() {
+    auto& s = state<N>();
+    [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
+      s.node.template forward<K>(value_of<Cs>()..., s.value, s.scratch);
+    }(std::type_identity<typename N::arguments>{});
+  }
+  template <class N>
+  void backward_node() {
+    auto& s = state<N>();
+    [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
+      s.node.template backward<K>(value_of<Cs>()..., s.value, s.grad, grad_sink<Cs>()..., s.scratch);
+    }(std::type_identity<typename N::arguments>{});
+  }
+
   template <class N>
   auto& state() { return std::get<graph::index_of(nodes, boost::hana::type_c<N>)>(states_); }
   template <class N>
@@ -121,21 +138,6 @@ class Graph {
       return GradOf<typename N::shape>{state<N>().node.parameter->grad};
     else
       return GradOf<typename N::shape>{state<N>().grad};
-  }
-
-  template <class N>
-  void run_forward() {
-    auto& s = state<N>();
-    [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
-      s.node.template forward<K>(value_of<Cs>()..., s.value, s.scratch);
-    }(std::type_identity<typename N::arguments>{});
-  }
-  template <class N>
-  void run_backward() {
-    auto& s = state<N>();
-    [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
-      s.node.template backward<K>(value_of<Cs>()..., s.value, s.grad, grad_sink<Cs>()..., s.scratch);
-    }(std::type_identity<typename N::arguments>{});
   }
 
   // Copies each node's run-time data (parameter pointers, pad values) into its

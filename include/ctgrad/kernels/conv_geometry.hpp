@@ -2,6 +2,7 @@
 // Compile-time description of one convolution, shared by both kernel paths:
 // extents, stride, and the connection table (which input planes output plane
 // o reads: LeCun 1989's H2 reads 8 of H1's 12 planes per output plane).
+#include <array>
 #include <cstddef>
 
 namespace ctgrad::kernels {
@@ -21,6 +22,25 @@ struct ConvGeometry {
   }
   // im2col buffer: for each input plane and tap, the out_pixels inputs it meets.
   static constexpr std::size_t columns_size = InPlanes * taps * out_pixels;
+
+  // The inverse of the table: which (output plane, slot) pairs read input
+  // plane i. Backward sums an input plane's gradient over exactly these.
+  struct Reader {
+    std::size_t out_plane, slot;
+  };
+  struct Readers {
+    std::array<std::size_t, InPlanes> count{};
+    std::array<std::array<Reader, OutPlanes * FanInPlanes>, InPlanes> of{};
+  };
+  static constexpr Readers readers = [] {
+    Readers result{};
+    for (std::size_t o = 0; o < OutPlanes; ++o)
+      for (std::size_t j = 0; j < FanInPlanes; ++j) {
+        const std::size_t plane = Table::planes[o][j];
+        result.of[plane][result.count[plane]++] = Reader{o, j};
+      }
+    return result;
+  }();
 };
 
 }  // namespace ctgrad::kernels

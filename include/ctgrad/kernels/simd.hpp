@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <utility>
 
 #include <xsimd/xsimd.hpp>
 
@@ -49,6 +50,26 @@ struct Simd {
 
   // ---- elementwise --------------------------------------------------------
   template <std::size_t N>
+  static void relu_forward(const float* x, float* y) {
+    const batch zero(0.f);
+    elementwise<N>([&](std::size_t i) { return xsimd::max(load(x + i), zero); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
+                   [&](std::size_t i) { y[i] = x[i] > 0.f ? x[i] : 0.f; });
+  }
+  template <std::size_t N>
+  static void relu_backward(const float* y, const float* dy, float* dx) {
+    const batch zero(0.f);
+    elementwise<N>(
+        [&](std::size_t i) {
+          const batch before = load(dx + i);
+          return xsimd::select(load(y + i) > zero, before + load(dy + i), before);
+        },
+        [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
+        [&](std::size_t i) {
+          if (y[i] > 0.f) dx[i] += dy[i];
+        });
+  }
+  template <std::size_t N>
   static void add(const float* a, const float* b, float* out) {
     elementwise<N>([&](std::size_t i) { return load(a + i) + load(b + i); },
                    [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
@@ -67,15 +88,30 @@ struct Simd {
                    [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
                    [&](std::size_t i) { y[i] += alpha * x[i]; });
   }
+  // For a ragged length N, the last vector starts at N - width; these weights
+  // (0 on lanes already covered, 1 on the rest) make it add only new elements.
+  template <std::size_t N>
+  static batch ragged_tail_weights() {
+    alignas(64) std::array<float, width> weights{};
+    for (std::size_t lane = width - N % width; lane < width; ++lane) weights[lane] = 1.f;
+    return batch::load_aligned(weights.data());
+  }
+
   template <std::size_t N>
   static float dot(const float* a, const float* b) {
-    batch sum(0.f);
-    std::size_t i = 0;
-    for (; i + width <= N; i += width) sum = xsimd::fma(load(a + i), load(b + i), sum);
-    float total = xsimd::hadd(sum);
-    for (; i < N; ++i) total += a[i] * b[i];
-    return total;
+    if constexpr (N < width) {
+      float total = 0;
+      for (std::size_t i = 0; i < N; ++i) total += a[i] * b[i];
+      return total;
+    } else {
+      batch sum(0.f);
+      for (std::size_t i = 0; i + width <= N; i += width) sum = xsimd::fma(load(a + i), load(b + i), sum);
+      if constexpr (N % width != 0)
+        sum = xsimd::fma(load(a + N - width) * ragged_tail_weights<N>(), load(b + N - width), sum);
+      return xsimd::hadd(sum);
+    }
   }
+
   // Which row's sum lane k of xsimd::haddp(rows) holds. It should be k, but
   // xsimd 8.1's AVX-512 haddp returns the sums with 128-bit blocks permuted
   // (1 2 5 6 3 4 7 8 ...); the order is read once, so this is right either way.
@@ -96,31 +132,33 @@ struct Simd {
     return order;
   }
 
-  // out[c] += dot(a, b + c * Stride) for c < Count. The Count sums are reduced
-  // `width` at a time with one haddp (a transposing add) instead of one
-  // horizontal add each: the weight gradient of a convolution is hundreds of
-  // such short dot products.
+  // out[c] += dot(a, b + c * Stride) for c < Count: Count dot products against
+  // one vector, reduced `width` at a time by one haddp (a transposing add)
+  // instead of one horizontal add each.
   template <std::size_t N, std::size_t Count, std::size_t Stride>
   static void dot_many(const float* a, const float* b, float* out) {
-    constexpr std::size_t body = N - N % width;
-    const auto& row_of_lane = haddp_row_of_lane();
-    for (std::size_t first = 0; first < Count; first += width) {
-      const std::size_t group = std::min(width, Count - first);
-      std::array<batch, width> sums;
-      for (std::size_t g = 0; g < width; ++g) {
-        batch sum(0.f);
-        if (g < group)
-          for (std::size_t i = 0; i < body; i += width) sum = xsimd::fma(load(a + i), load(b + (first + g) * Stride + i), sum);
-        sums[g] = sum;
-      }
-      alignas(64) std::array<float, width> lanes;
-      xsimd::haddp(sums.data()).store_aligned(lanes.data());
-      for (std::size_t lane = 0; lane < width; ++lane) {
-        const std::size_t g = row_of_lane[lane];
-        if (g >= group) continue;
-        float total = lanes[lane];
-        for (std::size_t i = body; i < N; ++i) total += a[i] * b[(first + g) * Stride + i];
-        out[first + g] += total;
+    if constexpr (N < width) {
+      for (std::size_t c = 0; c < Count; ++c) out[c] += dot<N>(a, b + c * Stride);
+    } else {
+      constexpr bool ragged = N % width != 0;
+      const batch a_tail = ragged ? load(a + N - width) * ragged_tail_weights<N>() : batch(0.f);
+      const auto& row_of_lane = haddp_row_of_lane();
+      for (std::size_t first = 0; first < Count; first += width) {
+        const std::size_t group = std::min(width, Count - first);
+        std::array<batch, width> sums;
+        for (std::size_t g = 0; g < width; ++g) {
+          batch sum(0.f);
+          if (g < group) {
+            const float* row = b + (first + g) * Stride;
+            for (std::size_t i = 0; i + width <= N; i += width) sum = xsimd::fma(load(a + i), load(row + i), sum);
+            if constexpr (ragged) sum = xsimd::fma(a_tail, load(row + N - width), sum);
+          }
+          sums[g] = sum;
+        }
+        alignas(64) std::array<float, width> lanes;
+        xsimd::haddp(sums.data()).store_aligned(lanes.data());
+        for (std::size_t lane = 0; lane < width; ++lane)
+          if (row_of_lane[lane] < group) out[first + row_of_lane[lane]] += lanes[lane];
       }
     }
   }
@@ -143,30 +181,43 @@ struct Simd {
   }
 
   // ---- matrix products, row-major ---------------------------------------------
-  // C = A[M,K] B[K,N]. A row of C stays in registers (up to 8 vectors) while
-  // the K rows of B stream past; wider rows fall back to axpy into memory.
-  template <std::size_t M, std::size_t K, std::size_t N>
-  static void matmul(const float* a, const float* b, float* c) {
+  // c[0:N] (+)= sum_k a[k] * b[k, 0:N]: the row of c stays in registers (at most
+  // 8 vectors; a ragged N ends with an overlapping vector), split into
+  // independent chains over k so the multiply-adds are not one long dependency.
+  template <std::size_t K, std::size_t N, bool Accumulate>
+  static void row_times_matrix(const float* a, const float* b, float* c) {
     constexpr std::size_t vectors = (N + width - 1) / width;
     if constexpr (N >= width && vectors <= 8) {
+      constexpr std::size_t chains = std::max<std::size_t>(1, std::min<std::size_t>(K, 8 / vectors));
       constexpr auto start = [](std::size_t v) { return std::min(v * width, N - width); };
-      for (std::size_t m = 0; m < M; ++m) {
-        std::array<batch, vectors> row;
-        row.fill(batch(0.f));
-        for (std::size_t k = 0; k < K; ++k) {
-          const batch scale(a[m * K + k]);
-          for (std::size_t v = 0; v < vectors; ++v) row[v] = xsimd::fma(scale, load(b + k * N + start(v)), row[v]);
-        }
+      std::array<std::array<batch, vectors>, chains> partial;
+      for (auto& chain : partial) chain.fill(batch(0.f));
+      if constexpr (Accumulate)
+        for (std::size_t v = 0; v < vectors; ++v) partial[0][v] = load(c + start(v));
+      // Chain and vector indices are compile-time in the unrolled inner loops,
+      // so the accumulators stay in registers.
+      auto step = [&](std::size_t k, std::array<batch, vectors>& chain) {
+        const batch scale(a[k]);
+        for (std::size_t v = 0; v < vectors; ++v) chain[v] = xsimd::fma(scale, load(b + k * N + start(v)), chain[v]);
+      };
+      std::size_t k = 0;
+      for (; k + chains <= K; k += chains)
+        [&]<std::size_t... C>(std::index_sequence<C...>) { (step(k + C, partial[C]), ...); }(std::make_index_sequence<chains>{});
+      for (std::size_t chain = 0; k < K; ++k, ++chain) step(k, partial[chain]);
+      for (std::size_t v = 0; v < vectors; ++v) {
+        batch total = partial[0][v];
+        for (std::size_t chain = 1; chain < chains; ++chain) total += partial[chain][v];
         // Overlapping vectors hold identical values (same operations, same order).
-        for (std::size_t v = 0; v < vectors; ++v) row[v].store_unaligned(c + m * N + start(v));
+        total.store_unaligned(c + start(v));
       }
     } else {
-      for (std::size_t m = 0; m < M; ++m) {
-        float* row = c + m * N;
-        std::fill(row, row + N, 0.f);
-        for (std::size_t k = 0; k < K; ++k) axpy<N>(a[m * K + k], b + k * N, row);
-      }
+      if constexpr (!Accumulate) std::fill(c, c + N, 0.f);
+      for (std::size_t k = 0; k < K; ++k) axpy<N>(a[k], b + k * N, c);
     }
+  }
+  template <std::size_t M, std::size_t K, std::size_t N>  // C = A[M,K] B[K,N]
+  static void matmul(const float* a, const float* b, float* c) {
+    for (std::size_t m = 0; m < M; ++m) row_times_matrix<K, N, false>(a + m * K, b, c + m * N);
   }
   template <std::size_t M, std::size_t K, std::size_t N>  // dA += dC B^T
   static void matmul_backward_a(const float* dc, const float* b, float* da) {
@@ -179,8 +230,10 @@ struct Simd {
   }
 
   // ---- convolution --------------------------------------------------------------
-  // Scratch (2 * G::columns_size floats, the op owns it): the im2col of the
-  // input, kept from forward for the weight gradient, then its gradient.
+  // Scratch (G::columns_size floats, owned by the op): forward's im2col, then
+  // backward's pixel-major copy of the same patches.
+
+  // columns[plane][tap][pixel]: a tap's inputs over all output pixels are contiguous.
   template <class G>
   static void im2col(const float* x, float* columns) {
     for (std::size_t plane = 0; plane < G::in_planes; ++plane)
@@ -192,65 +245,65 @@ struct Simd {
               column[oy * G::out_w + ox] = x[(plane * G::in_h + oy * G::stride + ky) * G::in_w + ox * G::stride + kx];
         }
   }
-  // The inverse of im2col, accumulating: dx += scatter(columns).
+  // patches[plane][pixel][tap]: one output pixel's receptive field is contiguous.
   template <class G>
-  static void col2im_add(const float* columns, float* dx) {
+  static void im2row(const float* x, float* patches) {
     for (std::size_t plane = 0; plane < G::in_planes; ++plane)
-      for (std::size_t ky = 0; ky < G::kernel; ++ky)
-        for (std::size_t kx = 0; kx < G::kernel; ++kx) {
-          const float* column = columns + (plane * G::taps + ky * G::kernel + kx) * G::out_pixels;
-          for (std::size_t oy = 0; oy < G::out_h; ++oy)
-            for (std::size_t ox = 0; ox < G::out_w; ++ox)
-              dx[(plane * G::in_h + oy * G::stride + ky) * G::in_w + ox * G::stride + kx] += column[oy * G::out_w + ox];
+      for (std::size_t oy = 0; oy < G::out_h; ++oy)
+        for (std::size_t ox = 0; ox < G::out_w; ++ox) {
+          float* patch = patches + (plane * G::out_pixels + oy * G::out_w + ox) * G::taps;
+          for (std::size_t ky = 0; ky < G::kernel; ++ky)
+            for (std::size_t kx = 0; kx < G::kernel; ++kx)
+              patch[ky * G::kernel + kx] = x[(plane * G::in_h + oy * G::stride + ky) * G::in_w + ox * G::stride + kx];
         }
   }
 
-  // One output plane at a time, its pixels held in registers while every
-  // (input plane, tap) it reads adds weight * column.
+  // y[o] = sum over the planes o reads of w[o, slot] (1 x taps) times that
+  // plane's columns (taps x pixels).
   template <class G>
   static void conv2d_forward(const float* x, const float* w, float* y, float* scratch) {
-    constexpr std::size_t pixels = G::out_pixels;
-    constexpr std::size_t vectors = pixels / width;
     im2col<G>(x, scratch);
     for (std::size_t o = 0; o < G::out_planes; ++o) {
-      std::array<batch, vectors> acc;
-      acc.fill(batch(0.f));
-      float* out = y + o * pixels;
-      for (std::size_t p = vectors * width; p < pixels; ++p) out[p] = 0.f;
-      for (std::size_t j = 0; j < G::fan_in_planes; ++j) {
-        const float* columns = scratch + G::table(o, j) * G::taps * pixels;
-        const float* kernel = w + (o * G::fan_in_planes + j) * G::taps;
-        for (std::size_t t = 0; t < G::taps; ++t) {
-          const batch weight(kernel[t]);
-          for (std::size_t v = 0; v < vectors; ++v)
-            acc[v] = xsimd::fma(weight, load(columns + t * pixels + v * width), acc[v]);
-          for (std::size_t p = vectors * width; p < pixels; ++p) out[p] += kernel[t] * columns[t * pixels + p];
-        }
-      }
-      for (std::size_t v = 0; v < vectors; ++v) acc[v].store_unaligned(out + v * width);
+      float* out = y + o * G::out_pixels;
+      std::fill(out, out + G::out_pixels, 0.f);
+      for (std::size_t j = 0; j < G::fan_in_planes; ++j)
+        row_times_matrix<G::taps, G::out_pixels, true>(w + (o * G::fan_in_planes + j) * G::taps,
+                                                        scratch + G::table(o, j) * G::taps * G::out_pixels, out);
     }
   }
 
   template <class G>
-  static void conv2d_backward(const float* /*x*/, const float* w, const float* dy, float* dw, float* dx,
-                              float* scratch) {
+  static void conv2d_backward(const float* x, const float* w, const float* dy, float* dw, float* dx, float* scratch) {
     constexpr std::size_t pixels = G::out_pixels;
-    // Weight gradient: dW[o,j,t] += <dy[o], columns[table(o,j), t]>.
+    // Weight gradient: dw[o, slot] += dy[o] (1 x pixels) times the plane's
+    // patches (pixels x taps): multiply-adds only, no horizontal sums.
+    im2row<G>(x, scratch);
     for (std::size_t o = 0; o < G::out_planes; ++o)
       for (std::size_t j = 0; j < G::fan_in_planes; ++j)
-        dot_many<pixels, G::taps, pixels>(dy + o * pixels, scratch + G::table(o, j) * G::taps * pixels,
-                                          dw + (o * G::fan_in_planes + j) * G::taps);
+        row_times_matrix<pixels, G::taps, true>(dy + o * pixels, scratch + G::table(o, j) * pixels * G::taps,
+                                                dw + (o * G::fan_in_planes + j) * G::taps);
     if (!dx) return;
-    // Input gradient: column gradients by vector multiply-adds, then one scatter.
-    float* column_grads = scratch + G::columns_size;
-    std::fill(column_grads, column_grads + G::columns_size, 0.f);
-    for (std::size_t o = 0; o < G::out_planes; ++o)
-      for (std::size_t j = 0; j < G::fan_in_planes; ++j) {
-        const float* kernel = w + (o * G::fan_in_planes + j) * G::taps;
-        float* grads = column_grads + G::table(o, j) * G::taps * pixels;
-        for (std::size_t t = 0; t < G::taps; ++t) axpy<pixels>(kernel[t], dy + o * pixels, grads + t * pixels);
+    // Input gradient, one input plane at a time: its column gradients
+    // (taps x pixels) = sum over exactly the outputs that read the plane (the
+    // inverse connection table) of w[o, slot, tap] * dy[o]. Readers outer,
+    // taps inner: 25 independent multiply-add streams instead of one chain.
+    // Then one scatter back to the input positions each tap touched.
+    for (std::size_t plane = 0; plane < G::in_planes; ++plane) {
+      alignas(64) std::array<float, G::taps * pixels> columns{};
+      const auto& reader = G::readers.of[plane];
+      for (std::size_t r = 0; r < G::readers.count[plane]; ++r) {
+        const float* kernel = w + (reader[r].out_plane * G::fan_in_planes + reader[r].slot) * G::taps;
+        const float* grad_out = dy + reader[r].out_plane * pixels;
+        for (std::size_t t = 0; t < G::taps; ++t) axpy<pixels>(kernel[t], grad_out, columns.data() + t * pixels);
       }
-    col2im_add<G>(column_grads, dx);
+      for (std::size_t ky = 0; ky < G::kernel; ++ky)
+        for (std::size_t kx = 0; kx < G::kernel; ++kx) {
+          const float* column = columns.data() + (ky * G::kernel + kx) * pixels;
+          for (std::size_t oy = 0; oy < G::out_h; ++oy)
+            for (std::size_t ox = 0; ox < G::out_w; ++ox)
+              dx[(plane * G::in_h + oy * G::stride + ky) * G::in_w + ox * G::stride + kx] += column[oy * G::out_w + ox];
+        }
+    }
   }
 };
 
