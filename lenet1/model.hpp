@@ -37,26 +37,74 @@ struct Params {
 using Image = Shape<1, 16, 16>;
 using Scores = Shape<10>;
 
+// The architectures of the recipes (lenet1/recipes.hpp). Each is a different
+// forward expression, so a different compiled graph type.
+struct Classic {  // 1989: tanh everywhere, MSE to +-1 targets
+  static constexpr std::string_view name = "1989";
+  static constexpr bool relu = false, output_tanh = true, dropout = false, cross_entropy = false;
+};
+struct Softmax {  // tanh hidden layers, linear output, softmax cross-entropy
+  static constexpr std::string_view name = "softmax";
+  static constexpr bool relu = false, output_tanh = false, dropout = false, cross_entropy = true;
+};
+struct Modern {  // ReLU hidden layers, dropout before H3, softmax cross-entropy
+  static constexpr std::string_view name = "modern";
+  static constexpr bool relu = true, output_tanh = false, dropout = true, cross_entropy = true;
+};
+
+// The target's value for the classes an example is not: -1 for the paper's
+// tanh/MSE outputs, 0 for a cross-entropy probability vector.
+template <class Variant>
+inline constexpr float off_target = Variant::cross_entropy ? 0.f : -1.f;
+
+// For variants without dropout, or evaluation: a dropout node that is the identity.
+inline const DropoutControl no_dropout{};
+
 // -1 padding: the paper's background value, so the border reads as blank paper.
-inline auto network(Params& p) {
+template <class Variant = Classic>
+auto network(Params& p, const DropoutControl& dropout_control = no_dropout, float dropout_probability = 0.f) {
+  auto activation = [](auto&& x) {
+    if constexpr (Variant::relu)
+      return relu(x);
+    else
+      return tanh(x);
+  };
   auto x = input<Image>();
-  auto h1 = tanh(conv2d<2>(pad<2>(x, -1.f), p.H1w) + p.H1b);
-  auto h2 = tanh(conv2d<2, H2Connections>(pad<2>(h1, -1.f), p.H2w) + p.H2b);
-  auto h3 = tanh(matmul(flatten(h2), p.H3w) + p.H3b);
-  return tanh(matmul(h3, p.outw) + p.outb);
+  auto h1 = activation(conv2d<2>(pad<2>(x, -1.f), p.H1w) + p.H1b);
+  auto h2 = activation(conv2d<2, H2Connections>(pad<2>(h1, -1.f), p.H2w) + p.H2b);
+  auto h2_flat = [&] {
+    if constexpr (Variant::dropout)
+      return dropout(flatten(h2), dropout_probability, dropout_control);
+    else
+      return flatten(h2);
+  }();
+  auto h3 = activation(matmul(h2_flat, p.H3w) + p.H3b);
+  auto scores = matmul(h3, p.outw) + p.outb;
+  if constexpr (Variant::output_tanh)
+    return tanh(scores);
+  else
+    return scores;
 }
 
-inline auto training_loss(Params& p) { return mse(network(p), target<Scores>()); }
+template <class Variant = Classic>
+auto training_loss(Params& p, const DropoutControl& dropout_control = no_dropout, float dropout_probability = 0.f) {
+  auto scores = network<Variant>(p, dropout_control, dropout_probability);
+  if constexpr (Variant::cross_entropy)
+    return cross_entropy(scores, target<Scores>());
+  else
+    return mse(scores, target<Scores>());
+}
 
-template <class K>
-using TrainingGraph = Graph<decltype(training_loss(std::declval<Params&>())), K>;
+template <class K, class Variant = Classic>
+using TrainingGraph = Graph<decltype(training_loss<Variant>(std::declval<Params&>())), K>;
 
-// Weights uniform in +-2.4/sqrt(fan-in) (the paper), biases 0, output biases -1
-// (the reproduction: every output starts near the -1 target).
-inline void initialize(Params& p, std::uint32_t seed) {
+// Weights uniform in +-2.4/sqrt(fan-in) (the paper), biases 0, output biases
+// -1 (the reproduction: every tanh output starts near the -1 target; the
+// cross-entropy recipes start them at 0).
+inline void initialize(Params& p, std::uint32_t seed, float output_bias = -1.f) {
   std::mt19937 rng(seed);
   init_uniform_fan_in(p, rng, 2.4f);
-  p.outb.value.fill(-1.f);
+  p.outb.value.fill(output_bias);
 }
 
 }  // namespace lenet1

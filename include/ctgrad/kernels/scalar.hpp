@@ -14,6 +14,15 @@ struct Scalar {
 
   // ---- elementwise --------------------------------------------------------
   template <std::size_t N>
+  static void relu_forward(const float* x, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = x[i] > 0.f ? x[i] : 0.f;
+  }
+  template <std::size_t N>  // dx += dy where the saved output is positive (the input was)
+  static void relu_backward(const float* y, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < N; ++i)
+      if (y[i] > 0.f) dx[i] += dy[i];
+  }
+  template <std::size_t N>
   static void add(const float* a, const float* b, float* out) {
     for (std::size_t i = 0; i < N; ++i) out[i] = a[i] + b[i];
   }

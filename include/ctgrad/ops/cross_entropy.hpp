@@ -1,0 +1,68 @@
+#pragma once
+#include <algorithm>
+#include <cmath>
+
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+// Cross-entropy of a logits vector z [N] against a target distribution t [N]:
+//   loss = -sum_i t_i * log_softmax(z)_i,   log_softmax(z)_i = z_i - logsumexp(z),
+// a scalar. t holds probabilities summing to 1; for a class label that is the
+// one-hot vector with 1 at the class (torch.nn.functional.cross_entropy with a
+// class index, as the lecun1989-repro modern.py uses). The target is usually
+// an Input leaf, target<Shape<N>>(), that the trainer writes per example.
+// logsumexp subtracts max(z) first, so large logits do not overflow.
+//
+// Gradients: dz_i = (softmax(z)_i * sum_j t_j - t_i) * dloss, which is
+// (softmax(z) - t) * dloss for a target summing to 1; the general form keeps
+// the gradient exact for any t. dt_i = -log_softmax(z)_i * dloss, only when
+// the target wants a gradient.
+template <class Z, class T>
+struct CrossEntropyLoss : OpBase {
+  using in_shape = typename Z::shape;
+  // The "In instantiation of CrossEntropyLoss<...>" line above this error names both shapes.
+  static_assert(std::is_same_v<in_shape, typename T::shape>, "cross_entropy: logits and target shapes differ");
+  static_assert(in_shape::rank == 1, "cross_entropy: the logits must be a vector [classes]");
+  using shape = Shape<>;
+  using arguments = std::tuple<Z, T>;
+  using scratch = Tensor<in_shape>;  // log_softmax(z), kept for backward
+  static constexpr std::string_view op_name = "cross_entropy";
+  arguments args;
+  bool operator==(const CrossEntropyLoss&) const = default;
+
+  template <class K>
+  void forward(const Tensor<in_shape>& z, const Tensor<in_shape>& t, Tensor<shape>& loss,
+               scratch& log_probabilities) const {
+    float largest = z[0];
+    for (std::size_t i = 1; i < in_shape::size; ++i) largest = std::max(largest, z[i]);
+    float sum = 0;
+    for (std::size_t i = 0; i < in_shape::size; ++i) sum += std::exp(z[i] - largest);
+    const float log_sum_exp = largest + std::log(sum);
+    float total = 0;
+    for (std::size_t i = 0; i < in_shape::size; ++i) {
+      log_probabilities[i] = z[i] - log_sum_exp;
+      total -= t[i] * log_probabilities[i];
+    }
+    loss[0] = total;
+  }
+  template <class K, class DZ, class DT>
+  void backward(const Tensor<in_shape>&, const Tensor<in_shape>& t, const Tensor<shape>&, const Tensor<shape>& dloss,
+                DZ dz, DT dt, scratch& log_probabilities) const {
+    if constexpr (wants_grad<DZ>) {
+      float target_mass = 0;
+      for (std::size_t i = 0; i < in_shape::size; ++i) target_mass += t[i];
+      for (std::size_t i = 0; i < in_shape::size; ++i)
+        dz.data()[i] += (std::exp(log_probabilities[i]) * target_mass - t[i]) * dloss[0];
+    }
+    if constexpr (wants_grad<DT>)
+      for (std::size_t i = 0; i < in_shape::size; ++i) dt.data()[i] -= log_probabilities[i] * dloss[0];
+  }
+};
+
+template <class Z, class T>
+constexpr auto cross_entropy(Z&& logits, T&& target) {
+  return CrossEntropyLoss<expr_t<Z>, expr_t<T>>{{}, {as_expr(logits), as_expr(target)}};
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,31 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+// y = max(x, 0). The backward reads the saved output: y > 0 exactly where
+// x > 0, so dx += dy there. At x = 0 the gradient is taken as 0, as in PyTorch.
+template <class X>
+struct Relu : OpBase {
+  using shape = typename X::shape;
+  using arguments = std::tuple<X>;
+  static constexpr std::string_view op_name = "relu";
+  arguments args;
+  bool operator==(const Relu&) const = default;
+
+  template <class K>
+  void forward(const Tensor<shape>& x, Tensor<shape>& y, NoScratch&) const {
+    K::template relu_forward<shape::size>(x.data(), y.data());
+  }
+  template <class K, class DX>
+  void backward(const Tensor<shape>&, const Tensor<shape>& y, const Tensor<shape>& dy, DX dx, NoScratch&) const {
+    if constexpr (wants_grad<DX>) K::template relu_backward<shape::size>(y.data(), dy.data(), dx.data());
+  }
+};
+
+template <class X>
+constexpr auto relu(X&& x) {
+  return Relu<expr_t<X>>{{}, {as_expr(x)}};
+}
+
+}  // namespace ctgrad
