@@ -197,8 +197,13 @@ int main(int argc, char** argv) {
   train->add_option("--lr", flags.learning_rate, "Learning rate (default: the recipe's)")->check(CLI::PositiveNumber);
   train->add_option("--optimizer", flags.optimizer, "sgd or adamw (default: the recipe's)")
       ->check(CLI::IsMember({"sgd", "adamw"}));
-  train->add_flag("--lr-decay,!--no-lr-decay", flags.learning_rate_decay, "Decay the learning rate linearly to lr/3");
-  train->add_flag("--augment,!--no-augment", flags.augment, "Random 1-pixel shifts of the training images");
+  // On/off flags override the recipe only when given: CLI11 2.1 writes false
+  // into a std::optional<bool> even when neither spelling is on the command line.
+  bool decay_flag = false, augment_flag = false;
+  auto* decay_option =
+      train->add_flag("--lr-decay,!--no-lr-decay", decay_flag, "Decay the learning rate linearly to lr/3 (default: the recipe's)");
+  auto* augment_option =
+      train->add_flag("--augment,!--no-augment", augment_flag, "Random 1-pixel shifts of the training images (default: the recipe's)");
   train->add_option("--dropout", flags.dropout, "Dropout probability before H3 (recipe modern)")
       ->check(CLI::Range(0.0, 0.95));
   train->add_option("--init", flags.init, "Start from these weights (safetensors) instead of a random init")
@@ -208,9 +213,10 @@ int main(int argc, char** argv) {
   train->add_option("--save", flags.save, "Write the final weights here (safetensors)");
   train->add_option("--out", flags.out, "Run folder: metrics.csv, config.json, weights.safetensors");
 
+  TrainFlags ablation_flags;
   std::filesystem::path results = "docs/results.md";
   auto* ablation = app.add_subcommand("ablation", "Train every recipe and write the results table");
-  add_training_flags(ablation, flags);
+  add_training_flags(ablation, ablation_flags);
   ablation->add_option("--results", results, "Markdown file to (re)write")->capture_default_str();
 
   try {
@@ -221,6 +227,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lenet1: %s\n", error.what());
     return 2;
   }
+  if (decay_option->count() > 0) flags.learning_rate_decay = decay_flag;
+  if (augment_option->count() > 0) flags.augment = augment_flag;
 
   try {
     if (*prepare) {
@@ -230,7 +238,7 @@ int main(int argc, char** argv) {
     if (*ablation) {
       std::string command = "build/lenet1/lenet1 ablation";
       for (int i = 2; i < argc; ++i) command += std::string(" ") + argv[i];
-      return ablation_command(flags, results, command);
+      return ablation_command(ablation_flags, results, command);
     }
     return train_command(flags);
   } catch (const UsageError& error) {
