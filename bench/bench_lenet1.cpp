@@ -45,7 +45,7 @@ void lenet1_forward(benchmark::State& state) {
   initialize(*params, 1);
   auto loss = training_loss(*params);
   auto graph = std::make_unique<Graph<decltype(loss), K>>(loss);
-  load_example(*graph, bench_image(), 3);
+  load_example<Model<Classic>>(*graph, bench_image(), 3);
   for (auto _ : state) {
     graph->forward();
     benchmark::DoNotOptimize(graph->loss());
@@ -67,7 +67,7 @@ void lenet1_eval(benchmark::State& state) {
   for (float& v : split.images) v = ctgrad::uniform01(rng) * 2.f - 1.f;
   for (auto& label : split.labels) label = static_cast<std::uint8_t>(rng() % 10);
   const auto threads = static_cast<unsigned>(state.range(0));
-  for (auto _ : state) benchmark::DoNotOptimize(evaluate<K>(*params, split, threads).loss);
+  for (auto _ : state) benchmark::DoNotOptimize(evaluate<Model<Classic>, K>(*params, split, threads).loss);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(split.count()));
 }
 BENCHMARK(lenet1_eval<ctgrad::kernels::Scalar>)->Name("lenet1_eval/scalar")->Arg(1)->Arg(2)->UseRealTime();
@@ -92,7 +92,7 @@ void register_layer_benchmarks() {
         initialize(*params, 1);
         auto loss = training_loss(*params);
         auto graph = std::make_unique<G>(loss);
-        load_example(*graph, bench_image(), 3);
+        load_example<Model<Classic>>(*graph, bench_image(), 3);
         graph->forward();
         graph->backward();
         for (auto _ : state) {

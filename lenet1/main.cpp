@@ -14,6 +14,7 @@
 
 #include "lenet1/prepare.hpp"
 #include "lenet1/recipes.hpp"
+#include "lenet1/report.hpp"
 #include "lenet1/train.hpp"
 
 namespace {
@@ -84,7 +85,7 @@ RunOutcome run_variant(const TrainConfig& config, const Split& train_split, cons
   RunFolder folder;
   if (flags.out) folder = RunFolder(*flags.out, config);
   RunOutcome outcome;
-  outcome.passes = train<Variant, K>(config, train_split, test_split, *params, folder);
+  outcome.passes = ctgrad::training::train<Model<Variant>, K>(config, train_split, test_split, *params, folder);
   outcome.seconds = outcome.passes.empty() ? 0 : outcome.passes.back().seconds;
   if (folder.active()) {
     ctgrad::io::save_parameters(folder.weights_path(), *params);
@@ -213,6 +214,11 @@ int main(int argc, char** argv) {
   train->add_option("--save", flags.save, "Write the final weights here (safetensors)");
   train->add_option("--out", flags.out, "Run folder: metrics.csv, config.json, weights.safetensors");
 
+  std::filesystem::path report_dir, report_data;
+  auto* report = app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and H1 kernels (PNG)");
+  report->add_option("RUN_DIR", report_dir, "A run folder written by 'lenet1 train --out'")->required();
+  report->add_option("--data", report_data, "Data folder (default: the one the run used)");
+
   TrainFlags ablation_flags;
   std::filesystem::path results = "docs/results.md";
   auto* ablation = app.add_subcommand("ablation", "Train every recipe and write the results table");
@@ -233,6 +239,10 @@ int main(int argc, char** argv) {
   try {
     if (*prepare) {
       lenet1::prepare(prepare_options, std::cout);
+      return 0;
+    }
+    if (*report) {
+      lenet1::write_report(report_dir, report_data);
       return 0;
     }
     if (*ablation) {

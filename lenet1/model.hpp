@@ -57,9 +57,6 @@ struct Modern {  // ReLU hidden layers, dropout before H3, softmax cross-entropy
 template <class Variant>
 inline constexpr float off_target = Variant::cross_entropy ? 0.f : -1.f;
 
-// For variants without dropout, or evaluation: a dropout node that is the identity.
-inline const DropoutControl no_dropout{};
-
 // -1 padding: the paper's background value, so the border reads as blank paper.
 template <class Variant = Classic>
 auto network(Params& p, const DropoutControl& dropout_control = no_dropout, float dropout_probability = 0.f) {

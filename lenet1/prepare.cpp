@@ -23,11 +23,14 @@
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/io/npy.hpp"
 #include "ctgrad/io/resize.hpp"
-#include "lenet1/dataset.hpp"
+#include <ctgrad/data/digits.hpp>
 
 extern char** environ;
 
 namespace lenet1 {
+
+using ctgrad::data::load_split;
+using ctgrad::data::Split;
 namespace {
 
 using ctgrad::io::fail;

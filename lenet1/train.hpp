@@ -1,286 +1,40 @@
 #pragma once
-// Training and evaluation of LeNet-1 and its recipe variants. A step is what
-// the paper and the reproduction do: one example, then an optimizer step.
-#include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <memory>
-#include <random>
-#include <span>
-#include <stdexcept>
-#include <string>
-#include <thread>
-#include <vector>
+// LeNet-1 on the shared trainer (ctgrad/train/trainer.hpp): the recipe
+// architectures as trainer Models, and the plain 1989 step used by the
+// allocation test and the benchmarks.
+#include <ctgrad/train/trainer.hpp>
 
-#include <unistd.h>
-
-#include <nlohmann/json.hpp>
-
-#include <ctgrad/io/safetensors.hpp>
-
-#include "lenet1/dataset.hpp"
 #include "lenet1/model.hpp"
 
 namespace lenet1 {
 
-inline constexpr std::size_t image_size = Image::size;
+using namespace ctgrad::training;
 
-inline std::span<const float, image_size> example_image(const Split& split, std::size_t index) {
-  return std::span<const float, image_size>(split.images.data() + index * image_size, image_size);
-}
-
-// The input and the target of one example, written into a graph.
-template <class Variant = Classic, class G>
-void load_example(G& graph, std::span<const float, image_size> image, std::uint8_t label) {
-  std::copy(image.begin(), image.end(), graph.template input<"x">().begin());
-  auto& target = graph.template input<"target">();
-  target.fill(off_target<Variant>);
-  target[label] = 1.f;
-}
+// One of the architectures of model.hpp (Classic, Softmax, Modern) as a Model.
+template <class Variant>
+struct Model {
+  using params_type = Params;
+  using image_shape = Image;
+  static constexpr std::size_t classes = Scores::size;
+  static constexpr bool cross_entropy = Variant::cross_entropy;
+  static auto network(Params& p, const DropoutControl& control, float dropout) {
+    return lenet1::network<Variant>(p, control, dropout);
+  }
+  static auto loss(Params& p, const DropoutControl& control, float dropout) {
+    return lenet1::training_loss<Variant>(p, control, dropout);
+  }
+};
 
 // One per-example SGD step of the 1989 network; returns the example's loss.
 // No heap allocation.
 template <class K, class G>
 float train_step(G& graph, Params& params, std::span<const float, image_size> image, std::uint8_t label,
                  float learning_rate) {
-  load_example(graph, image, label);
+  load_example<Model<Classic>>(graph, image, label);
   graph.forward();
   graph.backward();
   sgd_step<K>(params, learning_rate);
   return graph.loss();
-}
-
-struct EvalResult {
-  double loss = 0;  // the recipe's loss, mean over the examples
-  std::size_t misses = 0;
-  std::size_t count = 0;
-  double error_percent() const { return count ? 100.0 * static_cast<double>(misses) / static_cast<double>(count) : 0; }
-};
-
-inline std::size_t argmax(const float* scores, std::size_t n) {
-  return static_cast<std::size_t>(std::max_element(scores, scores + n) - scores);
-}
-
-// Forward passes over a split, spread over `threads` threads, each with its own
-// graph (dropout off). Per-example losses are summed in example order
-// afterwards, so the result does not depend on the thread count.
-template <class K, class Variant = Classic>
-EvalResult evaluate(Params& params, const Split& split, unsigned threads) {
-  const std::size_t count = split.count();
-  std::vector<float> losses(count);
-  std::vector<std::uint8_t> missed(count);
-  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(count, 1))));
-  auto work = [&](std::size_t begin, std::size_t end) {
-    auto expression = training_loss<Variant>(params, no_dropout, 0.f);
-    auto graph = std::make_unique<Graph<decltype(expression), K>>(expression);
-    auto output = network<Variant>(params, no_dropout, 0.f);
-    for (std::size_t i = begin; i < end; ++i) {
-      load_example<Variant>(*graph, example_image(split, i), split.labels[i]);
-      graph->forward();
-      losses[i] = graph->loss();
-      missed[i] = argmax(graph->value(output).data(), Scores::size) != split.labels[i];
-    }
-  };
-  std::vector<std::thread> pool;
-  const std::size_t chunk = (count + threads - 1) / threads;
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back(work, std::min(count, t * chunk), std::min(count, (t + 1) * chunk));
-  work(0, std::min(count, chunk));
-  for (auto& thread : pool) thread.join();
-
-  EvalResult result;
-  result.count = count;
-  double total = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    total += losses[i];
-    result.misses += missed[i];
-  }
-  result.loss = count ? total / static_cast<double>(count) : 0;
-  return result;
-}
-
-// The reference's eval line, byte for byte: "eval: split train. loss 4.073383e-03. error 0.62%. misses: 45"
-inline void print_eval(std::FILE* out, const char* split_name, const EvalResult& result) {
-  std::fprintf(out, "eval: split %-5s. loss %e. error %.2f%%. misses: %zu\n", split_name, result.loss,
-               result.error_percent(), result.misses);
-}
-
-// Everything that defines a run; written to the run folder as config.json.
-struct TrainConfig {
-  std::string recipe = "1989";
-  std::string variant = "1989";
-  int passes = 23;
-  double learning_rate = 0.03;
-  std::string optimizer = "sgd";
-  bool learning_rate_decay = false;
-  bool augment = false;
-  double dropout = 0;
-  double output_bias = -1;
-  std::uint32_t seed = 1;
-  long long steps = -1;  // total SGD steps before stopping; -1: all passes; 0: evaluate only
-  unsigned threads = 1;
-  std::string kernels = "simd";
-  std::string data = "data";
-  std::string init;  // weights to start from (safetensors), or empty
-};
-
-inline nlohmann::json to_json(const TrainConfig& c) {
-  return {{"recipe", c.recipe},     {"variant", c.variant}, {"passes", c.passes},
-          {"lr", c.learning_rate},  {"optimizer", c.optimizer}, {"lr_decay", c.learning_rate_decay},
-          {"augment", c.augment},   {"dropout", c.dropout}, {"output_bias", c.output_bias},
-          {"seed", c.seed},         {"steps", c.steps},     {"threads", c.threads},
-          {"kernels", c.kernels},   {"data", c.data},       {"init", c.init}};
-}
-
-struct PassResult {
-  int pass = 0;
-  EvalResult train, test;
-  double seconds = 0;  // since training started, evaluation included
-};
-
-// Where a run's records go besides stdout: the run folder (--out) with
-// metrics.csv, config.json and the final weights.
-class RunFolder {
- public:
-  RunFolder() = default;
-  RunFolder(const std::filesystem::path& dir, const TrainConfig& config) : dir_(dir) {
-    std::filesystem::create_directories(dir);
-    std::ofstream(dir / "config.json") << to_json(config).dump(2) << '\n';
-    metrics_.open(dir / "metrics.csv");
-    if (!metrics_) throw ctgrad::io::Error((dir / "metrics.csv").string() + ": cannot create the file");
-    metrics_ << "pass,split,loss,error,misses,seconds\n";
-  }
-  bool active() const { return !dir_.empty(); }
-  void record(const PassResult& r) {
-    if (!active()) return;
-    char line[256];
-    for (const auto& [name, result] : {std::pair{"train", &r.train}, std::pair{"test", &r.test}}) {
-      std::snprintf(line, sizeof line, "%d,%s,%.6e,%.4f,%zu,%.3f\n", r.pass, name, result->loss,
-                    result->error_percent(), result->misses, r.seconds);
-      metrics_ << line;
-    }
-    metrics_.flush();
-  }
-  std::filesystem::path weights_path() const { return dir_ / "weights.safetensors"; }
-
- private:
-  std::filesystem::path dir_;
-  std::ofstream metrics_;
-};
-
-// A live "pass 3/23  step 1234/7291  95.1k ex/s  ETA 0:42" line on a terminal;
-// nothing when stdout is a pipe or file (CI), where only the pass lines print.
-class Progress {
- public:
-  explicit Progress(long long total_steps) : total_(total_steps), enabled_(::isatty(::fileno(stdout)) == 1) {}
-  void update(int pass, int passes, std::size_t step, std::size_t steps_per_pass, long long done) {
-    if (!enabled_ || (done & 1023) != 0) return;
-    const double elapsed = seconds();
-    const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
-    const double left = rate > 0 ? static_cast<double>(total_ - done) / rate : 0;
-    std::fprintf(stdout, "\r\033[Kpass %d/%d  step %zu/%zu  %.1fk ex/s  ETA %d:%02d", pass, passes, step,
-                 steps_per_pass, rate / 1000, static_cast<int>(left) / 60, static_cast<int>(left) % 60);
-    std::fflush(stdout);
-  }
-  void clear() {
-    if (enabled_) std::fprintf(stdout, "\r\033[K");
-  }
-  double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
-
- private:
-  long long total_;
-  bool enabled_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
-
-// Names the first parameter holding a NaN or infinity, or returns empty.
-inline std::string first_non_finite_parameter(Params& params) {
-  std::string name;
-  for_each_parameter(params, [&](auto& parameter) {
-    if (name.empty() && !std::all_of(parameter.value.begin(), parameter.value.end(), [](float v) { return std::isfinite(v); }))
-      name = std::string(parameter.name);
-  });
-  return name;
-}
-
-struct Diverged : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// Trains `params` as `config` says, printing the summary, the pass lines and
-// the eval lines; returns the evaluations. Variant fixes the architecture (a
-// compile-time choice); optimizer, schedule, augmentation and dropout rate
-// are run-time.
-template <class Variant, class K>
-std::vector<PassResult> train(const TrainConfig& config, const Split& train_split, const Split& test_split,
-                              Params& params, RunFolder& folder) {
-  std::mt19937 noise(config.seed ^ 0x9e3779b9u);  // dropout masks and shifts, seeded per run
-  DropoutControl dropout_control{&noise, true};
-  const auto dropout_probability = static_cast<float>(config.dropout);
-  auto expression = training_loss<Variant>(params, dropout_control, dropout_probability);
-  using G = Graph<decltype(expression), K>;
-  auto graph = std::make_unique<G>(expression);
-  auto adamw = std::make_unique<AdamW<Params>>();
-  print_summary<G>(std::cout);
-  std::printf("data: %zu train, %zu test examples; recipe %s; kernels: %s; eval threads: %u\n", train_split.count(),
-              test_split.count(), config.recipe.c_str(), K::name, config.threads);
-  std::fflush(stdout);
-
-  const std::size_t per_pass = train_split.count();
-  const long long total_steps = config.steps >= 0 ? config.steps : static_cast<long long>(per_pass) * config.passes;
-  Progress progress(total_steps);
-  std::vector<PassResult> results;
-  auto evaluate_both = [&](int pass) {
-    PassResult r;
-    r.pass = pass;
-    r.train = evaluate<K, Variant>(params, train_split, config.threads);
-    r.test = evaluate<K, Variant>(params, test_split, config.threads);
-    r.seconds = progress.seconds();
-    progress.clear();
-    std::printf("%d\n", pass);
-    print_eval(stdout, "train", r.train);
-    print_eval(stdout, "test", r.test);
-    std::fflush(stdout);
-    folder.record(r);
-    results.push_back(r);
-  };
-
-  const bool adam = config.optimizer == "adamw";
-  long long done = 0;
-  for (int pass = 0; pass < config.passes && done < total_steps; ++pass) {
-    const float rate = config.learning_rate_decay
-                           ? linear_decay(static_cast<float>(config.learning_rate), static_cast<std::size_t>(pass),
-                                          static_cast<std::size_t>(config.passes))
-                           : static_cast<float>(config.learning_rate);
-    for (std::size_t i = 0; i < per_pass && done < total_steps; ++i, ++done) {
-      const auto image = example_image(train_split, i);
-      load_example<Variant>(*graph, image, train_split.labels[i]);
-      if (config.augment) random_shift<Image>(image, graph->template input<"x">().span(), noise);
-      graph->forward();
-      const float loss = graph->loss();
-      if (!std::isfinite(loss))
-        throw Diverged("training diverged at pass " + std::to_string(pass + 1) + ", step " + std::to_string(i + 1) +
-                       ": the loss is " + std::to_string(loss) + " (try a smaller --lr)");
-      graph->backward();
-      if (adam)
-        adamw->template step<K>(params, rate);
-      else
-        sgd_step<K>(params, rate);
-      progress.update(pass + 1, config.passes, i + 1, per_pass, done + 1);
-    }
-    if (const std::string bad = first_non_finite_parameter(params); !bad.empty())
-      throw Diverged("training diverged in pass " + std::to_string(pass + 1) + ": parameter " + bad +
-                     " holds a NaN or infinity (try a smaller --lr)");
-    evaluate_both(pass + 1);
-  }
-  if (total_steps == 0) evaluate_both(0);
-  progress.clear();
-  std::printf("done: %lld steps in %.2f s\n", done, progress.seconds());
-  return results;
 }
 
 }  // namespace lenet1

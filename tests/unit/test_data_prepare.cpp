@@ -14,7 +14,7 @@
 
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/io/npy.hpp"
-#include "lenet1/dataset.hpp"
+#include <ctgrad/data/digits.hpp>
 
 namespace {
 
@@ -42,7 +42,7 @@ std::string error_message(Action action) {
   return "(no ctgrad::io::Error was thrown)";
 }
 
-void check_split(const lenet1::Split& split, std::size_t expected_count) {
+void check_split(const ctgrad::data::Split& split, std::size_t expected_count) {
   REQUIRE(split.count() == expected_count);
   REQUIRE(split.images.size() == expected_count * pixels_per_image);
   const auto [lowest, highest] = std::minmax_element(split.images.begin(), split.images.end());
@@ -85,8 +85,8 @@ TEST_CASE("the prepared digits have the paper's split sizes, range [-1, 1] and e
   // The README's test command prepares the data before running the tests, so
   // missing data is a failure here, not a skip.
   if (!std::filesystem::exists(data / "train_images.npy")) FAIL("no prepared data in " << data << "; run `lenet1 prepare`");
-  const lenet1::Split train = lenet1::load_split(data, "train");
-  const lenet1::Split test = lenet1::load_split(data, "test");
+  const ctgrad::data::Split train = ctgrad::data::load_split(data, "train");
+  const ctgrad::data::Split test = ctgrad::data::load_split(data, "test");
   SECTION("train") { check_split(train, 7291); }
   SECTION("test") { check_split(test, 2007); }
 }
@@ -94,11 +94,11 @@ TEST_CASE("the prepared digits have the paper's split sizes, range [-1, 1] and e
 TEST_CASE("load_split on a missing folder says to run lenet1 prepare", "[data]") {
   const std::filesystem::path missing = std::filesystem::temp_directory_path() / "ctgrad_no_such_data_folder";
   std::filesystem::remove_all(missing);
-  CHECK_THAT(error_message([&] { lenet1::load_split(missing, "train"); }),
+  CHECK_THAT(error_message([&] { ctgrad::data::load_split(missing, "train"); }),
              Contains(missing.string()) && Contains("lenet1 prepare"));
 
   TemporaryFolder folder;
-  CHECK_THAT(error_message([&] { lenet1::load_split(folder.path, "test"); }),
+  CHECK_THAT(error_message([&] { ctgrad::data::load_split(folder.path, "test"); }),
              Contains("test_images.npy") && Contains("lenet1 prepare"));
 }
 
@@ -110,7 +110,7 @@ TEST_CASE("load_split refuses inconsistent files and names the culprit", "[data]
                          std::vector<std::uint8_t> label_values) {
     ctgrad::io::write_npy<float>(images, image_shape, pixels);
     ctgrad::io::write_npy<std::uint8_t>(labels, std::vector<std::size_t>{label_values.size()}, label_values);
-    return error_message([&] { lenet1::load_split(folder.path, "train"); });
+    return error_message([&] { ctgrad::data::load_split(folder.path, "train"); });
   };
   const std::vector<float> two_images(2 * pixels_per_image, -1.0f);
 

@@ -1,7 +1,10 @@
 // End to end on the real data (prepared by the README's test command): the
 // lenet1 program trains, evaluates, saves and reloads weights.
 #include <filesystem>
+#include <fstream>
 #include <regex>
+
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -78,9 +81,10 @@ TEST_CASE("evaluation does not depend on the thread count", "[e2e]") {
   auto params = std::make_unique<lenet1::Params>();
   lenet1::initialize(*params, 3);
   const lenet1::Split test = lenet1::load_split(data_dir, "test");
-  const auto one = lenet1::evaluate<ctgrad::kernels::Simd>(*params, test, 1);
+  using Model = lenet1::Model<lenet1::Classic>;
+  const auto one = lenet1::evaluate<Model, ctgrad::kernels::Simd>(*params, test, 1);
   for (unsigned threads : {2u, 3u, 7u}) {
-    const auto many = lenet1::evaluate<ctgrad::kernels::Simd>(*params, test, threads);
+    const auto many = lenet1::evaluate<Model, ctgrad::kernels::Simd>(*params, test, threads);
     REQUIRE(many.loss == one.loss);  // bitwise: per-example losses are summed in example order
     REQUIRE(many.misses == one.misses);
   }
@@ -101,4 +105,67 @@ TEST_CASE("a missing data folder is reported by name", "[e2e]") {
   REQUIRE(run.status != 0);
   REQUIRE(run.output.find("/nonexistent/ctgrad-data") != std::string::npos);
   REQUIRE(run.output.find("lenet1 prepare") != std::string::npos);
+}
+
+TEST_CASE("a recipe's settings apply unless a flag overrides them, and --out writes the run folder", "[e2e]") {
+  const auto dir = scratch_dir();
+  auto config_of = [&](const std::string& flags) {
+    const auto out = dir / "run";
+    std::filesystem::remove_all(out);
+    const auto run = run_program(lenet1_exe + " train --steps 0 --data " + data_dir + " --out " + out.string() + " " + flags);
+    INFO(run.output);
+    REQUIRE(run.status == 0);
+    REQUIRE(std::filesystem::exists(out / "weights.safetensors"));
+    std::ifstream metrics(out / "metrics.csv");
+    std::string header;
+    std::getline(metrics, header);
+    REQUIRE(header == "pass,split,loss,error,misses,seconds");
+    return nlohmann::json::parse(std::ifstream(out / "config.json"));
+  };
+  const auto modern = config_of("--recipe modern");
+  CHECK(modern["augment"] == true);
+  CHECK(modern["lr_decay"] == true);
+  CHECK(modern["optimizer"] == "adamw");
+  CHECK(modern["dropout"] == 0.25);
+  CHECK(modern["passes"] == 80);
+  const auto overridden = config_of("--recipe modern --no-augment --no-lr-decay --lr 0.001 --passes 3");
+  CHECK(overridden["augment"] == false);
+  CHECK(overridden["lr_decay"] == false);
+  CHECK(overridden["lr"] == 0.001);
+  CHECK(overridden["passes"] == 3);
+  const auto classic = config_of("");
+  CHECK(classic["recipe"] == "1989");
+  CHECK(classic["augment"] == false);
+  CHECK(classic["optimizer"] == "sgd");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("--dropout on a recipe without a dropout layer, or an unknown recipe, is a usage error", "[e2e]") {
+  for (const std::string flags : {"--recipe ce --dropout 0.5", "--recipe nonesuch"}) {
+    const auto run = run_program(lenet1_exe + " train " + flags + " --data " + data_dir);
+    INFO(flags << " -> " << run.output);
+    REQUIRE(run.status == 2);
+  }
+}
+
+TEST_CASE("lenet1 report draws a run folder's pictures", "[e2e]") {
+  const auto dir = scratch_dir() / "report_run";
+  const auto trained = run_program(lenet1_exe + " train --passes 1 --data " + data_dir + " --out " + dir.string());
+  INFO(trained.output);
+  REQUIRE(trained.status == 0);
+  const auto report = run_program(lenet1_exe + " report " + dir.string());
+  INFO(report.output);
+  REQUIRE(report.status == 0);
+  for (const char* picture : {"learning_curves.png", "mistakes.png", "h1_kernels.png"}) {
+    std::ifstream png(dir / picture, std::ios::binary);
+    char signature[8] = {};
+    png.read(signature, 8);
+    INFO(picture);
+    REQUIRE(std::string(signature + 1, 3) == "PNG");
+  }
+  // Not a run folder: a one-line error naming what is missing.
+  const auto bad = run_program(lenet1_exe + " report " + data_dir);
+  REQUIRE(bad.status != 0);
+  REQUIRE(bad.output.find("config.json") != std::string::npos);
+  std::filesystem::remove_all(dir.parent_path());
 }

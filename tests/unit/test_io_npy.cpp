@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,21 @@ TEST_CASE("uint8 arrays survive a write and a read, including empty and 4-d shap
   std::vector<std::uint8_t> image(2 * 1 * 16 * 16);
   for (std::size_t index = 0; index < image.size(); ++index) image[index] = static_cast<std::uint8_t>(index * 37);
   check_round_trip<std::uint8_t>(file, {2, 1, 16, 16}, image);
+}
+
+TEST_CASE("a .npy held in memory is read from a stream, and its errors name the given name", "[io][npy]") {
+  TemporaryFolder folder;
+  const std::filesystem::path file = folder.path / "three.npy";
+  write_npy<float>(file, std::vector<std::size_t>{3}, std::vector<float>{1.0f, 2.0f, 3.0f});
+  const std::string bytes = read_bytes(file);
+  std::istringstream stream(bytes);
+  const ctgrad::io::NpyArray<float> array = read_npy<float>(stream, "in-memory.npy");
+  CHECK(array.shape == std::vector<std::size_t>{3});
+  CHECK(array.values == std::vector<float>{1.0f, 2.0f, 3.0f});
+
+  std::istringstream truncated(bytes.substr(0, bytes.size() - 1));
+  CHECK_THAT(error_message([&] { read_npy<float>(truncated, "in-memory.npy"); }),
+             Contains("in-memory.npy: ") && Contains("truncated data"));
 }
 
 TEST_CASE("the written header is numpy's dict, padded so the data start at byte 64", "[io][npy]") {

@@ -14,6 +14,7 @@
 #include <iterator>
 #include <limits>
 #include <map>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -252,6 +253,20 @@ TEST_CASE("a file laid out by hand the way Python's safetensors writes it reads 
   }
 }
 
+TEST_CASE("a checkpoint held in memory is read from a stream, and its errors name the given name",
+          "[io][safetensors]") {
+  const std::string header = R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+  const std::string bytes = little_endian_u64(header.size()) + header + little_endian_f32({1.5f, -2.0f});
+  std::istringstream stream(bytes);
+  const auto read = read_safetensors(stream, "in-memory.safetensors");
+  REQUIRE(read.size() == 1);
+  CHECK(read.at("w").values == std::vector<float>{1.5f, -2.0f});
+
+  std::istringstream truncated(bytes.substr(0, bytes.size() - 4));
+  require_io_error([&] { read_safetensors(truncated, "in-memory.safetensors"); }, "in-memory.safetensors",
+                   {"data_offsets within the 4-byte data buffer"});
+}
+
 TEST_CASE("save_parameters then load_parameters restores every parameter", "[io][safetensors]") {
   ScratchDirectory scratch;
   const fs::path file = scratch / "toy.safetensors";
@@ -400,6 +415,14 @@ TEST_CASE("corrupt: the header is not valid JSON", "[io][safetensors][corrupt]")
   require_corrupt("{\"w\xff\":{}}", "", {"invalid JSON"});
   // nlohmann::json alone would stop at the NUL and accept what follows.
   require_corrupt(std::string("{}\0{\"x\"", 7), "", {"invalid JSON", "NUL byte at byte 2"});
+}
+
+// Found by tests/fuzz/fuzz_safetensors: nlohmann::json threw its own
+// out_of_range for a number beyond a double's range, not ctgrad::io::Error.
+TEST_CASE("corrupt: a number too large for a double", "[io][safetensors][corrupt]") {
+  require_corrupt(R"({"w":{"dtype":"F32","shape":[1e400],"data_offsets":[0,4]}})", std::string(4, '\0'),
+                  {"JSON header", "too large for a double"});
+  require_corrupt(R"({"__metadata__":{"x":"y"},"z":-1e99999})", "", {"too large for a double"});
 }
 
 TEST_CASE("corrupt: the header is JSON but not an object", "[io][safetensors][corrupt]") {

@@ -31,6 +31,15 @@ void operator delete(void* memory) noexcept { std::free(memory); }
 void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
 void operator delete(void* memory, std::align_val_t) noexcept { std::free(memory); }
 void operator delete(void* memory, std::size_t, std::align_val_t) noexcept { std::free(memory); }
+// The standard's nothrow forms call the ones above; AddressSanitizer's own do
+// not, so under ASan memory from new(std::nothrow) (Catch, std::stable_sort's
+// buffer) would come from ASan's allocator and reach std::free. Replaced too.
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try { return operator new(size); } catch (const std::bad_alloc&) { return nullptr; }
+}
+void* operator new(std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
+  try { return operator new(size, alignment); } catch (const std::bad_alloc&) { return nullptr; }
+}
 
 using namespace ctgrad;
 

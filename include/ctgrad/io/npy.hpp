@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <istream>
 #include <limits>
 #include <optional>
 #include <span>
@@ -242,17 +243,18 @@ class HeaderParser {
 
 }  // namespace npy_detail
 
+// The whole of a seekable stream, from its start, as one .npy file: a file, or
+// bytes in memory in a std::istringstream (the fuzzer's input). Messages name
+// `file`, whatever the stream really is.
 template <NpyElement T>
-NpyArray<T> read_npy(const std::filesystem::path& file) {
+NpyArray<T> read_npy(std::istream& stream, const std::filesystem::path& file) {
   using namespace npy_detail;
-  std::error_code error;
-  const auto status = std::filesystem::status(file, error);
-  if (!std::filesystem::exists(status)) fail(file, "expected a .npy file, found nothing at this path");
-  if (!std::filesystem::is_regular_file(status)) fail(file, "expected a .npy file, found something else (a folder?)");
-  const std::uintmax_t file_size = std::filesystem::file_size(file, error);
-  if (error) fail(file, "expected a readable .npy file, found its size unreadable: " + error.message());
-  std::ifstream stream(file, std::ios::binary);
-  if (!stream) fail(file, "expected a readable .npy file, found it cannot be opened");
+  // The size of the stream actually read, not of whatever the path names now.
+  stream.seekg(0, std::ios::end);
+  const std::streamoff end_position = stream.tellg();
+  if (end_position < 0) fail(file, "expected a readable .npy file, found its size unreadable");
+  const auto file_size = static_cast<std::uintmax_t>(end_position);
+  stream.seekg(0);
 
   if (file_size < preamble_size)
     fail(file, "expected at least the " + std::to_string(preamble_size) + "-byte .npy preamble, found " +
@@ -296,6 +298,17 @@ NpyArray<T> read_npy(const std::filesystem::path& file) {
   if (!stream.read(reinterpret_cast<char*>(array.values.data()), static_cast<std::streamsize>(expected_bytes)))
     fail(file, "expected " + std::to_string(expected_bytes) + " data bytes, found fewer while reading (file changed?)");
   return array;
+}
+
+template <NpyElement T>
+NpyArray<T> read_npy(const std::filesystem::path& file) {
+  std::error_code error;
+  const auto status = std::filesystem::status(file, error);
+  if (!std::filesystem::exists(status)) fail(file, "expected a .npy file, found nothing at this path");
+  if (!std::filesystem::is_regular_file(status)) fail(file, "expected a .npy file, found something else (a folder?)");
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream) fail(file, "expected a readable .npy file, found it cannot be opened");
+  return read_npy<T>(stream, file);
 }
 
 template <NpyElement T>

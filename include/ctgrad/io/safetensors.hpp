@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <istream>
 #include <limits>
 #include <map>
 #include <optional>
@@ -104,7 +105,7 @@ struct Entry {
   std::uint64_t end;
 };
 
-inline void read_exactly(std::ifstream& stream, const std::filesystem::path& file, std::uint64_t position,
+inline void read_exactly(std::istream& stream, const std::filesystem::path& file, std::uint64_t position,
                          char* destination, std::uint64_t count, const std::string& what) {
   stream.seekg(static_cast<std::streamoff>(position));
   stream.read(destination, static_cast<std::streamsize>(count));
@@ -140,6 +141,10 @@ inline json parse_header(const std::filesystem::path& file, const std::string& t
     header = json::parse(text, watch_keys);
   } catch (const json::parse_error& error) {
     fail(file, "expected a JSON header, found invalid JSON (parse error at byte " + std::to_string(error.byte) + ")");
+  } catch (const json::out_of_range&) {
+    // A number beyond a double's range (1e400) is well-formed JSON, which
+    // nlohmann::json refuses with out_of_range 406 rather than parse_error.
+    fail(file, "expected a JSON header, found a number too large for a double");
   }
   if (duplicate_key) fail(file, "expected unique keys in the header, found duplicate key " + printable(*duplicate_key));
   if (!header.is_object()) fail(file, std::string("expected the header to be a JSON object, found ") + header.type_name());
@@ -291,17 +296,12 @@ inline void write_safetensors(const std::filesystem::path& file, std::span<const
   write_file_atomically(file, chunks);
 }
 
-inline std::map<std::string, TensorData> read_safetensors(const std::filesystem::path& file) {
+// The whole of a seekable stream as one safetensors file: a file, or bytes in
+// memory in a std::istringstream (the fuzzer's input). Messages name `file`,
+// whatever the stream really is.
+inline std::map<std::string, TensorData> read_safetensors(std::istream& stream, const std::filesystem::path& file) {
   using namespace safetensors_detail;
-  std::error_code status_error;
-  const std::filesystem::file_status status = std::filesystem::status(file, status_error);
-  if (!std::filesystem::exists(status)) fail(file, "expected a safetensors file, found no such file");
-  if (!std::filesystem::is_regular_file(status)) {
-    fail(file, "expected a regular safetensors file, found a directory or special file");
-  }
-  std::ifstream stream(file, std::ios::binary);
-  if (!stream) fail(file, "expected a readable safetensors file, found one that cannot be opened");
-  // The size of the file actually opened, not of whatever the path names now.
+  // The size of the stream actually read, not of whatever the path names now.
   stream.seekg(0, std::ios::end);
   const std::streamoff end_position = stream.tellg();
   if (end_position < 0) fail(file, "expected a file whose size can be determined, found none");
@@ -353,6 +353,18 @@ inline std::map<std::string, TensorData> read_safetensors(const std::filesystem:
     tensors.emplace(entry->name, std::move(data));
   }
   return tensors;
+}
+
+inline std::map<std::string, TensorData> read_safetensors(const std::filesystem::path& file) {
+  std::error_code status_error;
+  const std::filesystem::file_status status = std::filesystem::status(file, status_error);
+  if (!std::filesystem::exists(status)) fail(file, "expected a safetensors file, found no such file");
+  if (!std::filesystem::is_regular_file(status)) {
+    fail(file, "expected a regular safetensors file, found a directory or special file");
+  }
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream) fail(file, "expected a readable safetensors file, found one that cannot be opened");
+  return read_safetensors(stream, file);
 }
 
 // One tensor per Parameter, named by the Parameter's name, in declaration order.

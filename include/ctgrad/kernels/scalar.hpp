@@ -13,6 +13,19 @@ struct Scalar {
   static constexpr const char* name = "scalar";
 
   // ---- elementwise --------------------------------------------------------
+  // The exact GELU, 0.5 x (1 + erf(x / sqrt 2)); backward from the saved input:
+  // dx += dy * (Phi(x) + x phi(x)). Constants: 1/sqrt(2) and 1/sqrt(2 pi).
+  template <std::size_t N>
+  static void gelu_forward(const float* x, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = 0.5f * x[i] * (1.f + std::erf(x[i] * 0.70710678f));
+  }
+  template <std::size_t N>
+  static void gelu_backward(const float* x, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < N; ++i) {
+      const float cdf = 0.5f * (1.f + std::erf(x[i] * 0.70710678f));
+      dx[i] += dy[i] * (cdf + x[i] * 0.39894228f * std::exp(-0.5f * x[i] * x[i]));
+    }
+  }
   template <std::size_t N>
   static void relu_forward(const float* x, float* y) {
     for (std::size_t i = 0; i < N; ++i) y[i] = x[i] > 0.f ? x[i] : 0.f;

@@ -49,6 +49,35 @@ struct Simd {
   }
 
   // ---- elementwise --------------------------------------------------------
+  // The exact GELU, 0.5 x (1 + erf(x / sqrt 2)); backward from the saved input:
+  // dx += dy * (Phi(x) + x phi(x)). Constants: 1/sqrt(2) and 1/sqrt(2 pi).
+  template <std::size_t N>
+  static void gelu_forward(const float* x, float* y) {
+    const batch half(0.5f), one(1.f), inverse_sqrt2(0.70710678f);
+    elementwise<N>(
+        [&](std::size_t i) {
+          const batch v = load(x + i);
+          return half * v * (one + xsimd::erf(v * inverse_sqrt2));
+        },
+        [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
+        [&](std::size_t i) { y[i] = 0.5f * x[i] * (1.f + std::erf(x[i] * 0.70710678f)); });
+  }
+  template <std::size_t N>
+  static void gelu_backward(const float* x, const float* dy, float* dx) {
+    const batch half(0.5f), one(1.f), inverse_sqrt2(0.70710678f), inverse_sqrt_2pi(0.39894228f);
+    elementwise<N>(
+        [&](std::size_t i) {
+          const batch v = load(x + i);
+          const batch cdf = half * (one + xsimd::erf(v * inverse_sqrt2));
+          const batch density = inverse_sqrt_2pi * xsimd::exp(-half * v * v);
+          return xsimd::fma(load(dy + i), xsimd::fma(v, density, cdf), load(dx + i));
+        },
+        [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
+        [&](std::size_t i) {
+          const float cdf = 0.5f * (1.f + std::erf(x[i] * 0.70710678f));
+          dx[i] += dy[i] * (cdf + x[i] * 0.39894228f * std::exp(-0.5f * x[i] * x[i]));
+        });
+  }
   template <std::size_t N>
   static void relu_forward(const float* x, float* y) {
     const batch zero(0.f);

@@ -30,6 +30,9 @@ struct DropoutControl {
   bool training = false;
 };
 
+// For evaluation, or a model without dropout: every dropout node is the identity.
+inline const DropoutControl no_dropout{};
+
 template <class X>
 struct Dropout : OpBase {
   using shape = typename X::shape;

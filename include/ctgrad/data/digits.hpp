@@ -1,5 +1,5 @@
 #pragma once
-// The digits `lenet1 prepare` writes: <dir>/<name>_images.npy, float32
+// The 16x16 digit splits `lenet1 prepare` writes, read by every program: <dir>/<name>_images.npy, float32
 // [N, 1, 16, 16] in [-1, 1], and <dir>/<name>_labels.npy, uint8 [N] in 0..9.
 #include <cmath>
 #include <cstddef>
@@ -13,7 +13,7 @@
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/io/npy.hpp"
 
-namespace lenet1 {
+namespace ctgrad::data {
 
 struct Split {
   static constexpr std::size_t image_side = 16;
@@ -54,4 +54,4 @@ inline Split load_split(const std::filesystem::path& dir, std::string_view name)
   return Split{std::move(images.values), std::move(labels.values)};
 }
 
-}  // namespace lenet1
+}  // namespace ctgrad::data

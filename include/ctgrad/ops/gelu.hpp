@@ -1,0 +1,33 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+// y = x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), the exact GELU (Hendrycks and
+// Gimpel 2016), torch.nn.GELU()'s default (not its tanh approximation).
+// The backward uses the saved input: dy * (Phi(x) + x phi(x)), phi the
+// standard normal density.
+template <class X>
+struct Gelu : OpBase {
+  using shape = typename X::shape;
+  using arguments = std::tuple<X>;
+  static constexpr std::string_view op_name = "gelu";
+  arguments args;
+  bool operator==(const Gelu&) const = default;
+
+  template <class K>
+  void forward(const Tensor<shape>& x, Tensor<shape>& y, NoScratch&) const {
+    K::template gelu_forward<shape::size>(x.data(), y.data());
+  }
+  template <class K, class DX>
+  void backward(const Tensor<shape>& x, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
+    if constexpr (wants_grad<DX>) K::template gelu_backward<shape::size>(x.data(), dy.data(), dx.data());
+  }
+};
+
+template <class X>
+constexpr auto gelu(X&& x) {
+  return Gelu<expr_t<X>>{{}, {as_expr(x)}};
+}
+
+}  // namespace ctgrad

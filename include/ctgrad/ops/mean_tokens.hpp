@@ -1,0 +1,39 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+// Mean pooling over tokens: x [T, D] -> y [D], y = (1/T) sum_t x[t]. A ViT
+// classifier head can read this instead of a class token.
+template <class X>
+struct MeanTokens : OpBase {
+  using in_shape = typename X::shape;
+  static_assert(in_shape::rank == 2, "mean_tokens: the input must be a matrix [tokens, features]");
+  static constexpr std::size_t tokens = in_shape::dims[0];
+  static constexpr std::size_t features = in_shape::dims[1];
+  using shape = Shape<features>;
+  using arguments = std::tuple<X>;
+  static constexpr std::string_view op_name = "mean_tokens";
+  static constexpr float inverse_tokens = 1.f / static_cast<float>(tokens);
+  arguments args;
+  bool operator==(const MeanTokens&) const = default;
+
+  template <class K>
+  void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
+    y.fill(0.f);
+    for (std::size_t t = 0; t < tokens; ++t) K::template axpy<features>(inverse_tokens, x.data() + t * features, y.data());
+  }
+  template <class K, class DX>
+  void backward(const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
+    if constexpr (wants_grad<DX>)
+      for (std::size_t t = 0; t < tokens; ++t)
+        K::template axpy<features>(inverse_tokens, dy.data(), dx.data() + t * features);
+  }
+};
+
+template <class X>
+constexpr auto mean_tokens(X&& x) {
+  return MeanTokens<expr_t<X>>{{}, {as_expr(x)}};
+}
+
+}  // namespace ctgrad

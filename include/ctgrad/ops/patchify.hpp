@@ -1,0 +1,59 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+// Cuts an image [C, H, W] into non-overlapping P x P patches, one token per
+// patch: y [T, C*P*P] with T = (H/P)*(W/P) tokens in row-major patch order and
+// each token's features in (channel, row in patch, column in patch) order,
+// the order of ViT's Conv2d(kernel = stride = P) weight, so that
+// matmul(patchify<P>(x), w) with w [C*P*P, D] is that patch embedding.
+// A pure rearrangement: forward copies, backward scatters the gradient back.
+template <std::size_t P, class X>
+struct Patchify : OpBase {
+  using in_shape = typename X::shape;
+  static_assert(in_shape::rank == 3, "patchify: the image must be [channels, height, width]");
+  static_assert(P >= 1, "patchify: the patch size must be at least 1");
+  static constexpr std::size_t channels = in_shape::dims[0];
+  static constexpr std::size_t height = in_shape::dims[1];
+  static constexpr std::size_t width = in_shape::dims[2];
+  // The "In instantiation of Patchify<...>" line above this error names the image shape.
+  static_assert(height % P == 0 && width % P == 0, "patchify: the patch size does not divide the image");
+  static constexpr std::size_t patches_down = height / P;
+  static constexpr std::size_t patches_across = width / P;
+  static constexpr std::size_t features = channels * P * P;
+  using shape = Shape<patches_down * patches_across, features>;
+  using arguments = std::tuple<X>;
+  static constexpr std::string_view op_name = "patchify";
+  arguments args;
+  bool operator==(const Patchify&) const = default;
+
+  // Image index of feature `feature` of token `token`.
+  static constexpr std::size_t source(std::size_t token, std::size_t feature) {
+    const std::size_t channel = feature / (P * P), py = feature / P % P, px = feature % P;
+    const std::size_t row = token / patches_across * P + py, column = token % patches_across * P + px;
+    return (channel * height + row) * width + column;
+  }
+
+  template <class K>
+  void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
+    for (std::size_t token = 0; token < shape::dims[0]; ++token)
+      for (std::size_t feature = 0; feature < features; ++feature)
+        y[token * features + feature] = x[source(token, feature)];
+  }
+  template <class K, class DX>
+  void backward(const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
+    if constexpr (wants_grad<DX>)
+      for (std::size_t token = 0; token < shape::dims[0]; ++token)
+        for (std::size_t feature = 0; feature < features; ++feature)
+          dx.data()[source(token, feature)] += dy[token * features + feature];
+  }
+};
+
+template <std::size_t P, class X>
+constexpr auto patchify(X&& x) {
+  static_assert(expr_t<X>::shape::rank == 3, "patchify: the image must be [channels, height, width]");
+  return Patchify<P, expr_t<X>>{{}, {as_expr(x)}};
+}
+
+}  // namespace ctgrad
