@@ -74,27 +74,11 @@ struct RunOutcome {
 template <class Variant, class K>
 RunOutcome run_variant(const TrainConfig& config, const Split& train_split, const Split& test_split,
                        const TrainFlags& flags) {
-  // Parameters are allocated once, before training: a step touches no heap.
-  auto params = std::make_unique<Params>();
-  if (!config.init.empty()) {
-    ctgrad::io::load_parameters(config.init, *params);
-    std::printf("init: weights from %s\n", config.init.c_str());
-  } else {
-    initialize(*params, config.seed, static_cast<float>(config.output_bias));
-  }
-  RunFolder folder;
-  if (flags.out) folder = RunFolder(*flags.out, config);
   RunOutcome outcome;
-  outcome.passes = ctgrad::training::train<Model<Variant>, K>(config, train_split, test_split, *params, folder);
+  outcome.passes = ctgrad::training::run_training<Model<Variant>, K>(
+      config, train_split, test_split, flags.out.value_or(""), flags.save.value_or(""),
+      [&](Params& params) { initialize(params, config.seed, static_cast<float>(config.output_bias)); });
   outcome.seconds = outcome.passes.empty() ? 0 : outcome.passes.back().seconds;
-  if (folder.active()) {
-    ctgrad::io::save_parameters(folder.weights_path(), *params);
-    std::printf("run folder: %s\n", flags.out->c_str());
-  }
-  if (flags.save) {
-    ctgrad::io::save_parameters(*flags.save, *params);
-    std::printf("saved: %s\n", flags.save->c_str());
-  }
   return outcome;
 }
 

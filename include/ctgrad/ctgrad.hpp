@@ -29,6 +29,8 @@
 #include "ctgrad/ops/patchify.hpp"
 #include "ctgrad/ops/relu.hpp"
 #include "ctgrad/ops/reshape.hpp"
+#include "ctgrad/ops/row_bias.hpp"
+#include "ctgrad/ops/slice.hpp"
 #include "ctgrad/ops/tanh.hpp"
 #include "ctgrad/optim/adamw.hpp"
 #include "ctgrad/optim/schedule.hpp"

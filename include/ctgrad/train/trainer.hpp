@@ -295,4 +295,33 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
   return results;
 }
 
+// A whole run: parameters from --init (safetensors) or `initialize`, the
+// run folder if `out` is set, training, then the final weights to the run
+// folder and to `save`. Returns the per-pass evaluations.
+template <class Model, class K, class Initialize>
+std::vector<PassResult> run_training(const TrainConfig& config, const Split& train_split, const Split& test_split,
+                                     const std::filesystem::path& out, const std::filesystem::path& save,
+                                     Initialize&& initialize) {
+  // Parameters are allocated once, before training: a step touches no heap.
+  auto params = std::make_unique<typename Model::params_type>();
+  if (!config.init.empty()) {
+    io::load_parameters(config.init, *params);
+    std::printf("init: weights from %s\n", config.init.c_str());
+  } else {
+    initialize(*params);
+  }
+  RunFolder folder;
+  if (!out.empty()) folder = RunFolder(out, config);
+  auto results = train<Model, K>(config, train_split, test_split, *params, folder);
+  if (folder.active()) {
+    io::save_parameters(folder.weights_path(), *params);
+    std::printf("run folder: %s\n", out.c_str());
+  }
+  if (!save.empty()) {
+    io::save_parameters(save, *params);
+    std::printf("saved: %s\n", save.c_str());
+  }
+  return results;
+}
+
 }  // namespace ctgrad::training

@@ -1,0 +1,83 @@
+#pragma once
+// Compile-time slices, so that stacked weights can be cut per head or per
+// block: take<I>(w) is w[I] (one block of a [depth, ...] weight), rows<B, N>
+// and columns<B, N> a range of a matrix's rows or columns (one head's part of
+// a projection). Forward copies; backward adds the gradient back in place.
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+namespace detail {
+template <class S>
+struct drop_first;
+template <std::size_t First, std::size_t... Rest>
+struct drop_first<Shape<First, Rest...>> {
+  using type = Shape<Rest...>;
+};
+}  // namespace detail
+
+template <std::size_t Index, class X>
+struct Take : OpBase {
+  using in_shape = typename X::shape;
+  static_assert(in_shape::rank >= 1, "take: the input must have a leading axis to index");
+  static_assert(Index < in_shape::dims[0], "take: the index is past the end of the leading axis");
+  using shape = typename detail::drop_first<in_shape>::type;
+  static constexpr std::size_t offset = Index * shape::size;
+  using arguments = std::tuple<X>;
+  static constexpr std::string_view op_name = "take";
+  arguments args;
+  bool operator==(const Take&) const = default;
+
+  template <class K>
+  void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
+    std::copy_n(x.data() + offset, shape::size, y.data());
+  }
+  template <class K, class DX>
+  void backward(const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
+    if constexpr (wants_grad<DX>) K::template accumulate<shape::size>(dy.data(), dx.data() + offset);
+  }
+};
+
+template <std::size_t Begin, std::size_t Count, bool ByColumns, class X>
+struct MatrixSlice : OpBase {
+  using in_shape = typename X::shape;
+  static_assert(in_shape::rank == 2, "slice: rows<>/columns<> take a matrix");
+  static constexpr std::size_t in_rows = in_shape::dims[0], in_cols = in_shape::dims[1];
+  static_assert(Count >= 1 && Begin + Count <= (ByColumns ? in_cols : in_rows),
+                "slice: the range runs past the end of the matrix");
+  static constexpr std::size_t out_rows = ByColumns ? in_rows : Count, out_cols = ByColumns ? Count : in_cols;
+  using shape = Shape<out_rows, out_cols>;
+  using arguments = std::tuple<X>;
+  static constexpr std::string_view op_name = ByColumns ? "columns" : "rows";
+  arguments args;
+  bool operator==(const MatrixSlice&) const = default;
+
+  static constexpr std::size_t source(std::size_t row) {
+    return ByColumns ? row * in_cols + Begin : (Begin + row) * in_cols;
+  }
+  template <class K>
+  void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
+    for (std::size_t r = 0; r < out_rows; ++r) std::copy_n(x.data() + source(r), out_cols, y.data() + r * out_cols);
+  }
+  template <class K, class DX>
+  void backward(const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
+    if constexpr (wants_grad<DX>)
+      for (std::size_t r = 0; r < out_rows; ++r)
+        K::template accumulate<out_cols>(dy.data() + r * out_cols, dx.data() + source(r));
+  }
+};
+
+template <std::size_t Index, class X>
+constexpr auto take(X&& x) {
+  return Take<Index, expr_t<X>>{{}, {as_expr(x)}};
+}
+template <std::size_t Begin, std::size_t Count, class X>
+constexpr auto rows(X&& x) {
+  return MatrixSlice<Begin, Count, false, expr_t<X>>{{}, {as_expr(x)}};
+}
+template <std::size_t Begin, std::size_t Count, class X>
+constexpr auto columns(X&& x) {
+  return MatrixSlice<Begin, Count, true, expr_t<X>>{{}, {as_expr(x)}};
+}
+
+}  // namespace ctgrad

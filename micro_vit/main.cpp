@@ -1,0 +1,82 @@
+// micro_vit: a micro vision transformer of LeNet-1's size on the same digits,
+// trained with the modern recipe (cross-entropy, AdamW with linear decay,
+// 1-pixel shifts, dropout before the head).
+//   micro_vit train   train and evaluate after every pass (lenet1's eval lines)
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include <ctgrad/train/trainer.hpp>
+
+#include "micro_vit/model.hpp"
+
+namespace {
+
+using namespace ctgrad::training;
+
+template <class K>
+int train_with(const TrainConfig& config, const std::filesystem::path& out, const std::filesystem::path& save) {
+  const Split train_split = load_split(config.data, "train");
+  const Split test_split = load_split(config.data, "test");
+  run_training<micro_vit::Model, K>(config, train_split, test_split, out, save,
+                                    [&](micro_vit::Params& p) { micro_vit::initialize(p, config.seed); });
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"micro_vit: a micro vision transformer of LeNet-1's size, trained on the same 16x16 digits"};
+  app.require_subcommand(1);
+
+  // The default recipe: lenet1's "modern" (docs/results.md).
+  TrainConfig config;
+  config.recipe = "micro_vit";
+  config.variant = "micro_vit";
+  config.passes = 80;
+  config.learning_rate = 1e-3;
+  config.optimizer = "adamw";
+  config.learning_rate_decay = true;
+  config.augment = true;
+  config.dropout = 0.1;
+  config.output_bias = 0;
+  config.threads = std::max(1u, std::thread::hardware_concurrency());
+  std::filesystem::path out, save, init;
+  bool augment = true;
+
+  auto* train = app.add_subcommand("train", "Train the micro-ViT and evaluate after every pass");
+  train->add_option("--data", config.data, "Folder with the .npy files from 'lenet1 prepare'")->capture_default_str();
+  train->add_option("--passes", config.passes, "Passes over the training set")->check(CLI::PositiveNumber)->capture_default_str();
+  train->add_option("--lr", config.learning_rate, "AdamW learning rate (decays linearly to a third)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  train->add_option("--dropout", config.dropout, "Dropout before the head")->check(CLI::Range(0.0, 0.95))->capture_default_str();
+  train->add_flag("--augment,!--no-augment", augment, "Random 1-pixel shifts of the training images (default on)");
+  train->add_option("--seed", config.seed, "Seed of the initialisation, dropout and shifts")->capture_default_str();
+  train->add_option("--init", init, "Start from these weights (safetensors)")->check(CLI::ExistingFile);
+  train->add_option("--steps", config.steps, "Stop after this many steps in total (0: evaluate only)")
+      ->check(CLI::NonNegativeNumber);
+  train->add_option("--save", save, "Write the final weights here (safetensors)");
+  train->add_option("--out", out, "Run folder: metrics.csv, config.json, weights.safetensors");
+  train->add_option("--threads", config.threads, "Evaluation threads")->check(CLI::Range(1u, 1024u))->capture_default_str();
+  train->add_option("--kernels", config.kernels, "Kernel path")->check(CLI::IsMember({"simd", "scalar"}))->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    std::fprintf(stderr, "micro_vit: %s\n", error.what());
+    return 2;
+  }
+  config.augment = augment;
+  config.init = init.string();
+  try {
+    return config.kernels == "scalar" ? train_with<ctgrad::kernels::Scalar>(config, out, save)
+                                      : train_with<ctgrad::kernels::Simd>(config, out, save);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "micro_vit: %s\n", error.what());
+    return 1;
+  }
+}

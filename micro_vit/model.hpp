@@ -1,0 +1,142 @@
+#pragma once
+// A micro vision transformer of LeNet-1's size: pre-LN transformer blocks on
+// 4x4-pixel patches of the 16x16 digit. The reference post tried this and
+// reported it "couldn't match the performance of a convnet"; docs/results.md
+// has our numbers.
+#include <random>
+#include <string_view>
+#include <utility>
+
+#include <ctgrad/ctgrad.hpp>
+
+namespace micro_vit {
+
+using namespace ctgrad;
+
+// ---- the whole architecture, in one place -----------------------------------
+inline constexpr std::size_t patch = 4;      // 4x4-pixel patches: 16 tokens
+inline constexpr std::size_t width = 16;     // embedding width
+inline constexpr std::size_t depth = 1;      // transformer blocks
+inline constexpr std::size_t heads = 2;      // attention heads
+inline constexpr std::size_t mlp_ratio = 3;  // MLP hidden width / width
+// Parameters and multiply-adds must each land within +-40% of LeNet-1's
+// (9,760 and 63,660). Every token-wise weight costs 16 MACs (one per token), so
+// a pooled classifier with enough parameters has too many MACs; the head reads
+// the flattened tokens instead, which adds parameters at one MAC each.
+
+using Image = Shape<1, 16, 16>;
+inline constexpr std::size_t tokens = (16 / patch) * (16 / patch);
+inline constexpr std::size_t patch_features = patch * patch;
+inline constexpr std::size_t head_dim = head_width<width, heads>();
+inline constexpr std::size_t hidden = width * mlp_ratio;
+inline constexpr std::size_t classes = 10;
+
+// Per-block weights are stacked along a leading [depth] axis and per-head
+// projections side by side, so depth and heads above are the only knobs.
+struct Params {
+  BOOST_HANA_DEFINE_STRUCT(Params,
+                           (Parameter<Shape<patch_features, width>, "embed_w">, embed_w),
+                           (Parameter<Shape<width>, "embed_b">, embed_b),
+                           (Parameter<Shape<tokens, width>, "position">, position),
+                           (Parameter<Shape<depth, width>, "ln1_g">, ln1_g),
+                           (Parameter<Shape<depth, width>, "ln1_b">, ln1_b),
+                           (Parameter<Shape<depth, width, width>, "q_w">, q_w),
+                           (Parameter<Shape<depth, width>, "q_b">, q_b),
+                           (Parameter<Shape<depth, width, width>, "k_w">, k_w),
+                           (Parameter<Shape<depth, width>, "k_b">, k_b),
+                           (Parameter<Shape<depth, width, width>, "v_w">, v_w),
+                           (Parameter<Shape<depth, width>, "v_b">, v_b),
+                           (Parameter<Shape<depth, width, width>, "o_w">, o_w),
+                           (Parameter<Shape<depth, width>, "o_b">, o_b),
+                           (Parameter<Shape<depth, width>, "ln2_g">, ln2_g),
+                           (Parameter<Shape<depth, width>, "ln2_b">, ln2_b),
+                           (Parameter<Shape<depth, width, hidden>, "mlp1_w">, mlp1_w),
+                           (Parameter<Shape<depth, hidden>, "mlp1_b">, mlp1_b),
+                           (Parameter<Shape<depth, hidden, width>, "mlp2_w">, mlp2_w),
+                           (Parameter<Shape<depth, width>, "mlp2_b">, mlp2_b),
+                           (Parameter<Shape<width>, "ln_g">, ln_g),
+                           (Parameter<Shape<width>, "ln_b">, ln_b),
+                           (Parameter<Shape<tokens * width, classes>, "head_w">, head_w),
+                           (Parameter<Shape<classes>, "head_b">, head_b));
+};
+
+// x W + b for every token.
+template <class X, class W, class B>
+auto linear(X&& x, W&& w, B&& b) {
+  return row_bias(matmul(std::forward<X>(x), std::forward<W>(w)), std::forward<B>(b));
+}
+
+// Multi-head self-attention of block B: each head attends with its slice of
+// the q, k, v projections; the heads' outputs, each times its rows of the
+// output projection, add up to the concatenation times the whole projection.
+template <std::size_t B, class X>
+auto self_attention(Params& p, const X& normed) {
+  auto q = linear(normed, take<B>(p.q_w), take<B>(p.q_b));
+  auto k = linear(normed, take<B>(p.k_w), take<B>(p.k_b));
+  auto v = linear(normed, take<B>(p.v_w), take<B>(p.v_b));
+  auto mixed = [&]<std::size_t... H>(std::index_sequence<H...>) {
+    return (... + matmul(attention(columns<H * head_dim, head_dim>(q), columns<H * head_dim, head_dim>(k),
+                                   columns<H * head_dim, head_dim>(v)),
+                         rows<H * head_dim, head_dim>(take<B>(p.o_w))));
+  }(std::make_index_sequence<heads>{});
+  return row_bias(mixed, take<B>(p.o_b));
+}
+
+// Pre-LN block: x + attention(LN(x)), then + MLP(LN(.)). Each residual input is
+// one node used twice: the graph computes it once and sums both gradients.
+template <std::size_t B, class X>
+auto block(Params& p, const X& x) {
+  auto attended = x + self_attention<B>(p, layer_norm(x, take<B>(p.ln1_g), take<B>(p.ln1_b)));
+  auto normed = layer_norm(attended, take<B>(p.ln2_g), take<B>(p.ln2_b));
+  auto mlp = linear(gelu(linear(normed, take<B>(p.mlp1_w), take<B>(p.mlp1_b))), take<B>(p.mlp2_w), take<B>(p.mlp2_b));
+  return attended + mlp;
+}
+
+template <std::size_t B = 0, class X>
+auto blocks(Params& p, const X& x) {
+  if constexpr (B == depth)
+    return x;
+  else
+    return blocks<B + 1>(p, block<B>(p, x));
+}
+
+inline auto network(Params& p, const DropoutControl& dropout_control, float dropout_probability) {
+  auto embedded = linear(patchify<patch>(input<Image>()), p.embed_w, p.embed_b) + p.position;
+  auto encoded = layer_norm(blocks(p, embedded), p.ln_g, p.ln_b);
+  return matmul(dropout(flatten(encoded), dropout_probability, dropout_control), p.head_w) + p.head_b;
+}
+
+// The model as the shared trainer (ctgrad/train/trainer.hpp) sees it.
+struct Model {
+  using params_type = Params;
+  using image_shape = Image;
+  static constexpr std::size_t classes = micro_vit::classes;
+  static constexpr bool cross_entropy = true;
+  static auto network(Params& p, const DropoutControl& control, float dropout) {
+    return micro_vit::network(p, control, dropout);
+  }
+  static auto loss(Params& p, const DropoutControl& control, float dropout) {
+    return ctgrad::cross_entropy(micro_vit::network(p, control, dropout), target<Shape<classes>>());
+  }
+};
+
+// PyTorch's defaults: linear weights uniform in +-1/sqrt(fan-in), biases 0,
+// LayerNorm gains 1; position embeddings small (+-0.02).
+inline void initialize(Params& p, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  for_each_parameter(p, [&](auto& parameter) {
+    using S = typename std::remove_cvref_t<decltype(parameter)>::shape;
+    const std::string_view name = parameter.name;
+    float bound = 0.f, fill = 0.f;
+    if (name == "position")
+      bound = 0.02f;
+    else if (name.ends_with("_w"))
+      bound = 1.f / std::sqrt(static_cast<float>(S::dims[S::rank - 2]));  // [(depth,) in, out]
+    else if (name.ends_with("_g"))
+      fill = 1.f;
+    for (float& value : parameter.value) value = bound > 0 ? (uniform01(rng) * 2.f - 1.f) * bound : fill;
+    parameter.grad.fill(0.f);
+  });
+}
+
+}  // namespace micro_vit
