@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   config.recipe = "micro_vit";
   config.variant = "micro_vit";
   config.passes = 80;
-  config.learning_rate = 1e-3;
+  config.learning_rate = 3e-4;
   config.optimizer = "adamw";
   config.learning_rate_decay = true;
   config.augment = true;

@@ -21,7 +21,8 @@ struct MeanTokens : OpBase {
   template <class K>
   void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
     y.fill(0.f);
-    for (std::size_t t = 0; t < tokens; ++t) K::template axpy<features>(inverse_tokens, x.data() + t * features, y.data());
+    for (std::size_t t = 0; t < tokens; ++t)
+      K::template axpy<features>(inverse_tokens, x.data() + t * features, y.data());
   }
   template <class K, class DX>
   void backward(const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {

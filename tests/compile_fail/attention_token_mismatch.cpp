@@ -1,0 +1,7 @@
+// expect: attention: k and v have different token counts
+#include <ctgrad/ctgrad.hpp>
+using namespace ctgrad;
+int main() {
+  auto y = attention(input<Shape<4, 8>, "q">(), input<Shape<5, 8>, "k">(), input<Shape<6, 3>, "v">());
+  (void)y;
+}
