@@ -40,9 +40,7 @@ struct TrainFlags {
   std::filesystem::path data = "data";
 };
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using ctgrad::training::UsageError;
 
 TrainConfig make_config(const Recipe& recipe, const TrainFlags& flags) {
   TrainConfig c;
@@ -102,16 +100,16 @@ const Recipe& recipe_or_throw(const std::string& name) {
 
 int train_command(const TrainFlags& flags) {
   const TrainConfig config = make_config(recipe_or_throw(flags.recipe), flags);
-  const Split train_split = load_split(flags.data, "train");
-  const Split test_split = load_split(flags.data, "test");
-  run(config, train_split, test_split, flags);
+  const auto splits = ctgrad::training::load_splits(flags.data);
+  run(config, splits.train, splits.test, flags);
   return 0;
 }
 
 // Every recipe in turn, then a Markdown table of the final pass of each.
 int ablation_command(const TrainFlags& flags, const std::filesystem::path& results, const std::string& command) {
-  const Split train_split = load_split(flags.data, "train");
-  const Split test_split = load_split(flags.data, "test");
+  const auto splits = ctgrad::training::load_splits(flags.data);
+  const Split& train_split = splits.train;
+  const Split& test_split = splits.test;
   std::ostringstream table;
   table << "| recipe | change | passes | train loss | train error | train misses | test loss | test error | "
            "test misses | training time | reference (train / test error) |\n"

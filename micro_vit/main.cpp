@@ -18,9 +18,8 @@ using namespace ctgrad::training;
 
 template <class K>
 int train_with(const TrainConfig& config, const std::filesystem::path& out, const std::filesystem::path& save) {
-  const Split train_split = load_split(config.data, "train");
-  const Split test_split = load_split(config.data, "test");
-  run_training<micro_vit::Model, K>(config, train_split, test_split, out, save,
+  const auto splits = load_splits(config.data);
+  run_training<micro_vit::Model, K>(config, splits.train, splits.test, out, save,
                                     [&](micro_vit::Params& p) { micro_vit::initialize(p, config.seed); });
   return 0;
 }
@@ -75,6 +74,9 @@ int main(int argc, char** argv) {
   try {
     return config.kernels == "scalar" ? train_with<ctgrad::kernels::Scalar>(config, out, save)
                                       : train_with<ctgrad::kernels::Simd>(config, out, save);
+  } catch (const UsageError& error) {
+    std::fprintf(stderr, "micro_vit: %s\n", error.what());
+    return 2;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "micro_vit: %s\n", error.what());
     return 1;

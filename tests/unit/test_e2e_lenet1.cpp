@@ -102,7 +102,7 @@ TEST_CASE("bad flags are refused with a one-line error and exit status 2", "[e2e
 
 TEST_CASE("a missing data folder is reported by name", "[e2e]") {
   const auto run = run_program(lenet1_exe + " train --data /nonexistent/ctgrad-data");
-  REQUIRE(run.status != 0);
+  REQUIRE(run.status == 2);
   REQUIRE(run.output.find("/nonexistent/ctgrad-data") != std::string::npos);
   REQUIRE(run.output.find("lenet1 prepare") != std::string::npos);
 }
@@ -168,4 +168,28 @@ TEST_CASE("lenet1 report draws a run folder's pictures", "[e2e]") {
   REQUIRE(bad.status != 0);
   REQUIRE(bad.output.find("config.json") != std::string::npos);
   std::filesystem::remove_all(dir.parent_path());
+}
+
+TEST_CASE("weights of another model are refused with a one-line error and exit status 2", "[e2e]") {
+  const auto dir = scratch_dir();
+  const auto other = (dir / "mlp_like.safetensors").string();
+  std::vector<float> values(12, 0.5f);
+  ctgrad::io::TensorView view{"w1", {3, 4}, values};
+  ctgrad::io::write_safetensors(other, std::span(&view, 1));
+  const auto run = run_program(lenet1_exe + " train --steps 0 --data " + data_dir + " --init " + other);
+  INFO(run.output);
+  REQUIRE(run.status == 2);
+  REQUIRE(std::count(run.output.begin(), run.output.end(), '\n') == 1);
+  REQUIRE(run.output.find("another model") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a diverging learning rate stops training with a message, not NaNs", "[e2e]") {
+  // ReLU layers are unbounded: plain SGD at this rate overflows within steps.
+  const auto run = run_program(lenet1_exe + " train --recipe modern --optimizer sgd --lr 1000 --no-augment --passes 1 --data " +
+                               data_dir);
+  INFO(run.output);
+  REQUIRE(run.status == 1);
+  REQUIRE(run.output.find("training diverged at pass 1, step") != std::string::npos);
+  REQUIRE(eval_lines(run.output).empty());  // stopped before printing numbers
 }

@@ -41,6 +41,22 @@ using data::Split;
 
 inline constexpr std::size_t image_size = Split::image_side * Split::image_side;
 
+// A wrong flag or input file: the programs print it in one line and exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Splits {
+  Split train, test;
+};
+// Both splits of a data folder; a folder that is not there is a usage error.
+inline Splits load_splits(const std::filesystem::path& dir) {
+  if (!std::filesystem::is_directory(dir))
+    throw UsageError("--data: expected a folder with the prepared digits, found no folder " + dir.string() +
+                     " (run `lenet1 prepare --out " + dir.string() + "`)");
+  return {load_split(dir, "train"), load_split(dir, "test")};
+}
+
 inline std::span<const float, image_size> example_image(const Split& split, std::size_t index) {
   return std::span<const float, image_size>(split.images.data() + index * image_size, image_size);
 }
@@ -274,9 +290,13 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
       if (config.augment) random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
       graph->forward();
       const float loss = graph->loss();
-      if (!std::isfinite(loss))
+      if (!std::isfinite(loss)) {
+        const std::string bad = first_non_finite_parameter(params);
         throw Diverged("training diverged at pass " + std::to_string(pass + 1) + ", step " + std::to_string(i + 1) +
-                       ": the loss is " + std::to_string(loss) + " (try a smaller --lr)");
+                       ": the loss is " + std::to_string(loss) +
+                       (bad.empty() ? std::string() : ", parameter " + bad + " holds a NaN or infinity") +
+                       " (try a smaller --lr)");
+      }
       graph->backward();
       if (adam)
         adamw->template step<K>(params, rate);
@@ -305,7 +325,11 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
   // Parameters are allocated once, before training: a step touches no heap.
   auto params = std::make_unique<typename Model::params_type>();
   if (!config.init.empty()) {
-    io::load_parameters(config.init, *params);
+    try {
+      io::load_parameters(config.init, *params);
+    } catch (const io::Error& error) {
+      throw UsageError(std::string("--init: ") + error.what());
+    }
     std::printf("init: weights from %s\n", config.init.c_str());
   } else {
     initialize(*params);
