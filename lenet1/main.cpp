@@ -35,6 +35,8 @@ struct TrainFlags {
   std::optional<std::filesystem::path> save;
   std::optional<std::filesystem::path> out;
   std::optional<long long> steps;
+  long long checkpoint_every = 0;
+  std::optional<std::filesystem::path> resume;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::string kernels = "simd";
   std::filesystem::path data = "data";
@@ -59,6 +61,9 @@ TrainConfig make_config(const Recipe& recipe, const TrainFlags& flags) {
   c.kernels = flags.kernels;
   c.data = flags.data.string();
   c.init = flags.init ? flags.init->string() : "";
+  c.checkpoint_every = flags.checkpoint_every;
+  if (c.checkpoint_every > 0 && !flags.out)
+    throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
   if (c.dropout > 0 && c.variant != "modern")
     throw UsageError("--dropout: recipe '" + c.recipe + "' has no dropout layer (only --recipe modern has one)");
   return c;
@@ -75,7 +80,8 @@ RunOutcome run_variant(const TrainConfig& config, const Split& train_split, cons
   RunOutcome outcome;
   outcome.passes = ctgrad::training::run_training<Model<Variant>, K>(
       config, train_split, test_split, flags.out.value_or(""), flags.save.value_or(""),
-      [&](Params& params) { initialize(params, config.seed, static_cast<float>(config.output_bias)); });
+      [&](Params& params) { initialize(params, config.seed, static_cast<float>(config.output_bias)); },
+      flags.resume.value_or(""));
   outcome.seconds = outcome.passes.empty() ? 0 : outcome.passes.back().seconds;
   return outcome;
 }
@@ -98,8 +104,19 @@ const Recipe& recipe_or_throw(const std::string& name) {
   return *recipe;
 }
 
-int train_command(const TrainFlags& flags) {
-  const TrainConfig config = make_config(recipe_or_throw(flags.recipe), flags);
+int train_command(TrainFlags flags, bool data_given) {
+  TrainConfig config;
+  if (flags.resume) {  // the run's own configuration; only --threads and --data may be given
+    config = ctgrad::training::resume_config(*flags.resume);
+    if (config.variant != "1989" && config.variant != "softmax" && config.variant != "modern")
+      throw UsageError("--resume: " + flags.resume->string() + " holds a run of variant '" + config.variant +
+                       "', not one of lenet1's (1989, softmax, modern)");
+    config.threads = flags.threads;
+    if (data_given) config.data = flags.data.string();
+    flags.data = config.data;
+  } else {
+    config = make_config(recipe_or_throw(flags.recipe), flags);
+  }
   const auto splits = ctgrad::training::load_splits(flags.data);
   run(config, splits.train, splits.test, flags);
   return 0;
@@ -141,9 +158,7 @@ int ablation_command(const TrainFlags& flags, const std::filesystem::path& resul
           "(" << flags.threads << " evaluation threads). The reference column is the published PyTorch numbers "
           "on a different MNIST draw.\n\n"
        << table.str();
-  const std::string text = page.str();
-  std::vector<std::span<const std::byte>> chunks{std::as_bytes(std::span(text.data(), text.size()))};
-  ctgrad::io::write_file_atomically(results, chunks);
+  ctgrad::io::write_text_atomically(results, page.str());
   std::printf("results: %s\n", results.c_str());
   return 0;
 }
@@ -195,6 +210,15 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   train->add_option("--save", flags.save, "Write the final weights here (safetensors)");
   train->add_option("--out", flags.out, "Run folder: metrics.csv, config.json, weights.safetensors");
+  train->add_option("--checkpoint-every", flags.checkpoint_every,
+                    "Write a resumable checkpoint into the run folder every N steps (0: never)")
+      ->check(CLI::NonNegativeNumber);
+  auto* resume_option = train->add_option(
+      "--resume", flags.resume,
+      "Continue the run in this folder from its checkpoint (after a crash, a kill or Ctrl-C) with its own settings");
+  for (const char* name : {"--recipe", "--passes", "--lr", "--optimizer", "--lr-decay", "--augment", "--dropout", "--init",
+                           "--steps", "--out", "--checkpoint-every", "--seed", "--kernels"})
+    resume_option->excludes(train->get_option(name));
 
   std::filesystem::path report_dir, report_data;
   auto* report = app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and H1 kernels (PNG)");
@@ -232,10 +256,13 @@ int main(int argc, char** argv) {
       for (int i = 2; i < argc; ++i) command += std::string(" ") + argv[i];
       return ablation_command(ablation_flags, results, command);
     }
-    return train_command(flags);
+    return train_command(flags, train->get_option("--data")->count() > 0);
   } catch (const UsageError& error) {
     std::fprintf(stderr, "lenet1: %s\n", error.what());
     return 2;
+  } catch (const ctgrad::training::Interrupted& error) {
+    std::fprintf(stderr, "lenet1: %s\n", error.what());
+    return 130;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "lenet1: %s\n", error.what());
     return 1;

@@ -17,10 +17,12 @@ namespace {
 using namespace ctgrad::training;
 
 template <class K>
-int train_with(const TrainConfig& config, const std::filesystem::path& out, const std::filesystem::path& save) {
+int train_with(const TrainConfig& config, const std::filesystem::path& out, const std::filesystem::path& save,
+               const std::filesystem::path& resume) {
   const auto splits = load_splits(config.data);
-  run_training<micro_vit::Model, K>(config, splits.train, splits.test, out, save,
-                                    [&](micro_vit::Params& p) { micro_vit::initialize(p, config.seed); });
+  run_training<micro_vit::Model, K>(
+      config, splits.train, splits.test, out, save, [&](micro_vit::Params& p) { micro_vit::initialize(p, config.seed); },
+      resume);
   return 0;
 }
 
@@ -60,6 +62,16 @@ int main(int argc, char** argv) {
   train->add_option("--out", out, "Run folder: metrics.csv, config.json, weights.safetensors");
   train->add_option("--threads", config.threads, "Evaluation threads")->check(CLI::Range(1u, 1024u))->capture_default_str();
   train->add_option("--kernels", config.kernels, "Kernel path")->check(CLI::IsMember({"simd", "scalar"}))->capture_default_str();
+  train->add_option("--checkpoint-every", config.checkpoint_every,
+                    "Write a resumable checkpoint into the run folder every N steps (0: never)")
+      ->check(CLI::NonNegativeNumber);
+  std::filesystem::path resume;
+  auto* resume_option = train->add_option(
+      "--resume", resume,
+      "Continue the run in this folder from its checkpoint (after a crash, a kill or Ctrl-C) with its own settings");
+  for (const char* name : {"--passes", "--lr", "--dropout", "--augment", "--init", "--steps", "--out",
+                           "--checkpoint-every", "--seed", "--kernels"})
+    resume_option->excludes(train->get_option(name));
 
   try {
     app.parse(argc, argv);
@@ -72,11 +84,25 @@ int main(int argc, char** argv) {
   config.augment = augment;
   config.init = init.string();
   try {
-    return config.kernels == "scalar" ? train_with<ctgrad::kernels::Scalar>(config, out, save)
-                                      : train_with<ctgrad::kernels::Simd>(config, out, save);
+    if (config.checkpoint_every > 0 && out.empty())
+      throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
+    if (!resume.empty()) {  // the run's own configuration; only --threads and --data may be given
+      const TrainConfig given = config;
+      config = resume_config(resume);
+      if (config.variant != "micro_vit")
+        throw UsageError("--resume: " + resume.string() + " holds a run of variant '" + config.variant +
+                         "', not a micro_vit one");
+      config.threads = given.threads;
+      if (train->get_option("--data")->count() > 0) config.data = given.data;
+    }
+    return config.kernels == "scalar" ? train_with<ctgrad::kernels::Scalar>(config, out, save, resume)
+                                      : train_with<ctgrad::kernels::Simd>(config, out, save, resume);
   } catch (const UsageError& error) {
     std::fprintf(stderr, "micro_vit: %s\n", error.what());
     return 2;
+  } catch (const Interrupted& error) {
+    std::fprintf(stderr, "micro_vit: %s\n", error.what());
+    return 130;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "micro_vit: %s\n", error.what());
     return 1;

@@ -2,8 +2,11 @@
 // Runs a program through the shell and returns its exit status and output.
 #include <array>
 #include <cstdio>
+#include <csignal>
+#include <filesystem>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace ctgrad::testing {
 
@@ -23,5 +26,52 @@ inline ProgramResult run_program(const std::string& command) {
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
+
+// A program started in the background (through `sh -c "exec ..."`, so the
+// pid is the program's own), its output going to `log`, for tests that send
+// it signals.
+class BackgroundProgram {
+ public:
+  BackgroundProgram(const std::string& command, const std::filesystem::path& log,
+                    const std::filesystem::path& working_dir = {}) {
+    const std::string script = "exec " + command + " >'" + log.string() + "' 2>&1";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      if (!working_dir.empty() && ::chdir(working_dir.c_str()) != 0) ::_exit(127);
+      ::execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+  }
+  BackgroundProgram(const BackgroundProgram&) = delete;
+  BackgroundProgram& operator=(const BackgroundProgram&) = delete;
+  ~BackgroundProgram() {
+    if (running()) {
+      ::kill(pid_, SIGKILL);
+      wait();
+    }
+  }
+  bool started() const { return pid_ > 0; }
+  bool running() const { return pid_ > 0 && !waited_; }
+  void signal(int number) const { ::kill(pid_, number); }
+  // The raw wait status; WIFSIGNALED / WEXITSTATUS tell how it ended.
+  int wait() {
+    if (!waited_) {
+      ::waitpid(pid_, &status_, 0);
+      waited_ = true;
+    }
+    return status_;
+  }
+  // True (and the status kept) if the program has ended.
+  bool ended() {
+    if (waited_) return true;
+    if (::waitpid(pid_, &status_, WNOHANG) == pid_) waited_ = true;
+    return waited_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = 0;
+  bool waited_ = false;
+};
 
 }  // namespace ctgrad::testing

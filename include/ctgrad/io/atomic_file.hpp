@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -52,6 +53,18 @@ inline void write_file_atomically(const std::filesystem::path& target,
     std::filesystem::remove(temporary);
     fail(target, "cannot rename the temporary file into place: " + error.message());
   }
+  // The rename itself reaches the disk with the directory (best effort: some
+  // file systems refuse fsync on a directory, and the file is whole anyway).
+  const std::filesystem::path parent = target.has_parent_path() ? target.parent_path() : ".";
+  if (const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
+inline void write_text_atomically(const std::filesystem::path& target, std::string_view text) {
+  const std::span<const std::byte> bytes = std::as_bytes(std::span(text.data(), text.size()));
+  write_file_atomically(target, std::span(&bytes, 1));
 }
 
 }  // namespace ctgrad::io

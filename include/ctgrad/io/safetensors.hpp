@@ -298,8 +298,10 @@ inline void write_safetensors(const std::filesystem::path& file, std::span<const
 
 // The whole of a seekable stream as one safetensors file: a file, or bytes in
 // memory in a std::istringstream (the fuzzer's input). Messages name `file`,
-// whatever the stream really is.
-inline std::map<std::string, TensorData> read_safetensors(std::istream& stream, const std::filesystem::path& file) {
+// whatever the stream really is. If `metadata` is given, it receives the
+// file's __metadata__ strings.
+inline std::map<std::string, TensorData> read_safetensors(std::istream& stream, const std::filesystem::path& file,
+                                                          std::map<std::string, std::string>* metadata = nullptr) {
   using namespace safetensors_detail;
   // The size of the stream actually read, not of whatever the path names now.
   stream.seekg(0, std::ios::end);
@@ -334,6 +336,8 @@ inline std::map<std::string, TensorData> read_safetensors(std::istream& stream, 
   for (const auto& [name, description] : header.items()) {
     if (name == metadata_key) {
       check_metadata(file, description);
+      if (metadata)
+        for (const auto& [key, value] : description.items()) (*metadata)[key] = value.get<std::string>();
     } else {
       entries.push_back(parse_entry(file, name, description, buffer_bytes));
     }
@@ -355,7 +359,8 @@ inline std::map<std::string, TensorData> read_safetensors(std::istream& stream, 
   return tensors;
 }
 
-inline std::map<std::string, TensorData> read_safetensors(const std::filesystem::path& file) {
+inline std::map<std::string, TensorData> read_safetensors(const std::filesystem::path& file,
+                                                          std::map<std::string, std::string>* metadata = nullptr) {
   std::error_code status_error;
   const std::filesystem::file_status status = std::filesystem::status(file, status_error);
   if (!std::filesystem::exists(status)) fail(file, "expected a safetensors file, found no such file");
@@ -364,7 +369,7 @@ inline std::map<std::string, TensorData> read_safetensors(const std::filesystem:
   }
   std::ifstream stream(file, std::ios::binary);
   if (!stream) fail(file, "expected a readable safetensors file, found one that cannot be opened");
-  return read_safetensors(stream, file);
+  return read_safetensors(stream, file, metadata);
 }
 
 // One tensor per Parameter, named by the Parameter's name, in declaration order.

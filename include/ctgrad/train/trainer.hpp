@@ -12,13 +12,18 @@
 //   static auto network(params_type&, const DropoutControl&, float dropout);  // the scores
 //   static auto loss(params_type&, const DropoutControl&, float dropout);     // scalar loss of them
 #include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <random>
 #include <span>
 #include <stdexcept>
@@ -151,6 +156,7 @@ struct TrainConfig {
   std::string kernels = "simd";
   std::string data = "data";
   std::string init;  // weights to start from (safetensors), or empty
+  long long checkpoint_every = 0;  // steps between checkpoints in the run folder; 0: none
 };
 
 inline nlohmann::json to_json(const TrainConfig& c) {
@@ -158,7 +164,35 @@ inline nlohmann::json to_json(const TrainConfig& c) {
           {"lr", c.learning_rate},  {"optimizer", c.optimizer}, {"lr_decay", c.learning_rate_decay},
           {"augment", c.augment},   {"dropout", c.dropout}, {"output_bias", c.output_bias},
           {"seed", c.seed},         {"steps", c.steps},     {"threads", c.threads},
-          {"kernels", c.kernels},   {"data", c.data},       {"init", c.init}};
+          {"kernels", c.kernels},   {"data", c.data},       {"init", c.init},
+          {"checkpoint_every", c.checkpoint_every}};
+}
+
+// A run folder's config.json back into a TrainConfig (for --resume).
+inline TrainConfig config_from_json(const std::filesystem::path& file) {
+  std::ifstream stream(file);
+  if (!stream) io::fail(file, "expected the run's configuration, found no readable file");
+  TrainConfig c;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(stream);
+    c.recipe = j.at("recipe"), c.variant = j.at("variant"), c.passes = j.at("passes");
+    c.learning_rate = j.at("lr"), c.optimizer = j.at("optimizer"), c.learning_rate_decay = j.at("lr_decay");
+    c.augment = j.at("augment"), c.dropout = j.at("dropout"), c.output_bias = j.at("output_bias");
+    c.seed = j.at("seed"), c.steps = j.at("steps"), c.threads = j.at("threads"), c.kernels = j.at("kernels");
+    c.data = j.at("data"), c.init = j.at("init"), c.checkpoint_every = j.at("checkpoint_every");
+  } catch (const nlohmann::json::exception& error) {
+    io::fail(file, std::string("expected a run configuration written by --out, found: ") + error.what());
+  }
+  return c;
+}
+
+// --resume DIR: the configuration the run in DIR started with, provided DIR
+// holds a checkpoint. The caller checks that the variant is one of its own.
+inline TrainConfig resume_config(const std::filesystem::path& dir) {
+  if (!std::filesystem::is_regular_file(dir / "checkpoint.safetensors"))
+    throw UsageError("--resume: expected a run folder holding checkpoint.safetensors (written by --checkpoint-every "
+                     "or Ctrl-C), found none in " + dir.string());
+  return config_from_json(dir / "config.json");
 }
 
 struct PassResult {
@@ -174,12 +208,34 @@ class RunFolder {
   RunFolder() = default;
   RunFolder(const std::filesystem::path& dir, const TrainConfig& config) : dir_(dir) {
     std::filesystem::create_directories(dir);
-    std::ofstream(dir / "config.json") << to_json(config).dump(2) << '\n';
+    io::write_text_atomically(dir / "config.json", to_json(config).dump(2) + "\n");
     metrics_.open(dir / "metrics.csv");
     if (!metrics_) throw ctgrad::io::Error((dir / "metrics.csv").string() + ": cannot create the file");
-    metrics_ << "pass,split,loss,error,misses,seconds\n";
+    metrics_ << metrics_header;
   }
+  // An existing run folder, continued: metrics.csv keeps the rows of the
+  // first `passes_done` passes (later ones were written after the checkpoint,
+  // and are computed again). Lines that do not parse are dropped too.
+  static RunFolder reopen(const std::filesystem::path& dir, int passes_done) {
+    RunFolder folder;
+    folder.dir_ = dir;
+    std::ifstream old(dir / "metrics.csv");
+    std::string header, line, kept;
+    std::getline(old, header);
+    while (std::getline(old, line))
+      if (std::isdigit(static_cast<unsigned char>(line.empty() ? ' ' : line[0])) && std::stoi(line) <= passes_done)
+        kept += line + "\n";
+    old.close();
+    // Replaced atomically: a kill right now must not lose the kept rows.
+    io::write_text_atomically(dir / "metrics.csv", std::string(metrics_header) + kept);
+    folder.metrics_.open(dir / "metrics.csv", std::ios::app);
+    if (!folder.metrics_) throw ctgrad::io::Error((dir / "metrics.csv").string() + ": cannot append to the file");
+    return folder;
+  }
+  std::filesystem::path checkpoint_path() const { return dir_ / "checkpoint.safetensors"; }
+  const std::filesystem::path& dir() const { return dir_; }
   bool active() const { return !dir_.empty(); }
+  static constexpr const char* metrics_header = "pass,split,loss,error,misses,seconds\n";
   void record(const PassResult& r) {
     if (!active()) return;
     char line[256];
@@ -237,22 +293,98 @@ struct Diverged : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Ctrl-C: the training loop sees this flag after the current step, writes a
+// checkpoint and stops (exit status 130 in the programs).
+inline std::atomic<bool> interrupt_requested{false};
+// A second Ctrl-C, while the checkpoint is being written, kills as usual.
+extern "C" inline void request_interrupt(int) {
+  interrupt_requested.store(true);
+  std::signal(SIGINT, SIG_DFL);
+}
+struct Interrupted : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The 0-based pass holding step number `done` (1-based; 0 for none): also
+// the number of passes evaluated before any checkpoint written at that step,
+// since a pass's evaluation comes after its last step and that checkpoint.
+inline int pass_of_step(long long done, std::size_t per_pass) {
+  return done == 0 ? 0 : static_cast<int>((done - 1) / static_cast<long long>(per_pass));
+}
+
+// Everything a step carries to the next besides the parameters: the graph's
+// buffers are recomputed every step, so this is the whole training state.
+template <class Params>
+struct TrainingState {
+  std::unique_ptr<AdamW<Params>> adamw = std::make_unique<AdamW<Params>>();
+  std::mt19937 noise;   // dropout masks and shifts
+  long long done = 0;   // steps taken
+};
+
+// A checkpoint is a safetensors file: the parameters under their own names,
+// AdamW's moments as "adamw.exp_avg.<name>" / "adamw.exp_avg_sq.<name>", and
+// the step counters and the generator's state as metadata. Written atomically.
+template <class Params>
+void save_checkpoint(const std::filesystem::path& file, Params& params, const TrainingState<Params>& state) {
+  std::vector<io::TensorView> tensors;
+  for_each_parameter(params, [&](auto& p) {
+    using S = typename std::remove_cvref_t<decltype(p)>::shape;
+    const std::vector<std::size_t> dims(S::dims.begin(), S::dims.end());
+    const auto& moments = state.adamw->moments_of(p);
+    tensors.push_back({std::string(p.name), dims, p.value.span()});
+    tensors.push_back({"adamw.exp_avg." + std::string(p.name), dims, moments.exp_avg.span()});
+    tensors.push_back({"adamw.exp_avg_sq." + std::string(p.name), dims, moments.exp_avg_sq.span()});
+  });
+  std::ostringstream noise;
+  noise << state.noise;
+  io::write_safetensors(file, tensors,
+                        {{"steps_done", std::to_string(state.done)},
+                         {"adamw_steps", std::to_string(state.adamw->steps)},
+                         {"noise", noise.str()}});
+}
+
+template <class Params>
+void load_checkpoint(const std::filesystem::path& file, Params& params, TrainingState<Params>& state) {
+  std::map<std::string, std::string> metadata;
+  auto tensors = io::read_safetensors(file, &metadata);
+  auto take = [&](const std::string& name, auto& tensor) {
+    const auto found = tensors.find(name);
+    if (found == tensors.end() || found->second.values.size() != tensor.size)
+      io::fail(file, "expected tensor " + name + " of " + std::to_string(tensor.size) + " values, found none or another size");
+    std::copy(found->second.values.begin(), found->second.values.end(), tensor.begin());
+  };
+  for_each_parameter(params, [&](auto& p) {
+    auto& moments = state.adamw->moments_of(p);
+    take(std::string(p.name), p.value);
+    take("adamw.exp_avg." + std::string(p.name), moments.exp_avg);
+    take("adamw.exp_avg_sq." + std::string(p.name), moments.exp_avg_sq);
+    p.grad.fill(0.f);
+  });
+  try {
+    state.done = std::stoll(metadata.at("steps_done"));
+    state.adamw->steps = std::stoull(metadata.at("adamw_steps"));
+    std::istringstream(metadata.at("noise")) >> state.noise;
+  } catch (const std::exception&) {
+    io::fail(file, "expected checkpoint metadata steps_done, adamw_steps and noise, found them missing or malformed");
+  }
+}
+
 // Trains `params` as `config` says, printing the summary, the pass lines and
 // the eval lines; returns the evaluations. The Model fixes the architecture
 // (a compile-time choice); optimizer, schedule, augmentation and dropout rate
 // are run-time.
 template <class Model, class K>
 std::vector<PassResult> train(const TrainConfig& config, const Split& train_split, const Split& test_split,
-                              typename Model::params_type& params, RunFolder& folder) {
+                              typename Model::params_type& params, RunFolder& folder,
+                              TrainingState<typename Model::params_type>& state) {
   check_model<Model>();
-  using Params = typename Model::params_type;
-  std::mt19937 noise(config.seed ^ 0x9e3779b9u);  // dropout masks and shifts, seeded per run
+  std::mt19937& noise = state.noise;
   DropoutControl dropout_control{&noise, true};
   const auto dropout_probability = static_cast<float>(config.dropout);
   auto expression = Model::loss(params, dropout_control, dropout_probability);
   using G = Graph<decltype(expression), K>;
   auto graph = std::make_unique<G>(expression);
-  auto adamw = std::make_unique<AdamW<Params>>();
+  auto& adamw = state.adamw;
   print_summary<G>(std::cout);
   std::printf("data: %zu train, %zu test examples; recipe %s; kernels: %s; eval threads: %u\n", train_split.count(),
               test_split.count(), config.recipe.c_str(), K::name, config.threads);
@@ -278,13 +410,28 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
   };
 
   const bool adam = config.optimizer == "adamw";
-  long long done = 0;
-  for (int pass = 0; pass < config.passes && done < total_steps; ++pass) {
+  long long& done = state.done;
+  if (done > 0) std::printf("resume: at step %lld\n", done);
+  auto checkpoint = [&] {
+    if (!folder.active()) {  // Ctrl-C without --out: a new folder, never over an old one
+      std::filesystem::path dir = "interrupted-run";
+      for (int k = 2; std::filesystem::exists(dir); ++k) dir = "interrupted-run-" + std::to_string(k);
+      folder = RunFolder(dir, config);
+    }
+    save_checkpoint(folder.checkpoint_path(), params, state);
+  };
+  // On resume, the pass holding the last step taken comes first: its
+  // remaining steps, or only its evaluation if the checkpoint ended it.
+  const bool resuming = done > 0;
+  const int first_pass = pass_of_step(done, per_pass);
+  for (int pass = first_pass; pass < config.passes && (done < total_steps || (resuming && pass == first_pass)); ++pass) {
     const float rate = config.learning_rate_decay
                            ? linear_decay(static_cast<float>(config.learning_rate), static_cast<std::size_t>(pass),
                                           static_cast<std::size_t>(config.passes))
                            : static_cast<float>(config.learning_rate);
-    for (std::size_t i = 0; i < per_pass && done < total_steps; ++i, ++done) {
+    const std::size_t first_step =
+        pass == first_pass ? static_cast<std::size_t>(done - static_cast<long long>(per_pass) * pass) : 0;
+    for (std::size_t i = first_step; i < per_pass && done < total_steps; ++i) {
       const auto image = example_image(train_split, i);
       load_example<Model>(*graph, image, train_split.labels[i]);
       if (config.augment) random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
@@ -302,7 +449,15 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
         adamw->template step<K>(params, rate);
       else
         sgd_step<K>(params, rate);
-      progress.update(pass + 1, config.passes, i + 1, per_pass, done + 1);
+      ++done;
+      progress.update(pass + 1, config.passes, i + 1, per_pass, done);
+      if (config.checkpoint_every > 0 && folder.active() && done % config.checkpoint_every == 0) checkpoint();
+      if (interrupt_requested.load(std::memory_order_relaxed)) {
+        checkpoint();
+        progress.clear();
+        throw Interrupted("interrupted at step " + std::to_string(done) + ": checkpoint saved; continue with --resume " +
+                          folder.dir().string());
+      }
     }
     if (const std::string bad = first_non_finite_parameter(params); !bad.empty())
       throw Diverged("training diverged in pass " + std::to_string(pass + 1) + ": parameter " + bad +
@@ -318,13 +473,22 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
 // A whole run: parameters from --init (safetensors) or `initialize`, the
 // run folder if `out` is set, training, then the final weights to the run
 // folder and to `save`. Returns the per-pass evaluations.
+// With `resume` set, parameters, optimizer state, generator and position come
+// from resume/checkpoint.safetensors instead, and the run folder is continued.
 template <class Model, class K, class Initialize>
 std::vector<PassResult> run_training(const TrainConfig& config, const Split& train_split, const Split& test_split,
                                      const std::filesystem::path& out, const std::filesystem::path& save,
-                                     Initialize&& initialize) {
-  // Parameters are allocated once, before training: a step touches no heap.
-  auto params = std::make_unique<typename Model::params_type>();
-  if (!config.init.empty()) {
+                                     Initialize&& initialize, const std::filesystem::path& resume = {}) {
+  // Parameters and state are allocated once, before training: a step touches no heap.
+  using Params = typename Model::params_type;
+  auto params = std::make_unique<Params>();
+  TrainingState<Params> state;
+  state.noise.seed(config.seed ^ 0x9e3779b9u);
+  RunFolder folder;
+  if (!resume.empty()) {
+    load_checkpoint(resume / "checkpoint.safetensors", *params, state);
+    folder = RunFolder::reopen(resume, pass_of_step(state.done, train_split.count()));
+  } else if (!config.init.empty()) {
     try {
       io::load_parameters(config.init, *params);
     } catch (const io::Error& error) {
@@ -334,12 +498,13 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
   } else {
     initialize(*params);
   }
-  RunFolder folder;
-  if (!out.empty()) folder = RunFolder(out, config);
-  auto results = train<Model, K>(config, train_split, test_split, *params, folder);
+  if (resume.empty() && !out.empty()) folder = RunFolder(out, config);
+  std::signal(SIGINT, request_interrupt);
+  auto results = train<Model, K>(config, train_split, test_split, *params, folder, state);
+  std::signal(SIGINT, SIG_DFL);
   if (folder.active()) {
     io::save_parameters(folder.weights_path(), *params);
-    std::printf("run folder: %s\n", out.c_str());
+    std::printf("run folder: %s\n", folder.dir().c_str());
   }
   if (!save.empty()) {
     io::save_parameters(save, *params);
