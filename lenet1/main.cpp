@@ -6,8 +6,10 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -122,8 +124,30 @@ int train_command(TrainFlags flags, bool data_given) {
   return 0;
 }
 
+// The ablation owns only the part of the results page between these markers;
+// the rest of the page (written by hand) is kept.
+constexpr std::string_view section_begin = "<!-- lenet1 ablation: begin -->\n";
+constexpr std::string_view section_end = "<!-- lenet1 ablation: end -->\n";
+
+// `file`'s text with its ablation section replaced by `section`, or a new page
+// if there is no file. A file without both markers is refused, not overwritten.
+std::string with_section(const std::filesystem::path& file, const std::string& section) {
+  const std::string marked = std::string(section_begin) + section + std::string(section_end);
+  if (!std::filesystem::exists(file)) return "# Results\n\n## The modern LeNet-1 recipes\n\n" + marked;
+  std::ifstream stream(file);
+  const std::string text{std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+  const std::size_t begin = text.find(section_begin), end = text.find(section_end);
+  if (!stream || begin == std::string::npos || end == std::string::npos || end < begin)
+    throw UsageError("--results: " + file.string() + " exists but has no '" +
+                     std::string(section_begin.substr(0, section_begin.size() - 1)) + "' ... '" +
+                     std::string(section_end.substr(0, section_end.size() - 1)) +
+                     "' section to replace; refusing to overwrite it (give another --results file)");
+  return text.substr(0, begin) + marked + text.substr(end + section_end.size());
+}
+
 // Every recipe in turn, then a Markdown table of the final pass of each.
 int ablation_command(const TrainFlags& flags, const std::filesystem::path& results, const std::string& command) {
+  with_section(results, "");  // a page it may not rewrite is refused now, not after the training
   const auto splits = ctgrad::training::load_splits(flags.data);
   const Split& train_split = splits.train;
   const Split& test_split = splits.test;
@@ -148,17 +172,16 @@ int ablation_command(const TrainFlags& flags, const std::filesystem::path& resul
   char date[32];
   const std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
-  std::ostringstream page;
-  page << "# Results: the modern LeNet-1 recipes\n\n"
-       << "Every recipe of `lenet1/recipes.hpp`, trained from scratch with seed " << flags.seed
-       << " on this project's 16x16 MNIST draw (7,291 train / 2,007 test), the final pass of each. "
-       << "Made on " << date << " by\n\n```\n" << command << "\n```\n\n"
-       << "which rewrites this file. Losses are each recipe's own (MSE for `1989`, cross-entropy for the others), "
-          "mean over the split. Training time includes the evaluation of both splits after every pass "
-          "(" << flags.threads << " evaluation threads). The reference column is the published PyTorch numbers "
-          "on a different MNIST draw.\n\n"
-       << table.str();
-  ctgrad::io::write_text_atomically(results, page.str());
+  std::ostringstream section;
+  section << "Every recipe of `lenet1/recipes.hpp`, trained from scratch with seed " << flags.seed
+          << " on this project's 16x16 MNIST draw (7,291 train / 2,007 test), the final pass of each. "
+          << "Made on " << date << " by\n\n```\n" << command << "\n```\n\n"
+          << "which rewrites this section. Losses are each recipe's own (MSE for `1989`, cross-entropy for the "
+             "others), mean over the split. Training time includes the evaluation of both splits after every pass "
+             "(" << flags.threads << " evaluation threads). The reference column is the published PyTorch numbers "
+             "on a different MNIST draw.\n\n"
+          << table.str();
+  ctgrad::io::write_text_atomically(results, with_section(results, section.str()));
   std::printf("results: %s\n", results.c_str());
   return 0;
 }

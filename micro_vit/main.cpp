@@ -2,6 +2,7 @@
 // trained with the modern recipe (cross-entropy, AdamW with linear decay,
 // 1-pixel shifts, dropout before the head).
 //   micro_vit train   train and evaluate after every pass (lenet1's eval lines)
+//   micro_vit report  a run folder's learning curves, test mistakes, patch filters (PNG)
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -11,6 +12,7 @@
 #include <ctgrad/train/trainer.hpp>
 
 #include "micro_vit/model.hpp"
+#include "micro_vit/report.hpp"
 
 namespace {
 
@@ -73,6 +75,12 @@ int main(int argc, char** argv) {
                            "--checkpoint-every", "--seed", "--kernels"})
     resume_option->excludes(train->get_option(name));
 
+  std::filesystem::path report_dir, report_data;
+  auto* report =
+      app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and patch filters (PNG)");
+  report->add_option("RUN_DIR", report_dir, "A run folder written by 'micro_vit train --out'")->required();
+  report->add_option("--data", report_data, "Data folder (default: the one the run used)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -84,6 +92,10 @@ int main(int argc, char** argv) {
   config.augment = augment;
   config.init = init.string();
   try {
+    if (*report) {
+      micro_vit::write_report(report_dir, report_data);
+      return 0;
+    }
     if (config.checkpoint_every > 0 && out.empty())
       throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
     if (!resume.empty()) {  // the run's own configuration; only --threads and --data may be given

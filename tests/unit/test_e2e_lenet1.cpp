@@ -193,3 +193,16 @@ TEST_CASE("a diverging learning rate stops training with a message, not NaNs", "
   REQUIRE(run.output.find("training diverged at pass 1, step") != std::string::npos);
   REQUIRE(eval_lines(run.output).empty());  // stopped before printing numbers
 }
+
+TEST_CASE("lenet1 ablation refuses to overwrite a results page without its section markers", "[e2e]") {
+  const auto dir = scratch_dir();
+  const auto page = dir / "notes.md";
+  std::ofstream(page) << "# my notes\n";
+  const auto run = run_program(lenet1_exe + " ablation --data " + data_dir + " --results " + page.string());
+  INFO(run.output);
+  REQUIRE(run.status == 2);
+  REQUIRE(run.output.find("refusing to overwrite") != std::string::npos);
+  std::ifstream stream(page);
+  REQUIRE(std::string(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()) == "# my notes\n");
+  std::filesystem::remove_all(dir);
+}

@@ -1,5 +1,10 @@
 // The micro-ViT: its size against LeNet-1's, read off both compiled graphs;
 // a gradient check of the whole model; one pass of micro_vit train on the data.
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
 #include <boost/hana/length.hpp>
 
 #include "lenet1/train.hpp"
@@ -40,13 +45,37 @@ TEMPLATE_TEST_CASE("the whole micro-ViT passes a gradient check", "[microvit][gr
   ctgrad::testing::check_gradients(*graph, *params);
 }
 
-TEST_CASE("one pass of micro_vit train reaches test error below 20%", "[microvit][e2e]") {
-  const auto run = ctgrad::testing::run_program(std::string(CTGRAD_MICRO_VIT_EXE) + " train --passes 1 --data " +
-                                                CTGRAD_DATA_DIR);
+TEST_CASE("one pass of micro_vit train reaches test error below 20%, and micro_vit report draws its run folder",
+          "[microvit][e2e]") {
+  const std::string exe = CTGRAD_MICRO_VIT_EXE;
+  const auto dir = std::filesystem::temp_directory_path() / ("ctgrad_microvit_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const auto run = ctgrad::testing::run_program(exe + " train --passes 1 --data " + CTGRAD_DATA_DIR + " --out " +
+                                                (dir / "run").string());
   INFO(run.output);
   REQUIRE(run.status == 0);
   const auto at = run.output.find("split test . loss");
   REQUIRE(at != std::string::npos);
   const auto error_at = run.output.find("error ", at);
   REQUIRE(std::stod(run.output.substr(error_at + 6)) < 20.0);
+
+  const auto report = ctgrad::testing::run_program(exe + " report " + (dir / "run").string());
+  INFO(report.output);
+  REQUIRE(report.status == 0);
+  for (const char* picture : {"learning_curves.png", "mistakes.png", "patch_filters.png"}) {
+    std::ifstream png(dir / "run" / picture, std::ios::binary);
+    char signature[8] = {};
+    png.read(signature, 8);
+    INFO(picture);
+    REQUIRE(std::string(signature + 1, 3) == "PNG");
+  }
+  // A lenet1 run folder is not drawn as a micro-ViT.
+  const auto lenet = ctgrad::testing::run_program(std::string(CTGRAD_LENET1_EXE) + " train --steps 0 --data " +
+                                                  CTGRAD_DATA_DIR + " --out " + (dir / "lenet").string());
+  REQUIRE(lenet.status == 0);
+  const auto refused = ctgrad::testing::run_program(exe + " report " + (dir / "lenet").string());
+  INFO(refused.output);
+  REQUIRE(refused.status != 0);
+  REQUIRE(refused.output.find("expected a micro_vit run") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }

@@ -96,13 +96,15 @@ inline std::size_t argmax(const float* scores, std::size_t n) {
 
 // Forward passes over a split, spread over `threads` threads, each with its own
 // graph (dropout off). Per-example losses are summed in example order
-// afterwards, so the result does not depend on the thread count.
+// afterwards, so the result does not depend on the thread count. If
+// `predictions` is given, it receives each example's predicted class.
 template <class Model, class K>
-EvalResult evaluate(typename Model::params_type& params, const Split& split, unsigned threads) {
+EvalResult evaluate(typename Model::params_type& params, const Split& split, unsigned threads,
+                    std::vector<std::uint8_t>* predictions = nullptr) {
   check_model<Model>();
   const std::size_t count = split.count();
   std::vector<float> losses(count);
-  std::vector<std::uint8_t> missed(count);
+  std::vector<std::uint8_t> predicted(count);
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(count, 1))));
   auto work = [&](std::size_t begin, std::size_t end) {
     auto expression = Model::loss(params, no_dropout, 0.f);
@@ -112,7 +114,7 @@ EvalResult evaluate(typename Model::params_type& params, const Split& split, uns
       load_example<Model>(*graph, example_image(split, i), split.labels[i]);
       graph->forward();
       losses[i] = graph->loss();
-      missed[i] = argmax(graph->value(output).data(), Model::classes) != split.labels[i];
+      predicted[i] = static_cast<std::uint8_t>(argmax(graph->value(output).data(), Model::classes));
     }
   };
   std::vector<std::thread> pool;
@@ -127,9 +129,10 @@ EvalResult evaluate(typename Model::params_type& params, const Split& split, uns
   double total = 0;
   for (std::size_t i = 0; i < count; ++i) {
     total += losses[i];
-    result.misses += missed[i];
+    result.misses += predicted[i] != split.labels[i];
   }
   result.loss = count ? total / static_cast<double>(count) : 0;
+  if (predictions) *predictions = std::move(predicted);
   return result;
 }
 
@@ -179,7 +182,7 @@ inline TrainConfig config_from_json(const std::filesystem::path& file) {
     c.learning_rate = j.at("lr"), c.optimizer = j.at("optimizer"), c.learning_rate_decay = j.at("lr_decay");
     c.augment = j.at("augment"), c.dropout = j.at("dropout"), c.output_bias = j.at("output_bias");
     c.seed = j.at("seed"), c.steps = j.at("steps"), c.threads = j.at("threads"), c.kernels = j.at("kernels");
-    c.data = j.at("data"), c.init = j.at("init"), c.checkpoint_every = j.at("checkpoint_every");
+    c.data = j.at("data"), c.init = j.at("init"), c.checkpoint_every = j.value("checkpoint_every", 0LL);
   } catch (const nlohmann::json::exception& error) {
     io::fail(file, std::string("expected a run configuration written by --out, found: ") + error.what());
   }
