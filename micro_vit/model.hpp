@@ -14,11 +14,28 @@ namespace micro_vit {
 using namespace ctgrad;
 
 // ---- the whole architecture, in one place -----------------------------------
-inline constexpr std::size_t patch = 4;      // 4x4-pixel patches: 16 tokens
-inline constexpr std::size_t width = 16;     // embedding width
-inline constexpr std::size_t depth = 1;      // transformer blocks
-inline constexpr std::size_t heads = 2;      // attention heads
-inline constexpr std::size_t mlp_ratio = 3;  // MLP hidden width / width
+// Each knob can be set from the build for experiments (docs/results.md), e.g.
+//   cmake -B build-vit -DCMAKE_CXX_FLAGS="-DMICRO_VIT_DEPTH=2 -DMICRO_VIT_MLP_RATIO=2"
+#ifndef MICRO_VIT_PATCH
+#define MICRO_VIT_PATCH 4
+#endif
+#ifndef MICRO_VIT_WIDTH
+#define MICRO_VIT_WIDTH 16
+#endif
+#ifndef MICRO_VIT_DEPTH
+#define MICRO_VIT_DEPTH 1
+#endif
+#ifndef MICRO_VIT_HEADS
+#define MICRO_VIT_HEADS 2
+#endif
+#ifndef MICRO_VIT_MLP_RATIO
+#define MICRO_VIT_MLP_RATIO 3
+#endif
+inline constexpr std::size_t patch = MICRO_VIT_PATCH;          // 4x4-pixel patches: 16 tokens
+inline constexpr std::size_t width = MICRO_VIT_WIDTH;          // embedding width
+inline constexpr std::size_t depth = MICRO_VIT_DEPTH;          // transformer blocks
+inline constexpr std::size_t heads = MICRO_VIT_HEADS;          // attention heads
+inline constexpr std::size_t mlp_ratio = MICRO_VIT_MLP_RATIO;  // MLP hidden width / width
 // Parameters and multiply-adds must each land within +-40% of LeNet-1's
 // (9,760 and 63,660). Every token-wise weight costs 16 MACs (one per token), so
 // a pooled classifier with enough parameters has too many MACs; the head reads

