@@ -28,7 +28,8 @@ TrainConfig write_run_report(const std::filesystem::path& run_dir, const std::fi
   const TrainConfig config = config_from_json(run_dir / "config.json");
   const auto rows = report::read_metrics_csv(run_dir / "metrics.csv");
   report::write_png(run_dir / "learning_curves.png",
-                    report::learning_curves(rows, program + " --recipe " + config.recipe + ": error per pass"));
+                    report::learning_curves(rows, program + (config.recipe == program ? "" : " --recipe " + config.recipe) +
+                                                       ": error per pass"));
 
   auto params = std::make_unique<typename Model::params_type>();
   io::load_parameters(run_dir / "weights.safetensors", *params);
