@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "ctgrad/kernels/adamw_update.hpp"
 #include "ctgrad/kernels/conv_geometry.hpp"
 
 namespace ctgrad::kernels {
@@ -42,6 +43,11 @@ struct Scalar {
   template <std::size_t N>
   static void accumulate(const float* source, float* target) {  // target += source
     for (std::size_t i = 0; i < N; ++i) target[i] += source[i];
+  }
+  template <std::size_t N>  // AdamW, in place (kernels/adamw_update.hpp)
+  static void adamw_update(const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
+                           float* exp_avg_sq) {
+    for (std::size_t i = 0; i < N; ++i) adamw_update_one(c, value[i], grad[i], exp_avg[i], exp_avg_sq[i]);
   }
   template <std::size_t N>
   static void axpy(float alpha, const float* x, float* y) {  // y += alpha * x

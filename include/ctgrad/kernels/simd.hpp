@@ -14,6 +14,7 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "ctgrad/kernels/adamw_update.hpp"
 #include "ctgrad/kernels/conv_geometry.hpp"
 
 namespace ctgrad::kernels {
@@ -109,6 +110,26 @@ struct Simd {
     elementwise<N>([&](std::size_t i) { return load(target + i) + load(source + i); },
                    [&](std::size_t i, batch v) { v.store_unaligned(target + i); },
                    [&](std::size_t i) { target[i] += source[i]; });
+  }
+  // AdamW, in place: whole vectors, then the scalar formula for the tail
+  // (an overlapping vector would update its elements twice).
+  template <std::size_t N>
+  static void adamw_update(const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
+                           float* exp_avg_sq) {
+    const batch decay(c.decay), one_minus_beta1(c.one_minus_beta1), beta2(c.beta2),
+        one_minus_beta2(c.one_minus_beta2), step_size(c.step_size), bias_correction2_sqrt(c.bias_correction2_sqrt),
+        eps(c.eps);
+    constexpr std::size_t vectors = N / width;
+    for (std::size_t i = 0; i < vectors * width; i += width) {
+      const batch g = load(grad + i);
+      const batch m = xsimd::fma(g - load(exp_avg + i), one_minus_beta1, load(exp_avg + i));
+      const batch v = xsimd::fma(load(exp_avg_sq + i), beta2, one_minus_beta2 * g * g);
+      const batch denominator = xsimd::sqrt(v) / bias_correction2_sqrt + eps;
+      (load(value + i) * decay - step_size * m / denominator).store_unaligned(value + i);
+      m.store_unaligned(exp_avg + i);
+      v.store_unaligned(exp_avg_sq + i);
+    }
+    for (std::size_t i = vectors * width; i < N; ++i) adamw_update_one(c, value[i], grad[i], exp_avg[i], exp_avg_sq[i]);
   }
   template <std::size_t N>
   static void axpy(float alpha, const float* x, float* y) {

@@ -64,33 +64,28 @@ struct AdamW {
   template <class P>
   const AdamWMoments<P>& moments_of(const P&) const { return moments; }
 
-  // K names the kernel path for uniformity with sgd_step<K>; the update is
-  // plain loops on both paths (once per step, not the hot path).
+  // The update runs on K's kernel path: it touches every parameter once per
+  // example, so in per-example training it costs as much as a whole
+  // backward pass unless vectorized.
   template <class K = kernels::Default>
   void step(Params& params, float learning_rate) {
     ++steps;
     const double t = static_cast<double>(steps);
     const double bias_correction1 = 1.0 - std::pow(beta1, t);
     const double bias_correction2 = 1.0 - std::pow(beta2, t);
-    const auto decay = static_cast<float>(1.0 - learning_rate * weight_decay);
-    const auto one_minus_beta1 = static_cast<float>(1.0 - beta1);
-    const auto beta2_f = static_cast<float>(beta2);
-    const auto one_minus_beta2 = static_cast<float>(1.0 - beta2);
-    const auto step_size = static_cast<float>(learning_rate / bias_correction1);
-    const auto bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
-    const auto eps_f = static_cast<float>(eps);
+    const kernels::AdamWConstants constants{
+        .decay = static_cast<float>(1.0 - learning_rate * weight_decay),
+        .one_minus_beta1 = static_cast<float>(1.0 - beta1),
+        .beta2 = static_cast<float>(beta2),
+        .one_minus_beta2 = static_cast<float>(1.0 - beta2),
+        .step_size = static_cast<float>(learning_rate / bias_correction1),
+        .bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2)),
+        .eps = static_cast<float>(eps)};
     for_each_parameter(params, [&](auto& parameter) {
+      constexpr std::size_t n = std::remove_cvref_t<decltype(parameter)>::shape::size;
       auto& state = moments_of(parameter);
-      for (std::size_t i = 0; i < parameter.value.size; ++i) {
-        const float grad = parameter.grad[i];
-        float& m = state.exp_avg[i];
-        float& v = state.exp_avg_sq[i];
-        parameter.value[i] *= decay;
-        m += one_minus_beta1 * (grad - m);  // exp_avg.lerp_(grad, 1 - beta1): beta1 m + (1 - beta1) g
-        v = v * beta2_f + one_minus_beta2 * grad * grad;
-        const float denominator = std::sqrt(v) / bias_correction2_sqrt + eps_f;
-        parameter.value[i] -= step_size * m / denominator;
-      }
+      K::template adamw_update<n>(constants, parameter.value.data(), parameter.grad.data(), state.exp_avg.data(),
+                                  state.exp_avg_sq.data());
       parameter.grad.fill(0.f);
     });
   }
