@@ -1,8 +1,9 @@
 #pragma once
 // The per-element arithmetic of an AdamW step (optim/adamw.hpp derives the
-// constants), shared by both kernel paths. The fused multiply-adds are
-// explicit, so the scalar path, the SIMD path and its scalar tail round
-// identically whatever the compiler's contraction settings.
+// constants): the scalar path, and the SIMD path's tail. The SIMD path does
+// the same operations on vectors; the two can differ in the last bit where
+// one multiply-add is fused and the other not (xsimd 8.1's AVX-512 fma is a
+// plain x * y + z, fused or not as the optimizer decides).
 #include <cmath>
 
 namespace ctgrad::kernels {
