@@ -64,8 +64,6 @@ TrainConfig make_config(const Recipe& recipe, const TrainFlags& flags) {
   c.data = flags.data.string();
   c.init = flags.init ? flags.init->string() : "";
   c.checkpoint_every = flags.checkpoint_every;
-  if (c.checkpoint_every > 0 && !flags.out)
-    throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
   if (c.dropout > 0 && c.variant != "modern")
     throw UsageError("--dropout: recipe '" + c.recipe + "' has no dropout layer (only --recipe modern has one)");
   return c;
@@ -108,13 +106,9 @@ const Recipe& recipe_or_throw(const std::string& name) {
 
 int train_command(TrainFlags flags, bool data_given) {
   TrainConfig config;
-  if (flags.resume) {  // the run's own configuration; only --threads and --data may be given
-    config = ctgrad::training::resume_config(*flags.resume);
-    if (config.variant != "1989" && config.variant != "softmax" && config.variant != "modern")
-      throw UsageError("--resume: " + flags.resume->string() + " holds a run of variant '" + config.variant +
-                       "', not one of lenet1's (1989, softmax, modern)");
-    config.threads = flags.threads;
-    if (data_given) config.data = flags.data.string();
+  if (flags.resume) {
+    config = ctgrad::training::resume_config(*flags.resume, {"1989", "softmax", "modern"}, "lenet1", flags.threads,
+                                             data_given ? flags.data.string() : "");
     flags.data = config.data;
   } else {
     config = make_config(recipe_or_throw(flags.recipe), flags);

@@ -96,17 +96,9 @@ int main(int argc, char** argv) {
       micro_vit::write_report(report_dir, report_data);
       return 0;
     }
-    if (config.checkpoint_every > 0 && out.empty())
-      throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
-    if (!resume.empty()) {  // the run's own configuration; only --threads and --data may be given
-      const TrainConfig given = config;
-      config = resume_config(resume);
-      if (config.variant != "micro_vit")
-        throw UsageError("--resume: " + resume.string() + " holds a run of variant '" + config.variant +
-                         "', not a micro_vit one");
-      config.threads = given.threads;
-      if (train->get_option("--data")->count() > 0) config.data = given.data;
-    }
+    if (!resume.empty())
+      config = resume_config(resume, {"micro_vit"}, "micro_vit", config.threads,
+                             train->get_option("--data")->count() > 0 ? config.data : "");
     return config.kernels == "scalar" ? train_with<ctgrad::kernels::Scalar>(config, out, save, resume)
                                       : train_with<ctgrad::kernels::Simd>(config, out, save, resume);
   } catch (const UsageError& error) {

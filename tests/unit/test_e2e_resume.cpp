@@ -43,6 +43,14 @@ std::vector<std::string> metrics_rows(const std::filesystem::path& run) {
   return rows;
 }
 
+// Runs a command that must succeed; returns its output.
+std::string run_ok(const std::string& command) {
+  const auto run = run_program(command);
+  INFO(command << " -> " << run.output);
+  REQUIRE(run.status == 0);
+  return run.output;
+}
+
 // Waits (up to a minute) until `ready` holds or the program ends; true if ready.
 template <class Ready>
 bool wait_until(BackgroundProgram& program, Ready ready) {
@@ -83,10 +91,7 @@ int train_with_kills(const std::string& command, const std::string& resume_comma
     }
     next = resume_command;
   }
-  const auto last = run_program(resume_command);
-  INFO(last.output);
-  REQUIRE(last.status == 0);
-  REQUIRE(last.output.find("resume: at step") != std::string::npos);
+  REQUIRE(run_ok(resume_command).find("resume: at step") != std::string::npos);
   return hits;
 }
 
@@ -96,9 +101,7 @@ TEST_CASE("lenet1: SIGKILL at random moments, then --resume, gives weights bit-i
           "[e2e][resume]") {
   const auto dir = scratch_dir("kill");
   const std::string flags = " train --recipe modern --passes 2 --seed 7 --threads 2 --data " + data_dir;
-  const auto whole = run_program(lenet1_exe + flags + " --out " + (dir / "whole").string());
-  INFO(whole.output);
-  REQUIRE(whole.status == 0);
+  run_ok(lenet1_exe + flags + " --out " + (dir / "whole").string());
 
   const auto run = dir / "killed";
   const int hits = train_with_kills(lenet1_exe + flags + " --checkpoint-every 300 --out " + run.string(),
@@ -116,9 +119,7 @@ TEST_CASE("lenet1: Ctrl-C saves a checkpoint (into a new folder without --out), 
           "[e2e][resume]") {
   const auto dir = scratch_dir("sigint");
   const std::string flags = " train --recipe modern --passes 1 --seed 5 --data " + data_dir;
-  const auto whole = run_program(lenet1_exe + flags + " --save " + (dir / "whole.safetensors").string());
-  INFO(whole.output);
-  REQUIRE(whole.status == 0);
+  run_ok(lenet1_exe + flags + " --save " + (dir / "whole.safetensors").string());
 
   std::filesystem::create_directories(dir / "cwd" / "interrupted-run");  // an older folder: must stay untouched
   {
@@ -140,10 +141,7 @@ TEST_CASE("lenet1: Ctrl-C saves a checkpoint (into a new folder without --out), 
   const auto run = dir / "cwd" / "interrupted-run-2";
   REQUIRE(std::filesystem::exists(run / "checkpoint.safetensors"));
 
-  const auto resumed = run_program(lenet1_exe + " train --resume " + run.string() + " --save " +
-                                   (dir / "resumed.safetensors").string());
-  INFO(resumed.output);
-  REQUIRE(resumed.status == 0);
+  run_ok(lenet1_exe + " train --resume " + run.string() + " --save " + (dir / "resumed.safetensors").string());
   REQUIRE(file_bytes(dir / "resumed.safetensors") == file_bytes(dir / "whole.safetensors"));
   std::filesystem::remove_all(dir);
 }
@@ -151,9 +149,7 @@ TEST_CASE("lenet1: Ctrl-C saves a checkpoint (into a new folder without --out), 
 TEST_CASE("micro_vit: SIGKILL, then --resume, gives weights bit-identical to an uninterrupted run", "[e2e][resume]") {
   const auto dir = scratch_dir("vit");
   const std::string flags = " train --steps 1500 --seed 3 --data " + data_dir;
-  const auto whole = run_program(micro_vit_exe + flags + " --save " + (dir / "whole.safetensors").string());
-  INFO(whole.output);
-  REQUIRE(whole.status == 0);
+  run_ok(micro_vit_exe + flags + " --save " + (dir / "whole.safetensors").string());
   const auto run = dir / "killed";
   const int hits = train_with_kills(micro_vit_exe + flags + " --checkpoint-every 200 --out " + run.string(),
                                     micro_vit_exe + " train --resume " + run.string(), run, 2, 7);
@@ -165,10 +161,7 @@ TEST_CASE("micro_vit: SIGKILL, then --resume, gives weights bit-identical to an 
 TEST_CASE("--resume and --checkpoint-every refuse what they cannot honour", "[e2e][resume]") {
   const auto dir = scratch_dir("usage");
   const auto run = dir / "run";
-  const auto made = run_program(lenet1_exe + " train --steps 20 --checkpoint-every 10 --data " + data_dir + " --out " +
-                                run.string());
-  INFO(made.output);
-  REQUIRE(made.status == 0);
+  run_ok(lenet1_exe + " train --steps 20 --checkpoint-every 10 --data " + data_dir + " --out " + run.string());
   REQUIRE(std::filesystem::exists(run / "checkpoint.safetensors"));
 
   struct Case {

@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -27,6 +28,7 @@
 #include <random>
 #include <span>
 #include <stdexcept>
+#include <string_view>
 #include <string>
 #include <thread>
 #include <vector>
@@ -189,13 +191,23 @@ inline TrainConfig config_from_json(const std::filesystem::path& file) {
   return c;
 }
 
-// --resume DIR: the configuration the run in DIR started with, provided DIR
-// holds a checkpoint. The caller checks that the variant is one of its own.
-inline TrainConfig resume_config(const std::filesystem::path& dir) {
+// --resume DIR: the configuration the run in DIR started with. Refuses a
+// folder without a checkpoint, or one of another program (`variants` are the
+// calling program's own). From the command line it takes only what does not
+// change the numbers: the evaluation threads, and the data folder if given
+// (empty: the run's own).
+inline TrainConfig resume_config(const std::filesystem::path& dir, std::initializer_list<std::string_view> variants,
+                                 std::string_view program, unsigned threads, const std::string& data) {
   if (!std::filesystem::is_regular_file(dir / "checkpoint.safetensors"))
     throw UsageError("--resume: expected a run folder holding checkpoint.safetensors (written by --checkpoint-every "
                      "or Ctrl-C), found none in " + dir.string());
-  return config_from_json(dir / "config.json");
+  TrainConfig config = config_from_json(dir / "config.json");
+  if (std::find(variants.begin(), variants.end(), config.variant) == variants.end())
+    throw UsageError("--resume: " + dir.string() + " holds a run of variant '" + config.variant + "', not a " +
+                     std::string(program) + " one");
+  config.threads = threads;
+  if (!data.empty()) config.data = data;
+  return config;
 }
 
 struct PassResult {
@@ -482,6 +494,8 @@ template <class Model, class K, class Initialize>
 std::vector<PassResult> run_training(const TrainConfig& config, const Split& train_split, const Split& test_split,
                                      const std::filesystem::path& out, const std::filesystem::path& save,
                                      Initialize&& initialize, const std::filesystem::path& resume = {}) {
+  if (config.checkpoint_every > 0 && out.empty() && resume.empty())
+    throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
   // Parameters and state are allocated once, before training: a step touches no heap.
   using Params = typename Model::params_type;
   auto params = std::make_unique<Params>();
