@@ -1,6 +1,8 @@
 // The SIMD kernels against the scalar reference, directly, on lengths that
 // exercise every path: shorter than a vector, exact multiples, and ragged
 // tails handled by overlapping vectors.
+#include <algorithm>
+#include <array>
 #include <random>
 #include <vector>
 
@@ -82,4 +84,58 @@ TEMPLATE_TEST_CASE_SIG("matmul and its backward match the scalar path", "[kernel
   Scalar::matmul_backward_b<M, K, N>(a.data(), dc.data(), scalar_db.data());
   Simd::matmul_backward_b<M, K, N>(a.data(), dc.data(), simd_db.data());
   require_close(scalar_db, simd_db);
+}
+
+namespace {
+// Output plane o reads input planes o, o+1, ..., o+FanIn-1 (mod InPlanes):
+// every plane has FanIn readers, in a different slot for each.
+template <std::size_t InPlanes, std::size_t OutPlanes, std::size_t FanIn>
+struct RotatingTable {
+  static constexpr auto planes = [] {
+    std::array<std::array<std::size_t, FanIn>, OutPlanes> table{};
+    for (std::size_t o = 0; o < OutPlanes; ++o) {
+      for (std::size_t j = 0; j < FanIn; ++j) table[o][j] = (o + j) % InPlanes;
+      std::sort(table[o].begin(), table[o].end());
+    }
+    return table;
+  }();
+};
+}  // namespace
+
+// Geometries chosen to reach every branch of the SIMD convolution: taps
+// shorter and longer than a vector, pixel counts below, at and above one
+// vector and ragged, more readers per plane than one register block holds
+// (the remainder call), strides 1 to 3, an even kernel, inputs the last
+// stride step does not reach, and LeNet-1's two layers.
+TEMPLATE_TEST_CASE_SIG("conv2d forward and backward match the scalar path", "[kernels]",
+                       ((std::size_t InPlanes, std::size_t In, std::size_t OutPlanes, std::size_t FanIn,
+                         std::size_t Kernel, std::size_t Stride),
+                        InPlanes, In, OutPlanes, FanIn, Kernel, Stride),
+                       (1, 20, 12, 1, 5, 2), (12, 12, 12, 8, 5, 2), (3, 9, 4, 3, 3, 2), (3, 11, 4, 2, 5, 2),
+                       (2, 9, 20, 2, 5, 1), (3, 13, 5, 2, 5, 2), (2, 14, 3, 2, 4, 2), (2, 17, 3, 1, 5, 3),
+                       (4, 6, 2, 4, 1, 1), (1, 23, 17, 1, 5, 2)) {
+  using G = ctgrad::kernels::ConvGeometry<InPlanes, In, In, OutPlanes, FanIn, Kernel, Stride,
+                                          RotatingTable<InPlanes, OutPlanes, FanIn>>;
+  const auto x = random_vector(InPlanes * In * In, 8);
+  const auto w = random_vector(OutPlanes * FanIn * G::taps, 9);
+  const auto dy = random_vector(OutPlanes * G::out_pixels, 10);
+  std::vector<float> scratch(G::scratch_size, 0.f);  // zero, as the op's scratch is at construction
+  std::vector<float> scalar_y(OutPlanes * G::out_pixels), simd_y(OutPlanes * G::out_pixels);
+  Scalar::conv2d_forward<G>(x.data(), w.data(), scalar_y.data(), nullptr);
+  Simd::conv2d_forward<G>(x.data(), w.data(), simd_y.data(), scratch.data());
+  require_close(scalar_y, simd_y);
+  // Gradients accumulate into what is there: start from non-zero values.
+  auto scalar_dw = random_vector(w.size(), 11), scalar_dx = random_vector(x.size(), 12);
+  auto simd_dw = scalar_dw, simd_dx = scalar_dx;
+  Scalar::conv2d_backward<G>(x.data(), w.data(), dy.data(), scalar_dw.data(), scalar_dx.data(), nullptr);
+  for (int call = 0; call < 2; ++call) {  // twice: the first call must leave the scratch fit for the next
+    auto dw = simd_dw, dx = simd_dx;
+    Simd::conv2d_backward<G>(x.data(), w.data(), dy.data(), dw.data(), dx.data(), scratch.data());
+    require_close(scalar_dw, dw);
+    require_close(scalar_dx, dx);
+  }
+  // No input gradient wanted (the first layer): only dw changes.
+  auto dw = simd_dw;
+  Simd::conv2d_backward<G>(x.data(), w.data(), dy.data(), dw.data(), nullptr, scratch.data());
+  require_close(scalar_dw, dw);
 }

@@ -23,6 +23,27 @@ struct ConvGeometry {
   // im2col buffer: for each input plane and tap, the out_pixels inputs it meets.
   static constexpr std::size_t columns_size = InPlanes * taps * out_pixels;
 
+  // The SIMD path's col2im by phases (Simd::conv2d_backward): the input
+  // positions split into stride x stride phases, (iy % stride, ix % stride);
+  // within one, tap (a * stride + py, b * stride + px) moves its column
+  // gradient by a rows and b columns, a, b <= reach. Each tap's gradient sits
+  // in a frame of `reach` zeros on every side, rows frame_w apart, so a
+  // phase's sum over its taps is whole-vector loads at fixed offsets.
+  static constexpr std::size_t reach = (Kernel - 1) / Stride;
+  static constexpr std::size_t frame_w = out_w + 2 * reach;
+  static constexpr std::size_t phase_h = out_h + reach, phase_w = out_w + reach;  // positions a phase receives
+  static constexpr std::size_t phase_lanes = phase_h * frame_w;
+  static constexpr std::size_t max_vector_width = 16;  // AVX-512 floats; loads may run up to a vector past
+  static constexpr std::size_t frame_size = [] {
+    const std::size_t read_up_to = reach * frame_w + reach +
+                                   (phase_lanes + max_vector_width - 1) / max_vector_width * max_vector_width;
+    const std::size_t frame = (out_h + 2 * reach) * frame_w;
+    return read_up_to > frame ? read_up_to : frame;
+  }();
+  // Scratch of the SIMD path: the patch matrix, then one frame per tap, whose
+  // borders are zero from construction and never written.
+  static constexpr std::size_t scratch_size = columns_size + taps * frame_size;
+
   // The inverse of the table: which (output plane, slot) pairs read input
   // plane i. Backward sums an input plane's gradient over exactly these.
   struct Reader {
@@ -40,6 +61,11 @@ struct ConvGeometry {
         result.of[plane][result.count[plane]++] = Reader{o, j};
       }
     return result;
+  }();
+  static constexpr std::size_t max_readers = [] {
+    std::size_t most = 0;
+    for (std::size_t count : readers.count) most = count > most ? count : most;
+    return most;
   }();
 };
 

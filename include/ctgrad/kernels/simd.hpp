@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <utility>
 
 #include <xsimd/xsimd.hpp>
@@ -230,6 +231,67 @@ struct Simd {
         [&](std::size_t i) { dx[i] += dy[i] * (1.f - y[i] * y[i]); });
   }
 
+  // ---- register blocking ---------------------------------------------------------
+  // Vector registers of the target (AVX-512 has 32, SSE and AVX 16): blocks
+  // below are sized so their accumulators stay in registers.
+  static constexpr std::size_t registers = width >= 16 ? 32 : 16;
+
+  // f(std::integral_constant<I>) for I < N, unrolled, so that array indices
+  // inside f are constants and the arrays can live in registers.
+  template <std::size_t N, class F>
+  static void unrolled(F f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (f(std::integral_constant<std::size_t, I>{}), ...);
+    }(std::make_index_sequence<N>{});
+  }
+
+  // For rows r < Rows: c(r)[0:N] (+)= sum_{k < depth} a(r, k) * b(k)[0:N].
+  // All Rows x ceil(N / width) accumulators stay in registers for the whole
+  // k loop, so each row b(k) is loaded once for every row of c. Rows are
+  // reached through accessors because a sparse convolution's are scattered.
+  // N >= width; a ragged N ends with an overlapping vector whose lanes repeat
+  // the previous vector's values exactly (same loads, same operations).
+  template <std::size_t Rows, std::size_t N, bool Accumulate, class A, class B, class C>
+  static void rows_times_matrix(std::size_t depth, A a, B b, C c) {
+    static_assert(N >= width, "rows_times_matrix: rows shorter than one vector take the axpy path");
+    constexpr std::size_t vectors = (N + width - 1) / width;
+    constexpr auto start = [](std::size_t v) { return std::min(v * width, N - width); };
+    std::array<std::array<batch, vectors>, Rows> sums;
+    unrolled<Rows>([&](auto r) {
+      for (std::size_t v = 0; v < vectors; ++v) sums[r][v] = Accumulate ? load(c(r) + start(v)) : batch(0.f);
+    });
+    for (std::size_t k = 0; k < depth; ++k) {
+      const float* row = b(k);
+      std::array<batch, vectors> values;
+      for (std::size_t v = 0; v < vectors; ++v) values[v] = load(row + start(v));
+      unrolled<Rows>([&](auto r) {
+        const batch scale(a(r, k));
+        for (std::size_t v = 0; v < vectors; ++v) sums[r][v] = xsimd::fma(scale, values[v], sums[r][v]);
+      });
+    }
+    unrolled<Rows>([&](auto r) {
+      for (std::size_t v = 0; v < vectors; ++v) sums[r][v].store_unaligned(c(r) + start(v));
+    });
+  }
+  // The same for `count` rows known only at run time: blocks of Block rows,
+  // then one call sized exactly for the rest.
+  template <std::size_t Block, std::size_t N, bool Accumulate, class A, class B, class C>
+  static void rows_times_matrix(std::size_t count, std::size_t depth, A a, B b, C c) {
+    std::size_t first = 0;
+    const auto shifted = [&](auto accessor) { return [&first, accessor](std::size_t r, auto... k) { return accessor(first + r, k...); }; };
+    for (; first + Block <= count; first += Block)
+      rows_times_matrix<Block, N, Accumulate>(depth, shifted(a), b, shifted(c));
+    unrolled<Block>([&](auto rest) {
+      if constexpr (rest > 0)
+        if (count - first == rest) rows_times_matrix<rest, N, Accumulate>(depth, shifted(a), b, shifted(c));
+    });
+  }
+  // How many rows of N floats one rows_times_matrix call keeps in registers
+  // (leaving room for the row of b and the broadcast scale).
+  template <std::size_t N>
+  static constexpr std::size_t register_rows = std::max<std::size_t>(1, (registers - 2 - (N + width - 1) / width) /
+                                                                          ((N + width - 1) / width));
+
   // ---- matrix products, row-major ---------------------------------------------
   // c[0:N] (+)= sum_k a[k] * b[k, 0:N]: the row of c stays in registers (at most
   // 8 vectors; a ragged N ends with an overlapping vector), split into
@@ -302,9 +364,11 @@ struct Simd {
       for (std::size_t oy = 0; oy < G::out_h; ++oy)
         for (std::size_t ox = 0; ox < G::out_w; ++ox) {
           float* patch = patches + (plane * G::out_pixels + oy * G::out_w + ox) * G::taps;
+          // A kernel row is a contiguous run of an input row: one fixed-size
+          // memcpy, which the compiler turns into a couple of vector moves.
           for (std::size_t ky = 0; ky < G::kernel; ++ky)
-            for (std::size_t kx = 0; kx < G::kernel; ++kx)
-              patch[ky * G::kernel + kx] = x[(plane * G::in_h + oy * G::stride + ky) * G::in_w + ox * G::stride + kx];
+            std::memcpy(patch + ky * G::kernel, x + (plane * G::in_h + oy * G::stride + ky) * G::in_w + ox * G::stride,
+                        G::kernel * sizeof(float));
         }
   }
 
@@ -324,36 +388,86 @@ struct Simd {
 
   template <class G>
   static void conv2d_backward(const float* x, const float* w, const float* dy, float* dw, float* dx, float* scratch) {
-    constexpr std::size_t pixels = G::out_pixels;
+    constexpr std::size_t pixels = G::out_pixels, taps = G::taps;
     // Weight gradient: dw[o, slot] += dy[o] (1 x pixels) times the plane's
-    // patches (pixels x taps): multiply-adds only, no horizontal sums.
+    // patches (pixels x taps), for all readers of a plane at once, so each
+    // patch row is loaded once: multiply-adds only, no horizontal sums.
     im2row<G>(x, scratch);
-    for (std::size_t o = 0; o < G::out_planes; ++o)
-      for (std::size_t j = 0; j < G::fan_in_planes; ++j)
-        row_times_matrix<pixels, G::taps, true>(dy + o * pixels, scratch + G::table(o, j) * pixels * G::taps,
-                                                dw + (o * G::fan_in_planes + j) * G::taps);
+    if constexpr (taps >= width) {
+      constexpr std::size_t block = std::min(G::max_readers, register_rows<taps>);
+      for (std::size_t plane = 0; plane < G::in_planes; ++plane) {
+        const auto& reader = G::readers.of[plane];
+        const float* patches = scratch + plane * pixels * taps;
+        rows_times_matrix<block, taps, true>(
+            G::readers.count[plane], pixels,
+            [&](std::size_t r, std::size_t k) { return dy[reader[r].out_plane * pixels + k]; },
+            [&](std::size_t k) { return patches + k * taps; },
+            [&](std::size_t r) { return dw + (reader[r].out_plane * G::fan_in_planes + reader[r].slot) * taps; });
+      }
+    } else {
+      for (std::size_t o = 0; o < G::out_planes; ++o)
+        for (std::size_t j = 0; j < G::fan_in_planes; ++j)
+          row_times_matrix<pixels, taps, true>(dy + o * pixels, scratch + G::table(o, j) * pixels * taps,
+                                               dw + (o * G::fan_in_planes + j) * taps);
+    }
     if (!dx) return;
     // Input gradient, one input plane at a time: its column gradients
     // (taps x pixels) = sum over exactly the outputs that read the plane (the
-    // inverse connection table) of w[o, slot, tap] * dy[o]. Readers outer,
-    // taps inner: 25 independent multiply-add streams instead of one chain.
-    // Then one scatter back to the input positions each tap touched.
+    // inverse connection table) of w[o, slot, tap] * dy[o], accumulated in
+    // registers over the readers; then col2im.
     for (std::size_t plane = 0; plane < G::in_planes; ++plane) {
-      alignas(64) std::array<float, G::taps * pixels> columns{};
+      alignas(64) std::array<float, taps * pixels> columns;
       const auto& reader = G::readers.of[plane];
-      for (std::size_t r = 0; r < G::readers.count[plane]; ++r) {
-        const float* kernel = w + (reader[r].out_plane * G::fan_in_planes + reader[r].slot) * G::taps;
-        const float* grad_out = dy + reader[r].out_plane * pixels;
-        for (std::size_t t = 0; t < G::taps; ++t) axpy<pixels>(kernel[t], grad_out, columns.data() + t * pixels);
+      const auto kernel_of = [&](std::size_t r) {
+        return w + (reader[r].out_plane * G::fan_in_planes + reader[r].slot) * taps;
+      };
+      if constexpr (pixels >= width) {
+        constexpr std::size_t block = std::min(taps, register_rows<pixels>);
+        rows_times_matrix<block, pixels, false>(
+            taps, G::readers.count[plane], [&](std::size_t t, std::size_t r) { return kernel_of(r)[t]; },
+            [&](std::size_t r) { return dy + reader[r].out_plane * pixels; },
+            [&](std::size_t t) { return columns.data() + t * pixels; });
+      } else {
+        columns.fill(0.f);
+        for (std::size_t r = 0; r < G::readers.count[plane]; ++r)
+          for (std::size_t t = 0; t < taps; ++t)
+            axpy<pixels>(kernel_of(r)[t], dy + reader[r].out_plane * pixels, columns.data() + t * pixels);
       }
-      for (std::size_t ky = 0; ky < G::kernel; ++ky)
-        for (std::size_t kx = 0; kx < G::kernel; ++kx) {
-          const float* column = columns.data() + (ky * G::kernel + kx) * pixels;
-          for (std::size_t oy = 0; oy < G::out_h; ++oy)
-            for (std::size_t ox = 0; ox < G::out_w; ++ox)
-              dx[(plane * G::in_h + oy * G::stride + ky) * G::in_w + ox * G::stride + kx] += column[oy * G::out_w + ox];
-        }
+      col2im_by_phases<G>(columns.data(), scratch + G::columns_size, dx + plane * G::in_h * G::in_w);
     }
+  }
+
+  // dx (one input plane) += the column gradients put back where each tap
+  // read. A stride-s scatter would be one scalar read-modify-write per tap
+  // and pixel (the same input is hit by up to (k/s)^2 taps); instead, per
+  // phase (see ConvGeometry::reach), the sum over the phase's taps of their
+  // framed gradients shifted into place, as whole vectors, then one pass
+  // into dx. Each position adds its taps in ascending tap order from zero,
+  // as the scatter did, so into a zeroed dx the result is bit-identical.
+  template <class G>
+  static void col2im_by_phases(const float* columns, float* frames, float* dx) {
+    static_assert(width <= G::max_vector_width, "ConvGeometry sizes the col2im frames for at most 16-float vectors");
+    constexpr std::size_t stride = G::stride, kernel = G::kernel, reach = G::reach, frame_w = G::frame_w;
+    constexpr std::size_t vectors = (G::phase_lanes + width - 1) / width;
+    for (std::size_t t = 0; t < G::taps; ++t)
+      for (std::size_t oy = 0; oy < G::out_h; ++oy)
+        std::memcpy(frames + t * G::frame_size + (oy + reach) * frame_w + reach, columns + (t * G::out_h + oy) * G::out_w,
+                    G::out_w * sizeof(float));
+    for (std::size_t py = 0; py < std::min(stride, kernel); ++py)
+      for (std::size_t px = 0; px < std::min(stride, kernel); ++px) {
+        std::array<batch, vectors> sums;
+        sums.fill(batch(0.f));
+        for (std::size_t ky = py, a = 0; ky < kernel; ky += stride, ++a)
+          for (std::size_t kx = px, b = 0; kx < kernel; kx += stride, ++b) {
+            const float* from = frames + (ky * kernel + kx) * G::frame_size + (reach - a) * frame_w + (reach - b);
+            for (std::size_t v = 0; v < vectors; ++v) sums[v] += load(from + v * width);
+          }
+        alignas(64) std::array<float, vectors * width> phase;
+        for (std::size_t v = 0; v < vectors; ++v) sums[v].store_aligned(phase.data() + v * width);
+        for (std::size_t i = 0; i < G::phase_h && i * stride + py < G::in_h; ++i)
+          for (std::size_t j = 0; j < G::phase_w && j * stride + px < G::in_w; ++j)
+            dx[(i * stride + py) * G::in_w + j * stride + px] += phase[i * frame_w + j];
+      }
   }
 };
 

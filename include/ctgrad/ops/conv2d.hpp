@@ -69,8 +69,9 @@ struct Conv2d : OpBase {
                                          weight_shape::dims[1], kernel, Stride, Table>;
   using shape = Shape<geometry::out_planes, geometry::out_h, geometry::out_w>;
   using arguments = std::tuple<X, W>;
-  // The SIMD path's patch matrices (im2col in forward, im2row in backward).
-  using scratch = Tensor<Shape<geometry::columns_size>>;
+  // The SIMD path's patch matrices (im2col in forward, im2row in backward)
+  // and its col2im frames.
+  using scratch = Tensor<Shape<geometry::scratch_size>>;
   static constexpr std::string_view op_name = "conv2d";
   static constexpr std::size_t macs = shape::size * geometry::fan_in_planes * geometry::taps;
   static constexpr std::size_t connections = macs;
