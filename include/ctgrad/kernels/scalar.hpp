@@ -53,6 +53,13 @@ struct Scalar {
   static void axpy(float alpha, const float* x, float* y) {  // y += alpha * x
     for (std::size_t i = 0; i < N; ++i) y[i] += alpha * x[i];
   }
+  template <std::size_t N>  // value += -lr * grad, then grad = 0: SGD's update in one pass
+  static void sgd_update(float learning_rate, float* grad, float* value) {
+    for (std::size_t i = 0; i < N; ++i) {
+      value[i] += -learning_rate * grad[i];
+      grad[i] = 0.f;
+    }
+  }
   template <std::size_t N>
   static float dot(const float* a, const float* b) {
     float sum = 0;

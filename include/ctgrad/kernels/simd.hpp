@@ -139,6 +139,21 @@ struct Simd {
                    [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
                    [&](std::size_t i) { y[i] += alpha * x[i]; });
   }
+  // SGD's update, value += -lr * grad, and the gradient's reset for the next
+  // step in one pass over both (they do not fit L1 together).
+  template <std::size_t N>
+  static void sgd_update(float learning_rate, float* grad, float* value) {
+    const batch scale(-learning_rate), zero(0.f);
+    elementwise<N>([&](std::size_t i) { return xsimd::fma(scale, load(grad + i), load(value + i)); },
+                   [&](std::size_t i, batch v) {
+                     v.store_unaligned(value + i);
+                     zero.store_unaligned(grad + i);
+                   },
+                   [&](std::size_t i) {
+                     value[i] += -learning_rate * grad[i];
+                     grad[i] = 0.f;
+                   });
+  }
   // For a ragged length N, the last vector starts at N - width; these weights
   // (0 on lanes already covered, 1 on the rest) make it add only new elements.
   template <std::size_t N>
@@ -373,16 +388,31 @@ struct Simd {
   }
 
   // y[o] = sum over the planes o reads of w[o, slot] (1 x taps) times that
-  // plane's columns (taps x pixels).
+  // plane's columns (taps x pixels): plane by plane, for all of a plane's
+  // readers at once, so each column row is loaded once per plane.
   template <class G>
   static void conv2d_forward(const float* x, const float* w, float* y, float* scratch) {
+    constexpr std::size_t pixels = G::out_pixels, taps = G::taps;
     im2col<G>(x, scratch);
-    for (std::size_t o = 0; o < G::out_planes; ++o) {
-      float* out = y + o * G::out_pixels;
-      std::fill(out, out + G::out_pixels, 0.f);
-      for (std::size_t j = 0; j < G::fan_in_planes; ++j)
-        row_times_matrix<G::taps, G::out_pixels, true>(w + (o * G::fan_in_planes + j) * G::taps,
-                                                        scratch + G::table(o, j) * G::taps * G::out_pixels, out);
+    std::fill(y, y + G::out_planes * pixels, 0.f);
+    if constexpr (pixels >= width) {
+      constexpr std::size_t block = std::min(G::max_readers, register_rows<pixels>);
+      for (std::size_t plane = 0; plane < G::in_planes; ++plane) {
+        const auto& reader = G::readers.of[plane];
+        const float* columns = scratch + plane * taps * pixels;
+        rows_times_matrix<block, pixels, true>(
+            G::readers.count[plane], taps,
+            [&](std::size_t r, std::size_t k) {
+              return w[(reader[r].out_plane * G::fan_in_planes + reader[r].slot) * taps + k];
+            },
+            [&](std::size_t k) { return columns + k * pixels; },
+            [&](std::size_t r) { return y + reader[r].out_plane * pixels; });
+      }
+    } else {
+      for (std::size_t o = 0; o < G::out_planes; ++o)
+        for (std::size_t j = 0; j < G::fan_in_planes; ++j)
+          row_times_matrix<taps, pixels, true>(w + (o * G::fan_in_planes + j) * taps,
+                                               scratch + G::table(o, j) * taps * pixels, y + o * pixels);
     }
   }
 

@@ -10,8 +10,7 @@ template <class K = kernels::Default, class Params>
 void sgd_step(Params& params, float learning_rate) {
   for_each_parameter(params, [&](auto& parameter) {
     constexpr std::size_t n = std::remove_cvref_t<decltype(parameter)>::shape::size;
-    K::template axpy<n>(-learning_rate, parameter.grad.data(), parameter.value.data());
-    parameter.grad.fill(0.f);
+    K::template sgd_update<n>(learning_rate, parameter.grad.data(), parameter.value.data());
   });
 }
 
