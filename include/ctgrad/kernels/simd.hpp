@@ -483,6 +483,9 @@ struct Simd {
       for (std::size_t oy = 0; oy < G::out_h; ++oy)
         std::memcpy(frames + t * G::frame_size + (oy + reach) * frame_w + reach, columns + (t * G::out_h + oy) * G::out_w,
                     G::out_w * sizeof(float));
+    // Every phase's sum, then the phases interleaved back row by row.
+    constexpr std::size_t phase_size = vectors * width;
+    alignas(64) std::array<float, stride * stride * phase_size> phases{};
     for (std::size_t py = 0; py < std::min(stride, kernel); ++py)
       for (std::size_t px = 0; px < std::min(stride, kernel); ++px) {
         std::array<batch, vectors> sums;
@@ -492,12 +495,18 @@ struct Simd {
             const float* from = frames + (ky * kernel + kx) * G::frame_size + (reach - a) * frame_w + (reach - b);
             for (std::size_t v = 0; v < vectors; ++v) sums[v] += load(from + v * width);
           }
-        alignas(64) std::array<float, vectors * width> phase;
-        for (std::size_t v = 0; v < vectors; ++v) sums[v].store_aligned(phase.data() + v * width);
-        for (std::size_t i = 0; i < G::phase_h && i * stride + py < G::in_h; ++i)
-          for (std::size_t j = 0; j < G::phase_w && j * stride + px < G::in_w; ++j)
-            dx[(i * stride + py) * G::in_w + j * stride + px] += phase[i * frame_w + j];
+        for (std::size_t v = 0; v < vectors; ++v)
+          sums[v].store_aligned(phases.data() + (py * stride + px) * phase_size + v * width);
       }
+    for (std::size_t iy = 0; iy < std::min(G::in_h, G::phase_h * stride); ++iy) {
+      const std::size_t py = iy % stride, i = iy / stride;
+      std::array<float, G::phase_w * stride> row;  // dx's row iy, phases interleaved
+      for (std::size_t j = 0; j < G::phase_w; ++j)
+        for (std::size_t px = 0; px < stride; ++px)
+          row[j * stride + px] = phases[(py * stride + px) * phase_size + i * frame_w + j];
+      float* target = dx + iy * G::in_w;
+      for (std::size_t ix = 0; ix < std::min(G::in_w, row.size()); ++ix) target[ix] += row[ix];
+    }
   }
 };
 
