@@ -360,17 +360,29 @@ struct Simd {
   // Scratch (G::columns_size floats, owned by the op): forward's im2col, then
   // backward's pixel-major copy of the same patches.
 
-  // columns[plane][tap][pixel]: a tap's inputs over all output pixels are contiguous.
+  // columns[plane][tap][pixel]: a tap's inputs over all output pixels are
+  // contiguous. Each input row is first split into its stride phases
+  // (split[px][j] = row[j * stride + px]); a tap's inputs along one output
+  // row are then a contiguous run of one phase: one fixed-size memcpy
+  // instead of out_w strided loads.
   template <class G>
   static void im2col(const float* x, float* columns) {
-    for (std::size_t plane = 0; plane < G::in_planes; ++plane)
+    constexpr std::size_t stride = G::stride, phase_w = (G::in_w + stride - 1) / stride;
+    for (std::size_t plane = 0; plane < G::in_planes; ++plane) {
+      std::array<float, G::in_h * stride * phase_w> split;  // [row][px][j]
+      const float* input = x + plane * G::in_h * G::in_w;
+      for (std::size_t row = 0; row < G::in_h; ++row)
+        for (std::size_t px = 0; px < stride; ++px)
+          for (std::size_t j = 0; j < phase_w && j * stride + px < G::in_w; ++j)
+            split[(row * stride + px) * phase_w + j] = input[row * G::in_w + j * stride + px];
       for (std::size_t ky = 0; ky < G::kernel; ++ky)
         for (std::size_t kx = 0; kx < G::kernel; ++kx) {
           float* column = columns + (plane * G::taps + ky * G::kernel + kx) * G::out_pixels;
           for (std::size_t oy = 0; oy < G::out_h; ++oy)
-            for (std::size_t ox = 0; ox < G::out_w; ++ox)
-              column[oy * G::out_w + ox] = x[(plane * G::in_h + oy * G::stride + ky) * G::in_w + ox * G::stride + kx];
+            std::memcpy(column + oy * G::out_w, split.data() + ((oy * stride + ky) * stride + kx % stride) * phase_w + kx / stride,
+                        G::out_w * sizeof(float));
         }
+    }
   }
   // patches[plane][pixel][tap]: one output pixel's receptive field is contiguous.
   template <class G>
