@@ -40,9 +40,12 @@ struct ConvGeometry {
     const std::size_t frame = (out_h + 2 * reach) * frame_w;
     return read_up_to > frame ? read_up_to : frame;
   }();
-  // Scratch of the SIMD path: the patch matrix, then one frame per tap, whose
-  // borders are zero from construction and never written.
-  static constexpr std::size_t scratch_size = columns_size + taps * frame_size;
+  // Scratch of the SIMD path: the patch matrix, room for its copies' overrun
+  // (up to a vector less one float), then one frame per tap, whose borders
+  // are zero from construction and never written.
+  static constexpr std::size_t patch_overrun = max_vector_width - 1;
+  static constexpr std::size_t frames_offset = columns_size + patch_overrun;
+  static constexpr std::size_t scratch_size = frames_offset + taps * frame_size;
 
   // The inverse of the table: which (output plane, slot) pairs read input
   // plane i. Backward sums an input plane's gradient over exactly these.

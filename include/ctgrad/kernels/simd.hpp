@@ -391,18 +391,29 @@ struct Simd {
         }
     }
   }
-  // patches[plane][pixel][tap]: one output pixel's receptive field is contiguous.
+  // patches[plane][pixel][tap]: one output pixel's receptive field is
+  // contiguous. A kernel row is a contiguous run of an input row, copied as
+  // one vector move of `run` >= kernel floats where the input allows: the
+  // extra floats land where the next run goes, which is written after them,
+  // and past the last patch in the scratch's overrun room. Half the stores
+  // of an exact kernel-float copy (a 5-float copy is a 4 and a 1).
   template <class G>
   static void im2row(const float* x, float* patches) {
+    constexpr std::size_t kernel = G::kernel;
+    constexpr std::size_t run = kernel <= 4 ? 4 : kernel <= 8 ? 8 : kernel <= 16 ? 16 : kernel;
+    static_assert(run - kernel <= G::patch_overrun, "im2row: the scratch has no room for the copies' overrun");
+    const float* const x_end = x + G::in_planes * G::in_h * G::in_w;
     for (std::size_t plane = 0; plane < G::in_planes; ++plane)
       for (std::size_t oy = 0; oy < G::out_h; ++oy)
         for (std::size_t ox = 0; ox < G::out_w; ++ox) {
           float* patch = patches + (plane * G::out_pixels + oy * G::out_w + ox) * G::taps;
-          // A kernel row is a contiguous run of an input row: one fixed-size
-          // memcpy, which the compiler turns into a couple of vector moves.
-          for (std::size_t ky = 0; ky < G::kernel; ++ky)
-            std::memcpy(patch + ky * G::kernel, x + (plane * G::in_h + oy * G::stride + ky) * G::in_w + ox * G::stride,
-                        G::kernel * sizeof(float));
+          for (std::size_t ky = 0; ky < kernel; ++ky) {
+            const float* from = x + (plane * G::in_h + oy * G::stride + ky) * G::in_w + ox * G::stride;
+            if (x_end - from >= static_cast<std::ptrdiff_t>(run))
+              std::memcpy(patch + ky * kernel, from, run * sizeof(float));
+            else
+              std::memcpy(patch + ky * kernel, from, kernel * sizeof(float));
+          }
         }
   }
 
@@ -482,7 +493,7 @@ struct Simd {
           for (std::size_t t = 0; t < taps; ++t)
             axpy<pixels>(kernel_of(r)[t], dy + reader[r].out_plane * pixels, columns.data() + t * pixels);
       }
-      col2im_by_phases<G>(columns.data(), scratch + G::columns_size, dx + plane * G::in_h * G::in_w);
+      col2im_by_phases<G>(columns.data(), scratch + G::frames_offset, dx + plane * G::in_h * G::in_w);
     }
   }
 
