@@ -364,8 +364,9 @@ struct Simd {
   }
 
   // ---- convolution --------------------------------------------------------------
-  // Scratch (G::columns_size floats, owned by the op): forward's im2col, then
-  // backward's pixel-major copy of the same patches.
+  // Scratch (G::scratch_size floats, owned by the op): forward's im2col, then
+  // backward's pixel-major copy of the same patches; after them the col2im
+  // frames (ConvGeometry says why each is sized as it is).
 
   // columns[plane][tap][pixel]: a tap's inputs over all output pixels are
   // contiguous. Each input row is first split into its stride phases
