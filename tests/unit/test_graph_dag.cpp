@@ -3,6 +3,8 @@
 #include <boost/hana/define_struct.hpp>
 #include <boost/hana/length.hpp>
 
+#include <limits>
+
 #include "tests/support/gradcheck.hpp"
 
 using namespace ctgrad;
@@ -69,4 +71,64 @@ TEST_CASE("pad nodes of one type with different fill values are refused", "[grap
   auto loss = mse(pad<1>(x, -1.f) + pad<1>(x, 0.f), target<Shape<1, 4, 4>>());
   using G = Graph<decltype(loss), kernels::Scalar>;
   REQUIRE_THROWS(std::make_unique<G>(loss));
+}
+
+// First writers: backward runs the schedule in reverse, so a node's gradient
+// is first written by its last consumer. When that consumer reads the node
+// once and its op sets (not adds to) the gradients it is handed, the graph
+// does not zero-fill that gradient.
+TEST_CASE("first writers: which gradients are set rather than zero-filled", "[graph]") {
+  Residual p;
+  auto h = tanh(p.a);
+  auto product = matmul(h, p.w);
+  auto y = h + tanh(product);
+  auto loss = mse(y, target<Shape<6>>());
+  using G = Graph<decltype(loss), kernels::Scalar>;
+  // y, tanh(product) and product have one consumer each, whose ops write.
+  STATIC_REQUIRE(G::overwritten_by_first_writer<decltype(y)>());
+  STATIC_REQUIRE(G::overwritten_by_first_writer<decltype(tanh(product))>());
+  STATIC_REQUIRE(G::overwritten_by_first_writer<decltype(product)>());
+  // h has two consumers: the add (later in the schedule, so first in
+  // backward) sets its gradient, the matmul adds to it.
+  STATIC_REQUIRE(G::overwritten_by_first_writer<decltype(h)>());
+  STATIC_REQUIRE(G::writes_first<decltype(y), decltype(h)>());
+  STATIC_REQUIRE(!G::writes_first<decltype(product), decltype(h)>());
+  // The root has no consumer; parameters keep accumulating.
+  STATIC_REQUIRE(!G::overwritten_by_first_writer<decltype(loss)>());
+  STATIC_REQUIRE(!G::overwritten_by_first_writer<ParamLeaf<decltype(p.a)>>());
+
+  // x + x reads x twice: its gradient is zero-filled and added to twice.
+  auto doubled = tanh(p.a) + tanh(p.a);
+  using D = Graph<decltype(mse(doubled, target<Shape<6>>())), kernels::Scalar>;
+  STATIC_REQUIRE(!D::overwritten_by_first_writer<decltype(tanh(p.a))>());
+}
+
+TEMPLATE_TEST_CASE("gradients do not depend on what the skipped zero-fills would have cleared", "[graph]",
+                   kernels::Scalar, kernels::Simd) {
+  Residual p;
+  std::mt19937 rng(12);
+  ctgrad::testing::randomize_parameters(p, rng);
+  auto h = tanh(p.a);
+  auto product = matmul(h, p.w);
+  auto y = h + tanh(product);
+  auto loss = mse(y, target<Shape<6>>());
+  auto graph = std::make_unique<Graph<decltype(loss), TestType>>(loss);
+  ctgrad::testing::randomize(graph->template input<"target">(), rng);
+  zero_grad(p);
+  graph->forward();
+  graph->backward();
+  const auto a_grad = p.a.grad;
+  const auto w_grad = p.w.grad;
+  const auto h_grad = graph->grad(h);
+  // Garbage in every intermediate gradient, as a previous step may leave it.
+  graph->template state<decltype(h)>().grad.fill(1e30f);
+  graph->template state<decltype(y)>().grad.fill(std::numeric_limits<float>::quiet_NaN());
+  graph->template state<decltype(product)>().grad.fill(-7.f);
+  zero_grad(p);
+  graph->backward();
+  for (std::size_t i = 0; i < 6; ++i) {
+    REQUIRE(p.a.grad[i] == a_grad[i]);
+    REQUIRE(graph->grad(h)[i] == h_grad[i]);
+  }
+  for (std::size_t i = 0; i < 36; ++i) REQUIRE(p.w.grad[i] == w_grad[i]);
 }

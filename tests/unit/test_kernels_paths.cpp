@@ -3,6 +3,7 @@
 // tails handled by overlapping vectors.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -65,6 +66,11 @@ TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]",
     Scalar::tanh_backward<N>(scalar.data(), a.data(), scalar_dx.data());
     Simd::tanh_backward<N>(scalar.data(), a.data(), simd_dx.data());
     require_close(scalar_dx, simd_dx);
+    std::vector<float> set(N, std::nanf(""));  // as dx's first writer: set, not added to
+    Simd::tanh_backward<N, true>(scalar.data(), a.data(), set.data());
+    std::vector<float> from_zero(N, 0.f);
+    Scalar::tanh_backward<N>(scalar.data(), a.data(), from_zero.data());
+    require_close(from_zero, set);
   }
   SECTION("dot") { REQUIRE(Simd::dot<N>(a.data(), b.data()) == Approx(Scalar::dot<N>(a.data(), b.data())).epsilon(1e-5)); }
 }
@@ -91,6 +97,12 @@ TEMPLATE_TEST_CASE_SIG("matmul and its backward match the scalar path", "[kernel
   Scalar::matmul_backward_a<M, K, N>(dc.data(), b.data(), scalar_da.data());
   Simd::matmul_backward_a<M, K, N>(dc.data(), b.data(), simd_da.data());
   require_close(scalar_da, simd_da);
+  std::vector<float> from_zero(M * K, 0.f), scalar_set(M * K, 1e30f), simd_set(M * K, std::nanf(""));
+  Scalar::matmul_backward_a<M, K, N>(dc.data(), b.data(), from_zero.data());
+  Scalar::matmul_backward_a<M, K, N, true>(dc.data(), b.data(), scalar_set.data());
+  Simd::matmul_backward_a<M, K, N, true>(dc.data(), b.data(), simd_set.data());
+  require_close(from_zero, scalar_set);
+  require_close(from_zero, simd_set);
   std::vector<float> scalar_db(K * N, 0.25f), simd_db(K * N, 0.25f);
   Scalar::matmul_backward_b<M, K, N>(a.data(), dc.data(), scalar_db.data());
   Simd::matmul_backward_b<M, K, N>(a.data(), dc.data(), simd_db.data());
@@ -147,6 +159,17 @@ TEMPLATE_TEST_CASE_SIG("conv2d forward and backward match the scalar path", "[ke
     Simd::conv2d_backward<G>(x.data(), w.data(), dy.data(), dw.data(), dx.data(), scratch.data());
     require_close(scalar_dw, dw, conv_margin);
     require_close(scalar_dx, dx, conv_margin);
+  }
+  // As dx's first writer (WriteDx): dx is set, whatever it held before.
+  {
+    std::vector<float> expected_dx(x.size(), 0.f);
+    auto dw = scalar_dw;
+    Scalar::conv2d_backward<G>(x.data(), w.data(), dy.data(), dw.data(), expected_dx.data(), nullptr);
+    std::vector<float> scalar_set(x.size(), 1e30f), simd_set(x.size(), std::nanf(""));
+    Scalar::conv2d_backward<G, true>(x.data(), w.data(), dy.data(), dw.data(), scalar_set.data(), nullptr);
+    Simd::conv2d_backward<G, true>(x.data(), w.data(), dy.data(), dw.data(), simd_set.data(), scratch.data());
+    require_close(expected_dx, scalar_set, conv_margin);
+    require_close(expected_dx, simd_set, conv_margin);
   }
   // No input gradient wanted (the first layer): only dw changes.
   auto dw = simd_dw;

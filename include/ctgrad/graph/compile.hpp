@@ -6,6 +6,7 @@
 #include <string>
 #include <tuple>
 
+#include <boost/hana/at.hpp>
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/reverse.hpp>
 #include <boost/hana/unpack.hpp>
@@ -61,12 +62,15 @@ class Graph {
   }
 
   // Gradient of the scalar root into every node and Parameter::grad (accumulated:
-  // the optimizer clears parameter gradients after its step).
+  // the optimizer clears parameter gradients after its step). A node's
+  // gradient is zero-filled only when its first writer adds to it; see
+  // overwritten_by_first_writer.
   void backward() {
     static_assert(Root::shape::size == 1, "backward: the graph's root must be a scalar loss");
     boost::hana::for_each(nodes, [&](auto type) {
       using N = typename decltype(type)::type;
-      if constexpr (!is_leaf<N> && requires_grad<N>()) state<N>().grad.fill(0.f);
+      if constexpr (!is_leaf<N> && requires_grad<N>() && !overwritten_by_first_writer<N>())
+        state<N>().grad.fill(0.f);
     });
     if constexpr (requires_grad<Root>()) {
       state<Root>().grad[0] = 1.f;
@@ -113,8 +117,35 @@ class Graph {
   void backward_node() {
     auto& s = state<N>();
     [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
-      s.node.template backward<K>(value_of<Cs>()..., s.value, s.grad, grad_sink<Cs>()..., s.scratch);
+      s.node.template backward<K>(value_of<Cs>()..., s.value, s.grad, grad_sink<Cs, writes_first<N, Cs>()>()...,
+                                  s.scratch);
     }(std::type_identity<typename N::arguments>{});
+  }
+
+  // Whether node C's gradient is set, not added to, by its first writer:
+  // C is an intermediate node, its first writer reads it once (x + x adds
+  // twice) and that op declares writes_input_grads. Decided at compile time
+  // from the schedule, so no gradient is zero-filled only to be overwritten.
+  template <class C>
+  static constexpr bool overwritten_by_first_writer() {
+    if constexpr (is_leaf<C>) {
+      return false;
+    } else {
+      constexpr std::size_t writer = graph::first_writer<C>(nodes);
+      if constexpr (writer == graph::no_node) {
+        return false;
+      } else {
+        using W = typename std::remove_cvref_t<decltype(boost::hana::at_c<writer>(nodes))>::type;
+        return graph::uses<C, W>() == 1 && W::writes_input_grads;
+      }
+    }
+  }
+  template <class N, class C>
+  static constexpr bool writes_first() {
+    if constexpr (overwritten_by_first_writer<C>())
+      return graph::first_writer<C>(nodes) == graph::index_of(nodes, boost::hana::type_c<N>);
+    else
+      return false;
   }
 
   template <class N>
@@ -130,14 +161,14 @@ class Graph {
     else
       return state<N>().value;
   }
-  template <class N>
+  template <class N, bool Overwrite>
   auto grad_sink() {
     if constexpr (!requires_grad<N>())
       return NoGrad{};
     else if constexpr (is_param_leaf<N>::value)
       return GradOf<typename N::shape>{state<N>().node.parameter->grad};
     else
-      return GradOf<typename N::shape>{state<N>().grad};
+      return GradOf<typename N::shape, Overwrite>{state<N>().grad};
   }
 
   // Copies each node's run-time data (parameter pointers, pad values) into its

@@ -13,6 +13,7 @@
 #include <boost/hana/index_if.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
+#include <boost/hana/unpack.hpp>
 
 namespace ctgrad::graph {
 
@@ -44,6 +45,28 @@ constexpr auto topological_order = schedule(hana::tuple<>{}, hana::type_c<Root>)
 template <class Nodes, class N>
 constexpr std::size_t index_of(Nodes nodes, hana::basic_type<N>) {
   return std::remove_cvref_t<decltype(hana::index_if(nodes, hana::equal.to(hana::type_c<N>)).value())>::value;
+}
+
+// How many of N's arguments are C (0 for a leaf).
+template <class C, class N>
+constexpr std::size_t uses() {
+  return []<class... As>(std::type_identity<std::tuple<As...>>) {
+    return (std::size_t{std::is_same_v<As, C>} + ... + std::size_t{0});
+  }(std::type_identity<typename N::arguments>{});
+}
+
+inline constexpr std::size_t no_node = static_cast<std::size_t>(-1);
+
+// The first node to write C's gradient: backward runs the schedule in
+// reverse, so it is C's last consumer in the schedule (no_node for the root).
+template <class C, class Nodes>
+constexpr std::size_t first_writer(Nodes nodes) {
+  return hana::unpack(nodes, [](auto... types) {
+    const std::size_t counts[] = {uses<C, typename decltype(types)::type>()...};
+    for (std::size_t i = sizeof...(types); i-- > 0;)
+      if (counts[i] > 0) return i;
+    return no_node;
+  });
 }
 
 }  // namespace ctgrad::graph

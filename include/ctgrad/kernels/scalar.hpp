@@ -3,6 +3,7 @@
 // the same compiler and flags as the SIMD path. It is what the SIMD path is
 // checked and benchmarked against, so it stays obvious rather than clever.
 #include <cmath>
+#include <algorithm>
 #include <cstddef>
 
 #include "ctgrad/kernels/adamw_update.hpp"
@@ -70,9 +71,14 @@ struct Scalar {
   static void tanh_forward(const float* x, float* y) {
     for (std::size_t i = 0; i < N; ++i) y[i] = std::tanh(x[i]);
   }
-  template <std::size_t N>  // dx += dy * (1 - y^2), from the saved output
+  template <std::size_t N, bool Write = false>  // dx += dy * (1 - y^2), from the saved output (Write: =)
   static void tanh_backward(const float* y, const float* dy, float* dx) {
-    for (std::size_t i = 0; i < N; ++i) dx[i] += dy[i] * (1.f - y[i] * y[i]);
+    for (std::size_t i = 0; i < N; ++i) {
+      if constexpr (Write)
+        dx[i] = dy[i] * (1.f - y[i] * y[i]);
+      else
+        dx[i] += dy[i] * (1.f - y[i] * y[i]);
+    }
   }
 
   // ---- matrix products, row-major ------------------------------------------
@@ -85,13 +91,16 @@ struct Scalar {
         c[m * N + n] = sum;
       }
   }
-  template <std::size_t M, std::size_t K, std::size_t N>  // dA += dC[M,N] B[K,N]^T
+  template <std::size_t M, std::size_t K, std::size_t N, bool Write = false>  // dA += dC[M,N] B[K,N]^T (Write: =)
   static void matmul_backward_a(const float* dc, const float* b, float* da) {
     for (std::size_t m = 0; m < M; ++m)
       for (std::size_t k = 0; k < K; ++k) {
         float sum = 0;
         for (std::size_t n = 0; n < N; ++n) sum += dc[m * N + n] * b[k * N + n];
-        da[m * K + k] += sum;
+        if constexpr (Write)
+          da[m * K + k] = sum;
+        else
+          da[m * K + k] += sum;
       }
   }
   template <std::size_t M, std::size_t K, std::size_t N>  // dB += A[M,K]^T dC[M,N]
@@ -123,10 +132,11 @@ struct Scalar {
           y[(o * G::out_h + oy) * G::out_w + ox] = sum;
         }
   }
-  // dw += dL/dw; if dx is not null, dx += dL/dx.
-  template <class G>
+  // dw += dL/dw; if dx is not null, dx += dL/dx (WriteDx: dx = dL/dx).
+  template <class G, bool WriteDx = false>
   static void conv2d_backward(const float* x, const float* w, const float* dy, float* dw, float* dx,
                               float* /*scratch*/) {
+    if (WriteDx && dx) std::fill(dx, dx + G::in_planes * G::in_h * G::in_w, 0.f);
     for (std::size_t o = 0; o < G::out_planes; ++o)
       for (std::size_t oy = 0; oy < G::out_h; ++oy)
         for (std::size_t ox = 0; ox < G::out_w; ++ox) {

@@ -201,10 +201,15 @@ struct Simd {
   // out[c] += dot(a, b + c * Stride) for c < Count: Count dot products against
   // one vector, reduced `width` at a time by one haddp (a transposing add)
   // instead of one horizontal add each.
-  template <std::size_t N, std::size_t Count, std::size_t Stride>
+  template <std::size_t N, std::size_t Count, std::size_t Stride, bool Write = false>
   static void dot_many(const float* a, const float* b, float* out) {
     if constexpr (N < width) {
-      for (std::size_t c = 0; c < Count; ++c) out[c] += dot<N>(a, b + c * Stride);
+      for (std::size_t c = 0; c < Count; ++c) {
+        if constexpr (Write)
+          out[c] = dot<N>(a, b + c * Stride);
+        else
+          out[c] += dot<N>(a, b + c * Stride);
+      }
     } else {
       constexpr bool ragged = N % width != 0;
       const batch a_tail = ragged ? load(a + N - width) * ragged_tail_weights<N>() : batch(0.f);
@@ -224,7 +229,12 @@ struct Simd {
         alignas(64) std::array<float, width> lanes;
         xsimd::haddp(sums.data()).store_aligned(lanes.data());
         for (std::size_t lane = 0; lane < width; ++lane)
-          if (row_of_lane[lane] < group) out[first + row_of_lane[lane]] += lanes[lane];
+          if (row_of_lane[lane] < group) {
+            if constexpr (Write)
+              out[first + row_of_lane[lane]] = lanes[lane];
+            else
+              out[first + row_of_lane[lane]] += lanes[lane];
+          }
       }
     }
   }
@@ -241,16 +251,26 @@ struct Simd {
                    [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
                    [&](std::size_t i) { y[i] = std::tanh(x[i]); });
   }
-  template <std::size_t N>
+  // Write: dx = dy (1 - y^2), for dx's first writer; the same value as
+  // adding it to a zeroed dx.
+  template <std::size_t N, bool Write = false>
   static void tanh_backward(const float* y, const float* dy, float* dx) {
     const batch one(1.f);
     elementwise<N>(
         [&](std::size_t i) {
           const batch out = load(y + i);
-          return xsimd::fma(load(dy + i), xsimd::fnma(out, out, one), load(dx + i));
+          if constexpr (Write)
+            return load(dy + i) * xsimd::fnma(out, out, one);
+          else
+            return xsimd::fma(load(dy + i), xsimd::fnma(out, out, one), load(dx + i));
         },
         [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
-        [&](std::size_t i) { dx[i] += dy[i] * (1.f - y[i] * y[i]); });
+        [&](std::size_t i) {
+          if constexpr (Write)
+            dx[i] = dy[i] * (1.f - y[i] * y[i]);
+          else
+            dx[i] += dy[i] * (1.f - y[i] * y[i]);
+        });
   }
 
   // ---- register blocking ---------------------------------------------------------
@@ -353,9 +373,9 @@ struct Simd {
   static void matmul(const float* a, const float* b, float* c) {
     for (std::size_t m = 0; m < M; ++m) row_times_matrix<K, N, false>(a + m * K, b, c + m * N);
   }
-  template <std::size_t M, std::size_t K, std::size_t N>  // dA += dC B^T
+  template <std::size_t M, std::size_t K, std::size_t N, bool Write = false>  // dA += dC B^T (Write: =)
   static void matmul_backward_a(const float* dc, const float* b, float* da) {
-    for (std::size_t m = 0; m < M; ++m) dot_many<N, K, N>(dc + m * N, b, da + m * K);
+    for (std::size_t m = 0; m < M; ++m) dot_many<N, K, N, Write>(dc + m * N, b, da + m * K);
   }
   template <std::size_t M, std::size_t K, std::size_t N>  // dB += A^T dC
   static void matmul_backward_b(const float* a, const float* dc, float* db) {
@@ -447,7 +467,8 @@ struct Simd {
     }
   }
 
-  template <class G>
+  // dw += dL/dw; if dx is not null, dx += dL/dx (WriteDx: dx = dL/dx).
+  template <class G, bool WriteDx = false>
   static void conv2d_backward(const float* x, const float* w, const float* dy, float* dw, float* dx, float* scratch) {
     constexpr std::size_t pixels = G::out_pixels, taps = G::taps;
     // Weight gradient: dw[o, slot] += dy[o] (1 x pixels) times the plane's
@@ -494,7 +515,7 @@ struct Simd {
           for (std::size_t t = 0; t < taps; ++t)
             axpy<pixels>(kernel_of(r)[t], dy + reader[r].out_plane * pixels, columns.data() + t * pixels);
       }
-      col2im_by_phases<G>(columns.data(), scratch + G::frames_offset, dx + plane * G::in_h * G::in_w);
+      col2im_by_phases<G, WriteDx>(columns.data(), scratch + G::frames_offset, dx + plane * G::in_h * G::in_w);
     }
   }
 
@@ -505,7 +526,7 @@ struct Simd {
   // framed gradients shifted into place, as whole vectors, then one pass
   // into dx. Each position adds its taps in ascending tap order from zero,
   // as the scatter did, so into a zeroed dx the result is bit-identical.
-  template <class G>
+  template <class G, bool Write>
   static void col2im_by_phases(const float* columns, float* frames, float* dx) {
     static_assert(width <= G::max_vector_width, "ConvGeometry sizes the col2im frames for at most 16-float vectors");
     constexpr std::size_t stride = G::stride, kernel = G::kernel, reach = G::reach, frame_w = G::frame_w;
@@ -536,8 +557,16 @@ struct Simd {
         for (std::size_t px = 0; px < stride; ++px)
           row[j * stride + px] = phases[(py * stride + px) * phase_size + i * frame_w + j];
       float* target = dx + iy * G::in_w;
-      for (std::size_t ix = 0; ix < std::min(G::in_w, row.size()); ++ix) target[ix] += row[ix];
+      constexpr std::size_t reached = std::min(G::in_w, row.size());
+      if constexpr (Write) {
+        std::copy_n(row.data(), reached, target);
+        std::fill(target + reached, target + G::in_w, 0.f);  // columns no tap reads
+      } else {
+        for (std::size_t ix = 0; ix < reached; ++ix) target[ix] += row[ix];
+      }
     }
+    if constexpr (Write)  // rows no tap reads
+      std::fill(dx + std::min(G::in_h, G::phase_h * stride) * G::in_w, dx + G::in_h * G::in_w, 0.f);
   }
 };
 

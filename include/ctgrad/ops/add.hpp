@@ -12,6 +12,7 @@ struct Add : OpBase {
   using shape = typename A::shape;
   using arguments = std::tuple<A, B>;
   static constexpr std::string_view op_name = "add";
+  static constexpr bool writes_input_grads = true;
   static constexpr bool adds_bias = is_param_leaf<A>::value || is_param_leaf<B>::value;
   static constexpr std::size_t connections = adds_bias ? shape::size : 0;
   static constexpr std::size_t units = adds_bias ? shape::size : 0;
@@ -25,8 +26,8 @@ struct Add : OpBase {
   template <class K, class DA, class DB>
   void backward(const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DA da,
                 DB db, NoScratch&) const {
-    if constexpr (wants_grad<DA>) K::template accumulate<shape::size>(dy.data(), da.data());
-    if constexpr (wants_grad<DB>) K::template accumulate<shape::size>(dy.data(), db.data());
+    if constexpr (wants_grad<DA>) pass_gradient<K, shape::size>(dy.data(), da);
+    if constexpr (wants_grad<DB>) pass_gradient<K, shape::size>(dy.data(), db);
   }
 };
 

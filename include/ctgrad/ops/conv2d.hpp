@@ -73,6 +73,7 @@ struct Conv2d : OpBase {
   // and its col2im frames.
   using scratch = Tensor<Shape<geometry::scratch_size>>;
   static constexpr std::string_view op_name = "conv2d";
+  static constexpr bool writes_input_grads = true;
   static constexpr std::size_t macs = shape::size * geometry::fan_in_planes * geometry::taps;
   static constexpr std::size_t connections = macs;
   arguments args;
@@ -86,7 +87,8 @@ struct Conv2d : OpBase {
   void backward(const Tensor<in_shape>& x, const Tensor<weight_shape>& w, const Tensor<shape>&,
                 const Tensor<shape>& dy, DX dx, DW dw, scratch& s) const {
     static_assert(wants_grad<DW>, "conv2d: the weight must be trainable (a Parameter)");
-    K::template conv2d_backward<geometry>(x.data(), w.data(), dy.data(), dw.data(), dx.data(), s.data());
+    if constexpr (DW::overwrite) std::fill(dw.data(), dw.data() + weight_shape::size, 0.f);
+    K::template conv2d_backward<geometry, DX::overwrite>(x.data(), w.data(), dy.data(), dw.data(), dx.data(), s.data());
   }
 };
 

@@ -8,6 +8,7 @@
 // parameter below that input: nothing to compute).
 // Nodes compare equal when they compute the same thing; compile() uses that
 // to check that two uses of one node type are really one node.
+#include <algorithm>
 #include <cstddef>
 #include <string_view>
 #include <tuple>
@@ -20,16 +21,31 @@ namespace ctgrad {
 
 struct NoScratch {};
 
-template <class S>
+// An input's gradient. Ops add to it, except that its first writer (the
+// consumer whose backward runs first; see Graph) gets Overwrite = true when
+// its op declares writes_input_grads: it then sets every element, and the
+// graph skips zero-filling that gradient.
+template <class S, bool Overwrite = false>
 struct GradOf {
+  static constexpr bool overwrite = Overwrite;
   Tensor<S>& tensor;
   float* data() const { return tensor.data(); }
 };
 struct NoGrad {
+  static constexpr bool overwrite = false;
   float* data() const { return nullptr; }
 };
 template <class G>
 inline constexpr bool wants_grad = !std::is_same_v<G, NoGrad>;
+
+// dx = g for dx's first writer, dx += g otherwise: N floats.
+template <class K, std::size_t N, class DX>
+void pass_gradient(const float* g, DX dx, std::size_t offset = 0) {
+  if constexpr (DX::overwrite)
+    std::copy_n(g, N, dx.data() + offset);
+  else
+    K::template accumulate<N>(g, dx.data() + offset);
+}
 
 // Defaults every op may override.
 struct OpBase {
@@ -37,6 +53,10 @@ struct OpBase {
   static constexpr std::size_t macs = 0;         // multiply-adds of one forward
   static constexpr std::size_t connections = 0;  // the paper's count: weights + biases met
   static constexpr std::size_t units = 0;        // biased neurons this node produces
+  // Handed an input gradient with overwrite set, backward sets all of it
+  // instead of adding (see GradOf). Ops that do not declare it get zeroed
+  // gradients to add to.
+  static constexpr bool writes_input_grads = false;
   bool operator==(const OpBase&) const = default;
 };
 

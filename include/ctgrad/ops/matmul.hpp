@@ -31,6 +31,7 @@ struct Matmul : OpBase {
   using shape = detail::matmul_shape<a_shape, N>;
   using arguments = std::tuple<A, B>;
   static constexpr std::string_view op_name = "matmul";
+  static constexpr bool writes_input_grads = true;
   static constexpr std::size_t macs = M * K * N;
   static constexpr std::size_t connections = macs;
   arguments args;
@@ -43,8 +44,11 @@ struct Matmul : OpBase {
   template <class Kr, class DA, class DB>
   void backward(const Tensor<a_shape>& a, const Tensor<b_shape>& b, const Tensor<shape>&, const Tensor<shape>& dy,
                 DA da, DB db, NoScratch&) const {
-    if constexpr (wants_grad<DA>) Kr::template matmul_backward_a<M, K, N>(dy.data(), b.data(), da.data());
-    if constexpr (wants_grad<DB>) Kr::template matmul_backward_b<M, K, N>(a.data(), dy.data(), db.data());
+    if constexpr (wants_grad<DA>) Kr::template matmul_backward_a<M, K, N, DA::overwrite>(dy.data(), b.data(), da.data());
+    if constexpr (wants_grad<DB>) {
+      if constexpr (DB::overwrite) std::fill(db.data(), db.data() + b_shape::size, 0.f);
+      Kr::template matmul_backward_b<M, K, N>(a.data(), dy.data(), db.data());
+    }
   }
 };
 

@@ -13,6 +13,7 @@ struct MseLoss : OpBase {
   using shape = Shape<>;
   using arguments = std::tuple<Y, T>;
   static constexpr std::string_view op_name = "mse";
+  static constexpr bool writes_input_grads = true;
   static constexpr float inverse_count = 1.f / static_cast<float>(in_shape::size);
   arguments args;
   bool operator==(const MseLoss&) const = default;
@@ -29,8 +30,18 @@ struct MseLoss : OpBase {
     const float scale = 2.f * inverse_count * dloss[0];
     for (std::size_t i = 0; i < in_shape::size; ++i) {
       const float g = scale * (y[i] - t[i]);
-      if constexpr (wants_grad<DY>) dy.data()[i] += g;
-      if constexpr (wants_grad<DT>) dt.data()[i] -= g;
+      if constexpr (wants_grad<DY>) {
+        if constexpr (DY::overwrite)
+          dy.data()[i] = g;
+        else
+          dy.data()[i] += g;
+      }
+      if constexpr (wants_grad<DT>) {
+        if constexpr (DT::overwrite)
+          dt.data()[i] = -g;
+        else
+          dt.data()[i] -= g;
+      }
     }
   }
 };

@@ -21,6 +21,7 @@ struct Pad : OpBase {
   using shape = typename detail::padded_shape<in_shape, P>::type;
   using arguments = std::tuple<X>;
   static constexpr std::string_view op_name = "pad";
+  static constexpr bool writes_input_grads = true;  // the interior is all of dx
   static constexpr std::size_t planes = in_shape::dims[0], in_h = in_shape::dims[1], in_w = in_shape::dims[2];
   static constexpr std::size_t out_h = in_h + 2 * P, out_w = in_w + 2 * P;
   arguments args;
@@ -39,8 +40,7 @@ struct Pad : OpBase {
     if constexpr (wants_grad<DX>)
       for (std::size_t c = 0; c < planes; ++c)
         for (std::size_t row = 0; row < in_h; ++row)
-          K::template accumulate<in_w>(dy.data() + (c * out_h + row + P) * out_w + P,
-                                       dx.data() + (c * in_h + row) * in_w);
+          pass_gradient<K, in_w>(dy.data() + (c * out_h + row + P) * out_w + P, dx, (c * in_h + row) * in_w);
   }
 };
 

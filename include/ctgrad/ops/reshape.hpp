@@ -12,6 +12,7 @@ struct Reshape : OpBase {
   using in_shape = typename X::shape;
   using arguments = std::tuple<X>;
   static constexpr std::string_view op_name = "reshape";
+  static constexpr bool writes_input_grads = true;
   arguments args;
   bool operator==(const Reshape&) const = default;
 
@@ -21,7 +22,7 @@ struct Reshape : OpBase {
   }
   template <class K, class DX>
   void backward(const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
-    if constexpr (wants_grad<DX>) K::template accumulate<shape::size>(dy.data(), dx.data());
+    if constexpr (wants_grad<DX>) pass_gradient<K, shape::size>(dy.data(), dx);
   }
 };
 

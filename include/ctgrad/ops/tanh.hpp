@@ -9,6 +9,7 @@ struct Tanh : OpBase {
   using shape = typename X::shape;
   using arguments = std::tuple<X>;
   static constexpr std::string_view op_name = "tanh";
+  static constexpr bool writes_input_grads = true;
   arguments args;
   bool operator==(const Tanh&) const = default;
 
@@ -18,7 +19,7 @@ struct Tanh : OpBase {
   }
   template <class K, class DX>
   void backward(const Tensor<shape>&, const Tensor<shape>& y, const Tensor<shape>& dy, DX dx, NoScratch&) const {
-    if constexpr (wants_grad<DX>) K::template tanh_backward<shape::size>(y.data(), dy.data(), dx.data());
+    if constexpr (wants_grad<DX>) K::template tanh_backward<shape::size, DX::overwrite>(y.data(), dy.data(), dx.data());
   }
 };
 
