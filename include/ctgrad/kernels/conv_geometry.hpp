@@ -51,6 +51,8 @@ struct ConvGeometry {
   // plane i. Backward sums an input plane's gradient over exactly these.
   struct Reader {
     std::size_t out_plane, slot;
+    // Where this pair's kernel (taps floats) starts in the weight tensor.
+    constexpr std::size_t weight_offset() const { return (out_plane * FanInPlanes + slot) * Kernel * Kernel; }
   };
   struct Readers {
     std::array<std::size_t, InPlanes> count{};

@@ -453,9 +453,7 @@ struct Simd {
         const float* columns = scratch + plane * taps * pixels;
         rows_times_matrix<block, pixels, true>(
             G::readers.count[plane], taps,
-            [&](std::size_t r, std::size_t k) {
-              return w[(reader[r].out_plane * G::fan_in_planes + reader[r].slot) * taps + k];
-            },
+            [&](std::size_t r, std::size_t k) { return w[reader[r].weight_offset() + k]; },
             [&](std::size_t k) { return columns + k * pixels; },
             [&](std::size_t r) { return y + reader[r].out_plane * pixels; });
       }
@@ -484,7 +482,7 @@ struct Simd {
             G::readers.count[plane], pixels,
             [&](std::size_t r, std::size_t k) { return dy[reader[r].out_plane * pixels + k]; },
             [&](std::size_t k) { return patches + k * taps; },
-            [&](std::size_t r) { return dw + (reader[r].out_plane * G::fan_in_planes + reader[r].slot) * taps; });
+            [&](std::size_t r) { return dw + reader[r].weight_offset(); });
       }
     } else {
       for (std::size_t o = 0; o < G::out_planes; ++o)
@@ -500,9 +498,7 @@ struct Simd {
     for (std::size_t plane = 0; plane < G::in_planes; ++plane) {
       alignas(64) std::array<float, taps * pixels> columns;
       const auto& reader = G::readers.of[plane];
-      const auto kernel_of = [&](std::size_t r) {
-        return w + (reader[r].out_plane * G::fan_in_planes + reader[r].slot) * taps;
-      };
+      const auto kernel_of = [&](std::size_t r) { return w + reader[r].weight_offset(); };
       if constexpr (pixels >= width) {
         constexpr std::size_t block = std::min(taps, register_rows<pixels>);
         rows_times_matrix<block, pixels, false>(
