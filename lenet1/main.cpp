@@ -36,6 +36,7 @@ struct TrainFlags {
   std::optional<std::filesystem::path> init;
   std::optional<std::filesystem::path> save;
   std::optional<std::filesystem::path> out;
+  bool overwrite = false;
   std::optional<long long> steps;
   long long checkpoint_every = 0;
   std::optional<std::filesystem::path> resume;
@@ -79,9 +80,9 @@ RunOutcome run_variant(const TrainConfig& config, const Split& train_split, cons
                        const TrainFlags& flags) {
   RunOutcome outcome;
   outcome.passes = ctgrad::training::run_training<Model<Variant>, K>(
-      config, train_split, test_split, flags.out.value_or(""), flags.save.value_or(""),
-      [&](Params& params) { initialize(params, config.seed, static_cast<float>(config.output_bias)); },
-      flags.resume.value_or(""));
+      config, train_split, test_split,
+      {flags.out.value_or(""), flags.save.value_or(""), flags.resume.value_or(""), flags.overwrite},
+      [&](Params& params) { initialize(params, config.seed, static_cast<float>(config.output_bias)); });
   outcome.seconds = outcome.passes.empty() ? 0 : outcome.passes.back().seconds;
   return outcome;
 }
@@ -227,6 +228,7 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   train->add_option("--save", flags.save, "Write the final weights here (safetensors)");
   train->add_option("--out", flags.out, "Run folder: metrics.csv, config.json, weights.safetensors");
+  train->add_flag("--overwrite", flags.overwrite, "Let --out replace a run already in its folder");
   train->add_option("--checkpoint-every", flags.checkpoint_every,
                     "Write a resumable checkpoint into the run folder every N steps (0: never)")
       ->check(CLI::NonNegativeNumber);
@@ -234,7 +236,7 @@ int main(int argc, char** argv) {
       "--resume", flags.resume,
       "Continue the run in this folder from its checkpoint (after a crash, a kill or Ctrl-C) with its own settings");
   for (const char* name : {"--recipe", "--passes", "--lr", "--optimizer", "--lr-decay", "--augment", "--dropout", "--init",
-                           "--steps", "--out", "--checkpoint-every", "--seed", "--kernels"})
+                           "--steps", "--out", "--overwrite", "--checkpoint-every", "--seed", "--kernels"})
     resume_option->excludes(train->get_option(name));
 
   std::filesystem::path report_dir, report_data;

@@ -19,12 +19,10 @@ namespace {
 using namespace ctgrad::training;
 
 template <class K>
-int train_with(const TrainConfig& config, const std::filesystem::path& out, const std::filesystem::path& save,
-               const std::filesystem::path& resume) {
+int train_with(const TrainConfig& config, const RunPaths& paths) {
   const auto splits = load_splits(config.data);
-  run_training<micro_vit::Model, K>(
-      config, splits.train, splits.test, out, save, [&](micro_vit::Params& p) { micro_vit::initialize(p, config.seed); },
-      resume);
+  run_training<micro_vit::Model, K>(config, splits.train, splits.test, paths,
+                                    [&](micro_vit::Params& p) { micro_vit::initialize(p, config.seed); });
   return 0;
 }
 
@@ -46,7 +44,8 @@ int main(int argc, char** argv) {
   config.dropout = 0.1;
   config.output_bias = 0;
   config.threads = std::max(1u, std::thread::hardware_concurrency());
-  std::filesystem::path out, save, init;
+  RunPaths paths;
+  std::filesystem::path init;
   bool augment = true;
 
   auto* train = app.add_subcommand("train", "Train the micro-ViT and evaluate after every pass");
@@ -60,18 +59,18 @@ int main(int argc, char** argv) {
   train->add_option("--init", init, "Start from these weights (safetensors)")->check(CLI::ExistingFile);
   train->add_option("--steps", config.steps, "Stop after this many steps in total (0: evaluate only)")
       ->check(CLI::NonNegativeNumber);
-  train->add_option("--save", save, "Write the final weights here (safetensors)");
-  train->add_option("--out", out, "Run folder: metrics.csv, config.json, weights.safetensors");
+  train->add_option("--save", paths.save, "Write the final weights here (safetensors)");
+  train->add_option("--out", paths.out, "Run folder: metrics.csv, config.json, weights.safetensors");
+  train->add_flag("--overwrite", paths.overwrite, "Let --out replace a run already in its folder");
   train->add_option("--threads", config.threads, "Evaluation threads")->check(CLI::Range(1u, 1024u))->capture_default_str();
   train->add_option("--kernels", config.kernels, "Kernel path")->check(CLI::IsMember({"simd", "scalar"}))->capture_default_str();
   train->add_option("--checkpoint-every", config.checkpoint_every,
                     "Write a resumable checkpoint into the run folder every N steps (0: never)")
       ->check(CLI::NonNegativeNumber);
-  std::filesystem::path resume;
   auto* resume_option = train->add_option(
-      "--resume", resume,
+      "--resume", paths.resume,
       "Continue the run in this folder from its checkpoint (after a crash, a kill or Ctrl-C) with its own settings");
-  for (const char* name : {"--passes", "--lr", "--dropout", "--augment", "--init", "--steps", "--out",
+  for (const char* name : {"--passes", "--lr", "--dropout", "--augment", "--init", "--steps", "--out", "--overwrite",
                            "--checkpoint-every", "--seed", "--kernels"})
     resume_option->excludes(train->get_option(name));
 
@@ -96,11 +95,11 @@ int main(int argc, char** argv) {
       micro_vit::write_report(report_dir, report_data);
       return 0;
     }
-    if (!resume.empty())
-      config = resume_config(resume, {"micro_vit"}, "micro_vit", config.threads,
+    if (!paths.resume.empty())
+      config = resume_config(paths.resume, {"micro_vit"}, "micro_vit", config.threads,
                              train->get_option("--data")->count() > 0 ? config.data : "");
-    return config.kernels == "scalar" ? train_with<ctgrad::kernels::Scalar>(config, out, save, resume)
-                                      : train_with<ctgrad::kernels::Simd>(config, out, save, resume);
+    return config.kernels == "scalar" ? train_with<ctgrad::kernels::Scalar>(config, paths)
+                                      : train_with<ctgrad::kernels::Simd>(config, paths);
   } catch (const UsageError& error) {
     std::fprintf(stderr, "micro_vit: %s\n", error.what());
     return 2;

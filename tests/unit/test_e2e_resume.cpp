@@ -1,11 +1,13 @@
-// Nothing lost: runs killed with SIGKILL at arbitrary moments, or stopped with
+// Nothing lost: runs killed with SIGKILL at random steps, or stopped with
 // Ctrl-C, and resumed, end with weights bit-identical to an uninterrupted run
 // (parameters, AdamW moments, the generator and the data position are all in
 // the checkpoint). The modern recipe is used because it has every kind of
 // state: AdamW, a decaying rate, dropout masks and random shifts.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -51,10 +53,11 @@ std::string run_ok(const std::string& command) {
   return run.output;
 }
 
-// Waits (up to a minute) until `ready` holds or the program ends; true if ready.
+// Waits until `ready` holds or the program ends; true if ready. The deadline
+// only turns a hang into a failure: it is no guess at the program's speed.
 template <class Ready>
 bool wait_until(BackgroundProgram& program, Ready ready) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
   while (std::chrono::steady_clock::now() < deadline) {
     if (ready()) return true;
     if (program.ended()) return false;
@@ -63,36 +66,55 @@ bool wait_until(BackgroundProgram& program, Ready ready) {
   return false;
 }
 
-// Starts `command` (a training run with --checkpoint-every into `run`), kills
-// it with SIGKILL a random moment after its first checkpoint, resumes it with
-// `resume_command`, kills that too, and so on `kills` times; then lets the
-// last resume finish. Returns how many kills actually hit a running process.
-int train_with_kills(const std::string& command, const std::string& resume_command, const std::filesystem::path& run,
-                     int kills, std::uint32_t seed) {
+// `command` run with CTGRAD_PAUSE_AT_STEP=step: the trainer stops after that
+// step and waits for a signal, so the test interrupts it there, mid-run,
+// however fast or slow the machine is.
+std::string paused_at(long long step, const std::string& command) {
+  return "env CTGRAD_PAUSE_AT_STEP=" + std::to_string(step) + " " + command;
+}
+
+// True once the program's log says it has paused at `step`.
+bool wait_for_pause(BackgroundProgram& program, const std::filesystem::path& log, long long step) {
+  const std::string line = "paused at step " + std::to_string(step) + " ";
+  return wait_until(program, [&] { return file_bytes(log).find(line) != std::string::npos; });
+}
+
+// Starts `command` (a training run of `total_steps` steps with
+// --checkpoint-every `every` into `run`), kills it with SIGKILL while it is
+// paused at a random step after its first checkpoint, resumes it with
+// `resume_command`, kills that at a later random step, and so on `kills`
+// times; then lets the last resume finish. Every kill is checked to have hit
+// the run mid-training, and every resume to have started from the last
+// checkpoint before the kill.
+void train_with_kills(const std::string& command, const std::string& resume_command, const std::filesystem::path& run,
+                      long long every, long long total_steps, int kills, std::uint32_t seed) {
   std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> delay_ms(0, 250);
-  int hits = 0;
+  std::uniform_int_distribution<long long> pick(every, total_steps - 1);
+  std::vector<long long> pauses;
+  while (pauses.size() < static_cast<std::size_t>(kills)) {
+    const long long step = pick(rng);
+    if (std::find(pauses.begin(), pauses.end(), step) == pauses.end()) pauses.push_back(step);
+  }
+  std::sort(pauses.begin(), pauses.end());
   std::string next = command;
   for (int round = 0; round < kills; ++round) {
-    BackgroundProgram program(next, run.parent_path() / ("log" + std::to_string(round)));
+    const auto log = run.parent_path() / ("log" + std::to_string(round));
+    BackgroundProgram program(paused_at(pauses[round], next), log);
     REQUIRE(program.started());
-    if (wait_until(program, [&] { return std::filesystem::exists(run / "checkpoint.safetensors"); })) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
-      program.signal(SIGKILL);
-    }
+    const bool paused = wait_for_pause(program, log, pauses[round]);
+    INFO("round " << round << ", pause at step " << pauses[round] << ":\n" << file_bytes(log));
+    REQUIRE(paused);
+    if (round > 0)
+      REQUIRE(file_bytes(log).find("resume: at step " + std::to_string(pauses[round - 1] / every * every) + "\n") !=
+              std::string::npos);
+    program.signal(SIGKILL);
     const int status = program.wait();
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
-      ++hits;
-    } else {
-      INFO(file_bytes(run.parent_path() / ("log" + std::to_string(round))));
-      REQUIRE(WIFEXITED(status));
-      REQUIRE(WEXITSTATUS(status) == 0);
-      return hits;  // finished before the kill: nothing left to resume
-    }
+    REQUIRE(WIFSIGNALED(status));
+    REQUIRE(WTERMSIG(status) == SIGKILL);
     next = resume_command;
   }
-  REQUIRE(run_ok(resume_command).find("resume: at step") != std::string::npos);
-  return hits;
+  const std::string last = run_ok(resume_command);
+  REQUIRE(last.find("resume: at step " + std::to_string(pauses.back() / every * every) + "\n") != std::string::npos);
 }
 
 }  // namespace
@@ -104,9 +126,8 @@ TEST_CASE("lenet1: SIGKILL at random moments, then --resume, gives weights bit-i
   run_ok(lenet1_exe + flags + " --out " + (dir / "whole").string());
 
   const auto run = dir / "killed";
-  const int hits = train_with_kills(lenet1_exe + flags + " --checkpoint-every 300 --out " + run.string(),
-                                    lenet1_exe + " train --resume " + run.string(), run, 4, 2024);
-  REQUIRE(hits >= 1);
+  train_with_kills(lenet1_exe + flags + " --checkpoint-every 300 --out " + run.string(),
+                   lenet1_exe + " train --resume " + run.string(), run, 300, 2 * 7291, 4, 2024);
   const std::string expected = file_bytes(dir / "whole" / "weights.safetensors");
   REQUIRE(expected.size() > 9760 * 4);
   REQUIRE(file_bytes(run / "weights.safetensors") == expected);
@@ -126,16 +147,17 @@ TEST_CASE("lenet1: Ctrl-C saves a checkpoint (into a new folder without --out), 
     std::ofstream(dir / "cwd" / "interrupted-run" / "keep.txt") << "a user's file\n";
   }
   const auto log = dir / "sigint.log";
-  BackgroundProgram program(lenet1_exe + flags, log, dir / "cwd");
+  BackgroundProgram program(paused_at(1234, lenet1_exe + flags), log, dir / "cwd");
   REQUIRE(program.started());
-  // The handler is installed before the "data:" line is printed.
-  REQUIRE(wait_until(program, [&] { return file_bytes(log).find("data: ") != std::string::npos; }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const bool paused = wait_for_pause(program, log, 1234);
+  INFO(file_bytes(log));
+  REQUIRE(paused);
   program.signal(SIGINT);
   const int status = program.wait();
   INFO(file_bytes(log));
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 130);
+  REQUIRE(file_bytes(log).find("interrupted at step 1234:") != std::string::npos);  // mid-run, where it paused
   REQUIRE(file_bytes(log).find("--resume interrupted-run-2") != std::string::npos);
   REQUIRE(file_bytes(dir / "cwd" / "interrupted-run" / "keep.txt") == "a user's file\n");
   const auto run = dir / "cwd" / "interrupted-run-2";
@@ -151,9 +173,8 @@ TEST_CASE("micro_vit: SIGKILL, then --resume, gives weights bit-identical to an 
   const std::string flags = " train --steps 1500 --seed 3 --data " + data_dir;
   run_ok(micro_vit_exe + flags + " --save " + (dir / "whole.safetensors").string());
   const auto run = dir / "killed";
-  const int hits = train_with_kills(micro_vit_exe + flags + " --checkpoint-every 200 --out " + run.string(),
-                                    micro_vit_exe + " train --resume " + run.string(), run, 2, 7);
-  REQUIRE(hits >= 1);
+  train_with_kills(micro_vit_exe + flags + " --checkpoint-every 200 --out " + run.string(),
+                   micro_vit_exe + " train --resume " + run.string(), run, 200, 1500, 2, 7);
   REQUIRE(file_bytes(run / "weights.safetensors") == file_bytes(dir / "whole.safetensors"));
   std::filesystem::remove_all(dir);
 }
@@ -174,6 +195,8 @@ TEST_CASE("--resume and --checkpoint-every refuse what they cannot honour", "[e2
       {lenet1_exe + " train --resume " + dir.string(), "checkpoint.safetensors", 2},
       {lenet1_exe + " train --resume " + run.string() + " --lr 0.1", "excludes", 2},
       {micro_vit_exe + " train --resume " + run.string(), "not a micro_vit one", 2},
+      {paused_at(0, lenet1_exe + " train --steps 5 --data " + data_dir), "CTGRAD_PAUSE_AT_STEP", 2},
+      {"env CTGRAD_PAUSE_AT_STEP=soon " + lenet1_exe + " train --steps 5 --data " + data_dir, "CTGRAD_PAUSE_AT_STEP", 2},
   };
   for (const auto& c : cases) {
     const auto result = run_program(c.command);
@@ -187,5 +210,39 @@ TEST_CASE("--resume and --checkpoint-every refuse what they cannot honour", "[e2
   INFO(damaged.output);
   CHECK(damaged.status == 1);
   CHECK(damaged.output.find("checkpoint.safetensors") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("--out refuses a folder holding a run unless --overwrite, for both programs", "[e2e][resume]") {
+  const auto dir = scratch_dir("out");
+  for (const std::string& exe : {lenet1_exe, micro_vit_exe}) {
+    const auto run = dir / std::filesystem::path(exe).filename();
+    run_ok(exe + " train --steps 20 --checkpoint-every 10 --data " + data_dir + " --out " + run.string());
+    std::ofstream(run / "notes.txt") << "a user's notes\n";
+    std::map<std::string, std::string> before;
+    for (const char* name : {"config.json", "metrics.csv", "weights.safetensors", "checkpoint.safetensors"})
+      before[name] = file_bytes(run / name);
+
+    const auto refused = run_program(exe + " train --steps 5 --data " + data_dir + " --out " + run.string());
+    INFO(refused.output);
+    CHECK(refused.status == 2);
+    CHECK(refused.output.find(run.string() + " already holds a run") != std::string::npos);
+    CHECK(refused.output.find("--overwrite") != std::string::npos);
+    for (const auto& [name, bytes] : before) CHECK(file_bytes(run / name) == bytes);  // nothing touched
+
+    const auto replaced =
+        run_program(exe + " train --steps 5 --overwrite --data " + data_dir + " --out " + run.string());
+    INFO(replaced.output);
+    CHECK(replaced.status == 0);
+    CHECK(file_bytes(run / "config.json").find("\"steps\": 5") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(run / "checkpoint.safetensors"));  // the old run's, gone with it
+    CHECK(file_bytes(run / "notes.txt") == "a user's notes\n");          // not the run's: kept
+
+    const auto file = dir / "a_file";
+    std::ofstream(file) << "x";
+    const auto not_folder = run_program(exe + " train --steps 5 --data " + data_dir + " --out " + file.string());
+    CHECK(not_folder.status == 2);
+    CHECK(not_folder.output.find("found a file") != std::string::npos);
+  }
   std::filesystem::remove_all(dir);
 }

@@ -12,12 +12,14 @@
 //   static auto network(params_type&, const DropoutControl&, float dropout);  // the scores
 //   static auto loss(params_type&, const DropoutControl&, float dropout);     // scalar loss of them
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
@@ -33,6 +35,7 @@
 #include <thread>
 #include <vector>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -221,6 +224,25 @@ struct PassResult {
 class RunFolder {
  public:
   RunFolder() = default;
+  // The files a run writes into its folder.
+  static constexpr std::array<const char*, 4> run_files = {"config.json", "metrics.csv", "weights.safetensors",
+                                                          "checkpoint.safetensors"};
+  // Refuses a folder that already holds a run (so a later command never
+  // replaces a finished run) unless `overwrite`, which deletes that run's
+  // files first; other files in the folder are left alone.
+  static void claim(const std::filesystem::path& dir, bool overwrite) {
+    if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir))
+      throw UsageError("--out: expected a run folder, found a file named " + dir.string());
+    std::string found;
+    for (const char* name : run_files)
+      if (std::filesystem::exists(dir / name)) found += (found.empty() ? "" : ", ") + std::string(name);
+    if (found.empty()) return;
+    if (!overwrite)
+      throw UsageError("--out: " + dir.string() + " already holds a run (" + found +
+                       "); give a new folder, continue it with --resume " + dir.string() +
+                       ", or pass --overwrite to replace it");
+    for (const char* name : run_files) std::filesystem::remove(dir / name);
+  }
   RunFolder(const std::filesystem::path& dir, const TrainConfig& config) : dir_(dir) {
     std::filesystem::create_directories(dir);
     io::write_text_atomically(dir / "config.json", to_json(config).dump(2) + "\n");
@@ -319,6 +341,38 @@ extern "C" inline void request_interrupt(int) {
 struct Interrupted : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// CTGRAD_PAUSE_AT_STEP=N (a positive step number) freezes a run after step N
+// (and after its checkpoint, if one is due there): it prints "paused at step
+// N" to stderr and waits for a signal. Ctrl-C then stops it as usual. Tests
+// use it to interrupt or kill a run at a step they chose instead of at a time
+// they guessed, which would race the trainer on a fast machine; a user can
+// use it to freeze a run at a known point. 0 when unset.
+inline long long pause_step_from_environment() {
+  const char* text = std::getenv("CTGRAD_PAUSE_AT_STEP");
+  if (text == nullptr || *text == '\0') return 0;
+  char* end = nullptr;
+  const long long step = std::strtoll(text, &end, 10);
+  if (*end != '\0' || step <= 0)
+    throw UsageError(std::string("CTGRAD_PAUSE_AT_STEP: expected a positive step number, found '") + text + "'");
+  return step;
+}
+
+// Waits for Ctrl-C (or a signal that ends the process). SIGINT is blocked
+// while the line is printed, so a signal sent as soon as the line appears is
+// not lost before sigsuspend starts waiting.
+inline void pause_until_signal(long long step) {
+  sigset_t interrupt, previous;
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &interrupt, &previous);
+  std::fprintf(stderr, "paused at step %lld (CTGRAD_PAUSE_AT_STEP): waiting for a signal\n", step);
+  std::fflush(stderr);
+  sigset_t waiting = previous;
+  sigdelset(&waiting, SIGINT);
+  while (!interrupt_requested.load()) sigsuspend(&waiting);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
 
 // The 0-based pass holding step number `done` (1-based; 0 for none): also
 // the number of passes evaluated before any checkpoint written at that step,
@@ -424,9 +478,11 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
     results.push_back(r);
   };
 
+  const long long pause_step = pause_step_from_environment();
   const bool adam = config.optimizer == "adamw";
   long long& done = state.done;
   if (done > 0) std::printf("resume: at step %lld\n", done);
+  std::fflush(stdout);
   auto checkpoint = [&] {
     if (!folder.active()) {  // Ctrl-C without --out: a new folder, never over an old one
       std::filesystem::path dir = "interrupted-run";
@@ -467,6 +523,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
       ++done;
       progress.update(pass + 1, config.passes, i + 1, per_pass, done);
       if (config.checkpoint_every > 0 && folder.active() && done % config.checkpoint_every == 0) checkpoint();
+      if (done == pause_step) pause_until_signal(done);
       if (interrupt_requested.load(std::memory_order_relaxed)) {
         checkpoint();
         progress.clear();
@@ -485,17 +542,27 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
   return results;
 }
 
+// Where a run reads and writes besides its data: the run folder (`out`,
+// refused if it holds a run unless `overwrite`), a copy of the final weights
+// (`save`), and the run folder to continue (`resume`). Empty: none.
+struct RunPaths {
+  std::filesystem::path out, save, resume;
+  bool overwrite = false;
+};
+
 // A whole run: parameters from --init (safetensors) or `initialize`, the
-// run folder if `out` is set, training, then the final weights to the run
-// folder and to `save`. Returns the per-pass evaluations.
-// With `resume` set, parameters, optimizer state, generator and position come
-// from resume/checkpoint.safetensors instead, and the run folder is continued.
+// run folder if `paths.out` is set, training, then the final weights to the
+// run folder and to `paths.save`. Returns the per-pass evaluations.
+// With `paths.resume` set, parameters, optimizer state, generator and
+// position come from its checkpoint.safetensors instead, and that run folder
+// is continued.
 template <class Model, class K, class Initialize>
 std::vector<PassResult> run_training(const TrainConfig& config, const Split& train_split, const Split& test_split,
-                                     const std::filesystem::path& out, const std::filesystem::path& save,
-                                     Initialize&& initialize, const std::filesystem::path& resume = {}) {
+                                     const RunPaths& paths, Initialize&& initialize) {
+  const auto& [out, save, resume, overwrite] = paths;
   if (config.checkpoint_every > 0 && out.empty() && resume.empty())
     throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
+  if (resume.empty() && !out.empty()) RunFolder::claim(out, overwrite);
   // Parameters and state are allocated once, before training: a step touches no heap.
   using Params = typename Model::params_type;
   auto params = std::make_unique<Params>();
