@@ -121,9 +121,9 @@ TEMPLATE_TEST_CASE("gradients do not depend on what the skipped zero-fills would
   const auto w_grad = p.w.grad;
   const auto h_grad = graph->grad(h);
   // Garbage in every intermediate gradient, as a previous step may leave it.
-  graph->template state<decltype(h)>().grad.fill(1e30f);
-  graph->template state<decltype(y)>().grad.fill(std::numeric_limits<float>::quiet_NaN());
-  graph->template state<decltype(product)>().grad.fill(-7.f);
+  graph->template state<decltype(h)>().grad[0].fill(1e30f);
+  graph->template state<decltype(y)>().grad[0].fill(std::numeric_limits<float>::quiet_NaN());
+  graph->template state<decltype(product)>().grad[0].fill(-7.f);
   zero_grad(p);
   graph->backward();
   for (std::size_t i = 0; i < 6; ++i) {

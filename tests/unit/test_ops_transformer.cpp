@@ -155,7 +155,7 @@ TEMPLATE_TEST_CASE("attention: a hand-computed query over two keys", "[ops]", ke
   graph->forward();
   require_values(graph->value(y), {2.6088593650139136, 3.608859365013914});
   using A = std::remove_cvref_t<decltype(y)>;
-  require_values(graph->template state<A>().scratch, {0.1955703174930431, 0.8044296825069569,  // P
+  require_values(graph->template state<A>().scratch[0], {0.1955703174930431, 0.8044296825069569,  // P
                                                       0, 0});  // backward's buffer, untouched
 }
 
@@ -168,7 +168,7 @@ TEMPLATE_TEST_CASE("attention: probabilities are positive and each row sums to 1
   set(graph->template input<"k">(), random_vector(45, 7, 30.f));
   set(graph->template input<"v">(), random_vector(27, 8, 1.f));
   graph->forward();
-  const auto& probabilities = graph->template state<std::remove_cvref_t<decltype(y)>>().scratch;
+  const auto& probabilities = graph->template state<std::remove_cvref_t<decltype(y)>>().scratch[0];
   for (std::size_t t = 0; t < 6; ++t) {
     double sum = 0;
     for (std::size_t s = 0; s < 9; ++s) {

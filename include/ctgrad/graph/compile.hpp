@@ -2,6 +2,21 @@
 // compile(expression) -> Graph: one object that owns every activation,
 // gradient and scratch buffer as a member and runs forward and backward in an
 // order fixed at compile time. No tape, no virtual call, no heap.
+//
+// Batches. The expression describes one example (its shapes, its shape
+// checks); compile<K, Batch<B>>(expression) adds the batch axis: every node
+// that is not a parameter holds B examples (an array of B tensors, each
+// aligned and padded like a lone one), parameters stay shared, and the loss
+// of the batch is the mean of the examples' losses (PyTorch's convention, so
+// a learning rate means the same as there). A parameter's gradient is the
+// gradient of that mean: the sum over the examples, in example order, of each
+// example's gradient scaled by 1/B. Each node runs for the whole batch before
+// the next (node-major), so an op may take the batch at once: if it has
+// forward_batch / backward_batch (same arguments as forward / backward, with
+// arrays of B tensors for the batched operands), the graph calls those, and
+// otherwise the op's per-example forward / backward once per example. B = 1
+// is exactly the per-example graph.
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -21,35 +36,47 @@ namespace graph {
 
 struct Empty {};
 
-// What the graph keeps for one node.
-template <class N>
+// What the graph keeps for one node: B examples of its value, gradient and
+// scratch (a dropout mask, say, is kept from forward for backward).
+template <class N, std::size_t B>
 struct NodeState {
   static constexpr bool has_grad = requires_grad<N>();
   N node{};
   bool bound = false;
-  Tensor<typename N::shape> value;
-  [[no_unique_address]] std::conditional_t<has_grad, Tensor<typename N::shape>, Empty> grad;
-  [[no_unique_address]] typename N::scratch scratch;
+  std::array<Tensor<typename N::shape>, B> value;
+  [[no_unique_address]] std::conditional_t<has_grad, std::array<Tensor<typename N::shape>, B>, Empty> grad;
+  [[no_unique_address]] std::array<typename N::scratch, B> scratch;
 };
-template <class P>
-struct NodeState<ParamLeaf<P>> {  // value and grad live in the model's Parameter
+template <class P, std::size_t B>
+struct NodeState<ParamLeaf<P>, B> {  // value and grad live in the model's Parameter
   ParamLeaf<P> node{};
   bool bound = false;
 };
 
-template <class Nodes>
+template <class Nodes, std::size_t B>
 using states_t = typename decltype(hana::unpack(Nodes{}, [](auto... types) {
-  return std::type_identity<std::tuple<NodeState<typename decltype(types)::type>...>>{};
+  return std::type_identity<std::tuple<NodeState<typename decltype(types)::type, B>...>>{};
 }))::type;
 
 }  // namespace graph
 
-template <class Root, class K = kernels::Default>
+// The batch extent of a compiled graph: compile<K, Batch<32>>(loss).
+template <std::size_t B>
+struct Batch {
+  static_assert(B >= 1, "Batch: a batch holds at least one example");
+  static constexpr std::size_t size = B;
+};
+
+template <class Root, class K = kernels::Default, std::size_t B = 1>
 class Graph {
  public:
   using root_type = Root;
   using kernels = K;
+  static constexpr std::size_t batch = B;
   static constexpr auto nodes = graph::topological_order<Root>;
+  // One example's tensor of shape S, or all B of them.
+  template <class S>
+  using examples = std::array<Tensor<S>, B>;
 
   explicit Graph(const Root& root) { bind(root); }
 
@@ -61,19 +88,19 @@ class Graph {
     });
   }
 
-  // Gradient of the scalar root into every node and Parameter::grad (accumulated:
-  // the optimizer clears parameter gradients after its step). A node's
-  // gradient is zero-filled only when its first writer adds to it; see
-  // overwritten_by_first_writer.
+  // Gradient of the loss (the batch's mean) into every node and
+  // Parameter::grad (accumulated: the optimizer clears parameter gradients
+  // after its step). A node's gradient is zero-filled only when its first
+  // writer adds to it; see overwritten_by_first_writer.
   void backward() {
     static_assert(Root::shape::size == 1, "backward: the graph's root must be a scalar loss");
     boost::hana::for_each(nodes, [&](auto type) {
       using N = typename decltype(type)::type;
       if constexpr (!is_leaf<N> && requires_grad<N>() && !overwritten_by_first_writer<N>())
-        state<N>().grad.fill(0.f);
+        for (auto& example : state<N>().grad) example.fill(0.f);
     });
     if constexpr (requires_grad<Root>()) {
-      state<Root>().grad[0] = 1.f;
+      for (auto& example : state<Root>().grad) example[0] = 1.f / static_cast<float>(B);
       boost::hana::for_each(boost::hana::reverse(nodes), [&](auto type) {
         using N = typename decltype(type)::type;
         if constexpr (!is_leaf<N> && requires_grad<N>()) backward_node<N>();
@@ -82,43 +109,67 @@ class Graph {
   }
 
   // ---- access -----------------------------------------------------------------
+  // An input's tensor: with B = 1 the example itself, otherwise all B
+  // (input<"x">()[b] is example b; input<"x">(b) too, for any B).
   template <fixed_string Name>
   auto& input() {
-    constexpr auto found = boost::hana::index_if(nodes, [](auto type) {
-      using N = typename decltype(type)::type;
-      if constexpr (is_input<N>::value)
-        return boost::hana::bool_c<N::name == Name.view()>;
-      else
-        return boost::hana::false_c;
-    });
-    static_assert(!decltype(boost::hana::is_nothing(found))::value, "Graph::input: the graph has no input of that name");
-    return std::get<std::remove_cvref_t<decltype(found.value())>::value>(states_).value;
+    if constexpr (B == 1)
+      return input_state<Name>().value[0];
+    else
+      return input_state<Name>().value;
   }
-  // The value (or gradient) a sub-expression of the compiled one holds.
+  template <fixed_string Name>
+  auto& input(std::size_t example) {
+    return input_state<Name>().value[example];
+  }
+  // The value (or gradient) a sub-expression of the compiled one holds, for
+  // one example (the only one when B = 1).
   template <class E>
-  const Tensor<typename E::shape>& value(const E&) const { return value_of<E>(); }
+  const Tensor<typename E::shape>& value(const E&, std::size_t example = 0) const { return value_of<E>(example); }
   template <class E>
-  const Tensor<typename E::shape>& grad(const E&) const {
+  const Tensor<typename E::shape>& grad(const E&, std::size_t example = 0) const {
     static_assert(requires_grad<E>() && !is_leaf<E>, "Graph::grad: that node has no gradient (no parameter below it)");
-    return state<E>().grad;
+    return state<E>().grad[example];
   }
-  float loss() const { return value_of<Root>()[0]; }
+  // The loss of the batch (the mean over its examples), and of one example.
+  float loss() const {
+    if constexpr (B == 1) {
+      return value_of<Root>(0)[0];
+    } else {
+      float sum = 0;
+      for (const auto& example : state<Root>().value) sum += example[0];
+      return sum / static_cast<float>(B);
+    }
+  }
+  float loss(std::size_t example) const { return value_of<Root>(example)[0]; }
 
   // One node's forward or backward alone, in place in the schedule (the
-  // per-layer benchmarks time these).
+  // per-layer benchmarks time these): the whole batch, at once if the op
+  // takes batches, else one example after the other.
   template <class N>
   void forward_node() {
     auto& s = state<N>();
     [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
-      s.node.template forward<K>(value_of<Cs>()..., s.value, s.scratch);
+      if constexpr (B > 1 && requires { s.node.template forward_batch<K>(batch_value_of<Cs>()..., s.value, s.scratch); })
+        s.node.template forward_batch<K>(batch_value_of<Cs>()..., s.value, s.scratch);
+      else
+        for (std::size_t b = 0; b < B; ++b) s.node.template forward<K>(value_of<Cs>(b)..., s.value[b], s.scratch[b]);
     }(std::type_identity<typename N::arguments>{});
   }
   template <class N>
   void backward_node() {
     auto& s = state<N>();
     [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
-      s.node.template backward<K>(value_of<Cs>()..., s.value, s.grad, grad_sink<Cs, writes_first<N, Cs>()>()...,
-                                  s.scratch);
+      if constexpr (B > 1 && requires {
+                      s.node.template backward_batch<K>(batch_value_of<Cs>()..., s.value, s.grad,
+                                                        batch_grad_sink<Cs, writes_first<N, Cs>()>()..., s.scratch);
+                    })
+        s.node.template backward_batch<K>(batch_value_of<Cs>()..., s.value, s.grad,
+                                          batch_grad_sink<Cs, writes_first<N, Cs>()>()..., s.scratch);
+      else
+        for (std::size_t b = 0; b < B; ++b)
+          s.node.template backward<K>(value_of<Cs>(b)..., s.value[b], s.grad[b],
+                                      grad_sink<Cs, writes_first<N, Cs>()>(b)..., s.scratch[b]);
     }(std::type_identity<typename N::arguments>{});
   }
 
@@ -153,22 +204,57 @@ class Graph {
   template <class N>
   const auto& state() const { return std::get<graph::index_of(nodes, boost::hana::type_c<N>)>(states_); }
 
+  template <fixed_string Name>
+  auto& input_state() {
+    constexpr auto found = boost::hana::index_if(nodes, [](auto type) {
+      using N = typename decltype(type)::type;
+      if constexpr (is_input<N>::value)
+        return boost::hana::bool_c<N::name == Name.view()>;
+      else
+        return boost::hana::false_c;
+    });
+    static_assert(!decltype(boost::hana::is_nothing(found))::value, "Graph::input: the graph has no input of that name");
+    return std::get<std::remove_cvref_t<decltype(found.value())>::value>(states_);
+  }
+
  private:
+  // Example b's value of node N (a parameter's is shared by all examples).
   template <class N>
-  const Tensor<typename N::shape>& value_of() const {
+  const Tensor<typename N::shape>& value_of(std::size_t b) const {
+    if constexpr (is_param_leaf<N>::value)
+      return state<N>().node.parameter->value;
+    else
+      return state<N>().value[b];
+  }
+  // The whole batch's values of N: the array of B, or a parameter's one tensor.
+  template <class N>
+  const auto& batch_value_of() const {
     if constexpr (is_param_leaf<N>::value)
       return state<N>().node.parameter->value;
     else
       return state<N>().value;
   }
   template <class N, bool Overwrite>
-  auto grad_sink() {
+  auto grad_sink(std::size_t b) {
     if constexpr (!requires_grad<N>())
       return NoGrad{};
     else if constexpr (is_param_leaf<N>::value)
       return GradOf<typename N::shape>{state<N>().node.parameter->grad};
     else
-      return GradOf<typename N::shape, Overwrite>{state<N>().grad};
+      return GradOf<typename N::shape, Overwrite>{state<N>().grad[b]};
+  }
+  // The whole batch's gradient sink of N: a parameter's one GradOf (the
+  // batch's gradients are summed into it), else an array of B.
+  template <class N, bool Overwrite>
+  auto batch_grad_sink() {
+    if constexpr (!requires_grad<N>() || is_param_leaf<N>::value) {
+      return grad_sink<N, Overwrite>(0);
+    } else {
+      return [&]<std::size_t... b>(std::index_sequence<b...>) {
+        return std::array<GradOf<typename N::shape, Overwrite>, B>{
+            GradOf<typename N::shape, Overwrite>{state<N>().grad[b]}...};
+      }(std::make_index_sequence<B>{});
+    }
   }
 
   // Copies each node's run-time data (parameter pointers, pad values) into its
@@ -187,12 +273,19 @@ class Graph {
     std::apply([&](const auto&... children) { (bind(children), ...); }, node.args);
   }
 
-  graph::states_t<std::remove_const_t<decltype(nodes)>> states_;
+  graph::states_t<std::remove_const_t<decltype(nodes)>, B> states_;
 };
 
-template <class K = kernels::Default, class Root>
-Graph<Root, K> compile(const Root& root) {
-  return Graph<Root, K>(root);
+template <class T>
+struct is_batch : std::false_type {};
+template <std::size_t B>
+struct is_batch<Batch<B>> : std::true_type {};
+
+// compile<K>(loss): one example; compile<K, Batch<B>>(loss): B examples.
+template <class K = kernels::Default, class BatchExtent = Batch<1>, class Root>
+Graph<Root, K, BatchExtent::size> compile(const Root& root) {
+  static_assert(is_batch<BatchExtent>::value, "compile: the second template argument must be a ctgrad::Batch<B>");
+  return Graph<Root, K, BatchExtent::size>(root);
 }
 
 }  // namespace ctgrad
