@@ -45,7 +45,7 @@ void lenet1_forward(benchmark::State& state) {
   initialize(*params, 1);
   auto loss = training_loss(*params);
   auto graph = std::make_unique<Graph<decltype(loss), K>>(loss);
-  load_example<Model<Classic>>(*graph, bench_image(), 3);
+  load_example<Model<Classic>>(*graph, 0, bench_image(), 3);
   for (auto _ : state) {
     graph->forward();
     benchmark::DoNotOptimize(graph->loss());
@@ -92,7 +92,7 @@ void register_layer_benchmarks() {
         initialize(*params, 1);
         auto loss = training_loss(*params);
         auto graph = std::make_unique<G>(loss);
-        load_example<Model<Classic>>(*graph, bench_image(), 3);
+        load_example<Model<Classic>>(*graph, 0, bench_image(), 3);
         graph->forward();
         graph->backward();
         for (auto _ : state) {

@@ -32,6 +32,10 @@ struct TrainFlags {
   std::optional<bool> learning_rate_decay;
   std::optional<bool> augment;
   std::optional<double> dropout;
+  std::optional<std::size_t> batch;
+  std::optional<bool> one_cycle;
+  double warmup = 0.1;
+  double target_test_error = 0;
   std::uint32_t seed = 1;
   std::optional<std::filesystem::path> init;
   std::optional<std::filesystem::path> save;
@@ -65,6 +69,10 @@ TrainConfig make_config(const Recipe& recipe, const TrainFlags& flags) {
   c.data = flags.data.string();
   c.init = flags.init ? flags.init->string() : "";
   c.checkpoint_every = flags.checkpoint_every;
+  c.batch = flags.batch.value_or(recipe.batch);
+  c.one_cycle = flags.one_cycle.value_or(recipe.one_cycle);
+  c.warmup = flags.warmup;
+  c.target_test_error = flags.target_test_error;
   if (c.dropout > 0 && c.variant != "modern")
     throw UsageError("--dropout: recipe '" + c.recipe + "' has no dropout layer (only --recipe modern has one)");
   return c;
@@ -185,7 +193,10 @@ void add_training_flags(CLI::App* command, TrainFlags& flags) {
   command->add_option("--data", flags.data, "Folder with the .npy files from 'lenet1 prepare'")->capture_default_str();
   command->add_option("--seed", flags.seed, "Seed of the weight initialisation (and of dropout and shifts)")
       ->capture_default_str();
-  command->add_option("--threads", flags.threads, "Evaluation threads")->check(CLI::Range(1u, 1024u))->capture_default_str();
+  command->add_option("--threads", flags.threads,
+                      "Threads for minibatch steps and evaluation (the results do not depend on it)")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
   command->add_option("--kernels", flags.kernels, "Kernel path")
       ->check(CLI::IsMember({"simd", "scalar"}))
       ->capture_default_str();
@@ -222,6 +233,20 @@ int main(int argc, char** argv) {
       train->add_flag("--augment,!--no-augment", augment_flag, "Random 1-pixel shifts of the training images (default: the recipe's)");
   train->add_option("--dropout", flags.dropout, "Dropout probability before H3 (recipe modern)")
       ->check(CLI::Range(0.0, 0.95));
+  train->add_option("--batch", flags.batch,
+                    "Examples per step (default: the recipe's; 1: per-example steps in data order, else shuffled "
+                    "minibatches whose loss is the mean over the batch)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{4096}));
+  bool one_cycle_flag = false;
+  auto* one_cycle_option = train->add_flag("--one-cycle,!--no-one-cycle", one_cycle_flag,
+                                           "One-cycle schedule peaking at --lr, per step (default: the recipe's)");
+  train->add_option("--warmup", flags.warmup, "The one-cycle warm-up, a fraction of all steps")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  train->add_option("--target-test-error", flags.target_test_error,
+                    "Stop after the first pass whose test error (%) is at most this, printing the training time "
+                    "(0: never)")
+      ->check(CLI::Range(0.0, 100.0));
   train->add_option("--init", flags.init, "Start from these weights (safetensors) instead of a random init")
       ->check(CLI::ExistingFile);
   train->add_option("--steps", flags.steps, "Stop after this many steps in total (0: evaluate only)")
@@ -236,7 +261,8 @@ int main(int argc, char** argv) {
       "--resume", flags.resume,
       "Continue the run in this folder from its checkpoint (after a crash, a kill or Ctrl-C) with its own settings");
   for (const char* name : {"--recipe", "--passes", "--lr", "--optimizer", "--lr-decay", "--augment", "--dropout", "--init",
-                           "--steps", "--out", "--overwrite", "--checkpoint-every", "--seed", "--kernels"})
+                           "--steps", "--out", "--overwrite", "--checkpoint-every", "--seed", "--kernels", "--batch",
+                           "--one-cycle", "--warmup", "--target-test-error"})
     resume_option->excludes(train->get_option(name));
 
   std::filesystem::path report_dir, report_data;
@@ -260,6 +286,7 @@ int main(int argc, char** argv) {
   }
   if (decay_option->count() > 0) flags.learning_rate_decay = decay_flag;
   if (augment_option->count() > 0) flags.augment = augment_flag;
+  if (one_cycle_option->count() > 0) flags.one_cycle = one_cycle_flag;
 
   try {
     if (*prepare) {

@@ -2,6 +2,7 @@
 // The recipes of the lecun1989-repro "modern" ablation: the 1989 network
 // improved one step at a time with 33 years of hindsight, at the same size.
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,9 +21,11 @@ struct Recipe {
   double dropout;              // before H3; only the "modern" variant has the layer
   double output_bias;          // initial output biases
   std::string_view reference;  // published train / test error
+  std::size_t batch = 1;       // examples per step
+  bool one_cycle = false;      // one-cycle schedule peaking at learning_rate, 10% warm-up
 };
 
-inline constexpr std::array<Recipe, 5> recipes = {{
+inline constexpr std::array<Recipe, 6> recipes = {{
     {"1989", "the reproduction", "1989", 23, 0.03, "sgd", false, false, 0.0, -1.0, "0.62% / 4.09%"},
     {"ce", "no tanh on the output (output bias init 0), softmax cross-entropy, SGD lr 0.01", "softmax", 23, 0.01,
      "sgd", false, false, 0.0, 0.0, "0.00% / 4.38%"},
@@ -31,6 +34,8 @@ inline constexpr std::array<Recipe, 5> recipes = {{
     {"augment", "+ random 1-pixel shifts", "softmax", 60, 3e-4, "adamw", true, true, 0.0, 0.0, "1.70% / 2.19%"},
     {"modern", "+ dropout 0.25 on the H2 output (before H3), ReLU in place of tanh", "modern", 80, 3e-4, "adamw",
      true, true, 0.25, 0.0, "1.47% / 1.59%"},
+    {"modern-batch", "modern in minibatches of 16, AdamW one-cycle peaking at lr 3e-3 (10% warm-up)", "modern", 80,
+     3e-3, "adamw", false, true, 0.25, 0.0, "PyTorch 1.13 here: 2.14% / 1.89% test (seeds 1, 2)", 16, true},
 }};
 
 inline const Recipe* find_recipe(std::string_view name) {

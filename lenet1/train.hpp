@@ -30,7 +30,7 @@ struct Model {
 template <class K, class G>
 float train_step(G& graph, Params& params, std::span<const float, image_size> image, std::uint8_t label,
                  float learning_rate) {
-  load_example<Model<Classic>>(graph, image, label);
+  load_example<Model<Classic>>(graph, 0, image, label);
   graph.forward();
   graph.backward();
   sgd_step<K>(params, learning_rate);

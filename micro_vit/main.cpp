@@ -62,7 +62,23 @@ int main(int argc, char** argv) {
   train->add_option("--save", paths.save, "Write the final weights here (safetensors)");
   train->add_option("--out", paths.out, "Run folder: metrics.csv, config.json, weights.safetensors");
   train->add_flag("--overwrite", paths.overwrite, "Let --out replace a run already in its folder");
-  train->add_option("--threads", config.threads, "Evaluation threads")->check(CLI::Range(1u, 1024u))->capture_default_str();
+  train->add_option("--threads", config.threads,
+                    "Threads for minibatch steps and evaluation (the results do not depend on it)")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
+  train->add_option("--batch", config.batch,
+                    "Examples per step (1: per-example steps in data order, else shuffled minibatches whose loss is "
+                    "the mean over the batch)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{4096}))
+      ->capture_default_str();
+  train->add_flag("--one-cycle,!--no-one-cycle", config.one_cycle,
+                  "One-cycle schedule peaking at --lr, per step, instead of the linear decay");
+  train->add_option("--warmup", config.warmup, "The one-cycle warm-up, a fraction of all steps")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  train->add_option("--target-test-error", config.target_test_error,
+                    "Stop after the first pass whose test error (%) is at most this (0: never)")
+      ->check(CLI::Range(0.0, 100.0));
   train->add_option("--kernels", config.kernels, "Kernel path")->check(CLI::IsMember({"simd", "scalar"}))->capture_default_str();
   train->add_option("--checkpoint-every", config.checkpoint_every,
                     "Write a resumable checkpoint into the run folder every N steps (0: never)")
@@ -71,7 +87,8 @@ int main(int argc, char** argv) {
       "--resume", paths.resume,
       "Continue the run in this folder from its checkpoint (after a crash, a kill or Ctrl-C) with its own settings");
   for (const char* name : {"--passes", "--lr", "--dropout", "--augment", "--init", "--steps", "--out", "--overwrite",
-                           "--checkpoint-every", "--seed", "--kernels"})
+                           "--checkpoint-every", "--seed", "--kernels", "--batch", "--one-cycle", "--warmup",
+                           "--target-test-error"})
     resume_option->excludes(train->get_option(name));
 
   std::filesystem::path report_dir, report_data;

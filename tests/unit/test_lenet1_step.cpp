@@ -101,8 +101,8 @@ TEST_CASE("scalar and SIMD paths agree on a full LeNet-1 step", "[lenet1]") {
   for (std::uint32_t example = 0; example < 5; ++example) {
     const auto image = sample_image(100 + example);
     const auto label = static_cast<std::uint8_t>(example * 3 % 10);
-    load_example<Model<Classic>>(*scalar_graph, image, label);
-    load_example<Model<Classic>>(*simd_graph, image, label);
+    load_example<Model<Classic>>(*scalar_graph, 0, image, label);
+    load_example<Model<Classic>>(*simd_graph, 0, image, label);
     scalar_graph->forward();
     simd_graph->forward();
     scalar_graph->backward();

@@ -92,7 +92,11 @@ class Graph {
   // Parameter::grad (accumulated: the optimizer clears parameter gradients
   // after its step). A node's gradient is zero-filled only when its first
   // writer adds to it; see overwritten_by_first_writer.
-  void backward() {
+  void backward() { backward(1.f / static_cast<float>(B)); }
+  // The gradient of loss_scale times the sum of the examples' losses: a
+  // batch split over several graphs passes 1 / (the whole batch's size), so
+  // the graphs' parameter gradients add up to the gradient of its mean.
+  void backward(float loss_scale) {
     static_assert(Root::shape::size == 1, "backward: the graph's root must be a scalar loss");
     boost::hana::for_each(nodes, [&](auto type) {
       using N = typename decltype(type)::type;
@@ -100,7 +104,7 @@ class Graph {
         for (auto& example : state<N>().grad) example.fill(0.f);
     });
     if constexpr (requires_grad<Root>()) {
-      for (auto& example : state<Root>().grad) example[0] = 1.f / static_cast<float>(B);
+      for (auto& example : state<Root>().grad) example[0] = loss_scale;
       boost::hana::for_each(boost::hana::reverse(nodes), [&](auto type) {
         using N = typename decltype(type)::type;
         if constexpr (!is_leaf<N> && requires_grad<N>()) backward_node<N>();

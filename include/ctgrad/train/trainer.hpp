@@ -41,52 +41,11 @@
 #include <nlohmann/json.hpp>
 
 #include "ctgrad/ctgrad.hpp"
-#include "ctgrad/data/digits.hpp"
+#include "ctgrad/train/data_parallel.hpp"
+#include "ctgrad/train/examples.hpp"
 #include "ctgrad/io/safetensors.hpp"
 
 namespace ctgrad::training {
-
-using data::load_split;
-using data::Split;
-
-inline constexpr std::size_t image_size = Split::image_side * Split::image_side;
-
-// A wrong flag or input file: the programs print it in one line and exit 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-struct Splits {
-  Split train, test;
-};
-// Both splits of a data folder; a folder that is not there is a usage error.
-inline Splits load_splits(const std::filesystem::path& dir) {
-  if (!std::filesystem::is_directory(dir))
-    throw UsageError("--data: expected a folder with the prepared digits, found no folder " + dir.string() +
-                     " (run `lenet1 prepare --out " + dir.string() + "`)");
-  return {load_split(dir, "train"), load_split(dir, "test")};
-}
-
-inline std::span<const float, image_size> example_image(const Split& split, std::size_t index) {
-  return std::span<const float, image_size>(split.images.data() + index * image_size, image_size);
-}
-
-template <class Model>
-constexpr void check_model() {
-  static_assert(Model::image_shape::size == image_size, "trainer: the model's input must be one 16x16 digit");
-  static_assert(Model::classes == Split::class_count, "trainer: the model must score the 10 digit classes");
-}
-
-// The input and the target of one example, written into a graph: +1 for the
-// true class and -1 elsewhere for the paper's MSE, a one-hot probability
-// vector for cross-entropy.
-template <class Model, class G>
-void load_example(G& graph, std::span<const float, image_size> image, std::uint8_t label) {
-  std::copy(image.begin(), image.end(), graph.template input<"x">().begin());
-  auto& target = graph.template input<"target">();
-  target.fill(Model::cross_entropy ? 0.f : -1.f);
-  target[label] = 1.f;
-}
 
 struct EvalResult {
   double loss = 0;  // the recipe's loss, mean over the examples
@@ -116,7 +75,7 @@ EvalResult evaluate(typename Model::params_type& params, const Split& split, uns
     auto graph = std::make_unique<Graph<decltype(expression), K>>(expression);
     auto output = Model::network(params, no_dropout, 0.f);
     for (std::size_t i = begin; i < end; ++i) {
-      load_example<Model>(*graph, example_image(split, i), split.labels[i]);
+      load_example<Model>(*graph, 0, example_image(split, i), split.labels[i]);
       graph->forward();
       losses[i] = graph->loss();
       predicted[i] = static_cast<std::uint8_t>(argmax(graph->value(output).data(), Model::classes));
@@ -165,6 +124,10 @@ struct TrainConfig {
   std::string data = "data";
   std::string init;  // weights to start from (safetensors), or empty
   long long checkpoint_every = 0;  // steps between checkpoints in the run folder; 0: none
+  std::size_t batch = 1;        // examples per step; 1: the paper's per-example training, in data order
+  bool one_cycle = false;       // one-cycle schedule peaking at the learning rate (replaces lr_decay)
+  double warmup = 0.1;          // the one-cycle warm-up, as a fraction of the steps
+  double target_test_error = 0; // stop after the first pass whose test error (%) is at most this; 0: never
 };
 
 inline nlohmann::json to_json(const TrainConfig& c) {
@@ -173,7 +136,8 @@ inline nlohmann::json to_json(const TrainConfig& c) {
           {"augment", c.augment},   {"dropout", c.dropout}, {"output_bias", c.output_bias},
           {"seed", c.seed},         {"steps", c.steps},     {"threads", c.threads},
           {"kernels", c.kernels},   {"data", c.data},       {"init", c.init},
-          {"checkpoint_every", c.checkpoint_every}};
+          {"checkpoint_every", c.checkpoint_every}, {"batch", c.batch}, {"one_cycle", c.one_cycle},
+          {"warmup", c.warmup},     {"target_test_error", c.target_test_error}};
 }
 
 // A run folder's config.json back into a TrainConfig (for --resume).
@@ -188,6 +152,9 @@ inline TrainConfig config_from_json(const std::filesystem::path& file) {
     c.augment = j.at("augment"), c.dropout = j.at("dropout"), c.output_bias = j.at("output_bias");
     c.seed = j.at("seed"), c.steps = j.at("steps"), c.threads = j.at("threads"), c.kernels = j.at("kernels");
     c.data = j.at("data"), c.init = j.at("init"), c.checkpoint_every = j.value("checkpoint_every", 0LL);
+    // Runs written before minibatches were per-example.
+    c.batch = j.value("batch", std::size_t{1}), c.one_cycle = j.value("one_cycle", false);
+    c.warmup = j.value("warmup", 0.1), c.target_test_error = j.value("target_test_error", 0.0);
   } catch (const nlohmann::json::exception& error) {
     io::fail(file, std::string("expected a run configuration written by --out, found: ") + error.what());
   }
@@ -374,6 +341,20 @@ inline void pause_until_signal(long long step) {
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
+// Steps in a pass of `examples` examples, `batch` a step (the last may be smaller).
+inline std::size_t steps_per_pass(std::size_t examples, std::size_t batch) { return (examples + batch - 1) / batch; }
+
+// The order of a pass's examples when training in minibatches: a
+// Fisher-Yates shuffle by a generator seeded from the run's seed and the pass
+// alone, so a resumed run draws the same order again.
+inline void shuffled_order(std::vector<std::size_t>& order, std::uint32_t seed, int pass) {
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::seed_seq sequence{seed, static_cast<std::uint32_t>(pass), 0x5bd1e995u};
+  std::mt19937 rng(sequence);
+  for (std::size_t i = order.size(); i > 1; --i)
+    std::swap(order[i - 1], order[uniform_below(rng, static_cast<std::uint32_t>(i))]);
+}
+
 // The 0-based pass holding step number `done` (1-based; 0 for none): also
 // the number of passes evaluated before any checkpoint written at that step,
 // since a pass's evaluation comes after its last step and that checkpoint.
@@ -455,12 +436,24 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
   auto graph = std::make_unique<G>(expression);
   auto& adamw = state.adamw;
   print_summary<G>(std::cout);
-  std::printf("data: %zu train, %zu test examples; recipe %s; kernels: %s; eval threads: %u\n", train_split.count(),
-              test_split.count(), config.recipe.c_str(), K::name, config.threads);
+  std::printf("data: %zu train, %zu test examples; recipe %s; kernels: %s; batch %zu; threads: %u\n",
+              train_split.count(), test_split.count(), config.recipe.c_str(), K::name, config.batch, config.threads);
   std::fflush(stdout);
 
-  const std::size_t per_pass = train_split.count();
+  // A step is one batch; the last batch of a pass may be smaller.
+  const std::size_t batch = config.batch;
+  const std::size_t per_pass = steps_per_pass(train_split.count(), batch);
   const long long total_steps = config.steps >= 0 ? config.steps : static_cast<long long>(per_pass) * config.passes;
+  // Minibatches: a pool of config.threads threads, the shards' graphs, and
+  // the pass's example order, all allocated before the first step.
+  std::unique_ptr<ThreadPool> pool;
+  std::unique_ptr<DataParallelStep<Model, K>> parallel;
+  std::vector<std::size_t> order;
+  if (batch > 1) {
+    pool = std::make_unique<ThreadPool>(config.threads);
+    parallel = std::make_unique<DataParallelStep<Model, K>>(batch, dropout_probability, *pool);
+    order.resize(train_split.count());
+  }
   Progress progress(total_steps);
   std::vector<PassResult> results;
   auto evaluate_both = [&](int pass) {
@@ -495,19 +488,30 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
   // remaining steps, or only its evaluation if the checkpoint ended it.
   const bool resuming = done > 0;
   const int first_pass = pass_of_step(done, per_pass);
+  double training_seconds = 0;  // in the steps only, evaluation excluded
   for (int pass = first_pass; pass < config.passes && (done < total_steps || (resuming && pass == first_pass)); ++pass) {
-    const float rate = config.learning_rate_decay
-                           ? linear_decay(static_cast<float>(config.learning_rate), static_cast<std::size_t>(pass),
-                                          static_cast<std::size_t>(config.passes))
-                           : static_cast<float>(config.learning_rate);
+    const float pass_rate = config.learning_rate_decay
+                                ? linear_decay(static_cast<float>(config.learning_rate), static_cast<std::size_t>(pass),
+                                               static_cast<std::size_t>(config.passes))
+                                : static_cast<float>(config.learning_rate);
     const std::size_t first_step =
         pass == first_pass ? static_cast<std::size_t>(done - static_cast<long long>(per_pass) * pass) : 0;
+    if (batch > 1) shuffled_order(order, config.seed, pass);
+    const auto pass_start = std::chrono::steady_clock::now();
     for (std::size_t i = first_step; i < per_pass && done < total_steps; ++i) {
-      const auto image = example_image(train_split, i);
-      load_example<Model>(*graph, image, train_split.labels[i]);
-      if (config.augment) random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
-      graph->forward();
-      const float loss = graph->loss();
+      float loss;
+      if (batch == 1) {  // the per-example step, in data order
+        const auto image = example_image(train_split, i);
+        load_example<Model>(*graph, 0, image, train_split.labels[i]);
+        if (config.augment) random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
+        graph->forward();
+        loss = graph->loss();
+        if (std::isfinite(loss)) graph->backward();
+      } else {
+        const std::size_t begin = i * batch, end = std::min(begin + batch, order.size());
+        loss = parallel->run(params, train_split, std::span<const std::size_t>(order).subspan(begin, end - begin),
+                             config.augment, noise);
+      }
       if (!std::isfinite(loss)) {
         const std::string bad = first_non_finite_parameter(params);
         throw Diverged("training diverged at pass " + std::to_string(pass + 1) + ", step " + std::to_string(i + 1) +
@@ -515,7 +519,10 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
                        (bad.empty() ? std::string() : ", parameter " + bad + " holds a NaN or infinity") +
                        " (try a smaller --lr)");
       }
-      graph->backward();
+      const float rate = config.one_cycle ? one_cycle(static_cast<float>(config.learning_rate),
+                                                      static_cast<std::size_t>(done),
+                                                      static_cast<std::size_t>(total_steps), config.warmup)
+                                          : pass_rate;
       if (adam)
         adamw->template step<K>(params, rate);
       else
@@ -525,20 +532,28 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
       if (config.checkpoint_every > 0 && folder.active() && done % config.checkpoint_every == 0) checkpoint();
       if (done == pause_step) pause_until_signal(done);
       if (interrupt_requested.load(std::memory_order_relaxed)) {
+        training_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - pass_start).count();
         checkpoint();
         progress.clear();
         throw Interrupted("interrupted at step " + std::to_string(done) + ": checkpoint saved; continue with --resume " +
                           folder.dir().string());
       }
     }
+    training_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - pass_start).count();
     if (const std::string bad = first_non_finite_parameter(params); !bad.empty())
       throw Diverged("training diverged in pass " + std::to_string(pass + 1) + ": parameter " + bad +
                      " holds a NaN or infinity (try a smaller --lr)");
     evaluate_both(pass + 1);
+    if (config.target_test_error > 0 && results.back().test.error_percent() <= config.target_test_error) {
+      std::printf("target: test error %.2f%% <= %.2f%% after pass %d, %.3f s of training (evaluation excluded)\n",
+                  results.back().test.error_percent(), config.target_test_error, pass + 1, training_seconds);
+      break;
+    }
   }
   if (total_steps == 0) evaluate_both(0);
   progress.clear();
-  std::printf("done: %lld steps in %.2f s\n", done, progress.seconds());
+  std::printf("done: %lld steps in %.2f s (%.2f s training, evaluation excluded)\n", done, progress.seconds(),
+              training_seconds);
   return results;
 }
 
@@ -571,7 +586,7 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
   RunFolder folder;
   if (!resume.empty()) {
     load_checkpoint(resume / "checkpoint.safetensors", *params, state);
-    folder = RunFolder::reopen(resume, pass_of_step(state.done, train_split.count()));
+    folder = RunFolder::reopen(resume, pass_of_step(state.done, steps_per_pass(train_split.count(), config.batch)));
   } else if (!config.init.empty()) {
     try {
       io::load_parameters(config.init, *params);
