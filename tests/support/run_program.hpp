@@ -1,10 +1,14 @@
 #pragma once
 // Runs a program through the shell and returns its exit status and output.
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +29,12 @@ inline ProgramResult run_program(const std::string& command) {
   const int status = ::pclose(pipe);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+// A whole file's bytes ("" if it cannot be read).
+inline std::string file_bytes(const std::filesystem::path& file) {
+  std::ifstream stream(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
 }
 
 // A program started in the background (through `sh -c "exec ..."`, so the
@@ -73,5 +83,31 @@ class BackgroundProgram {
   int status_ = 0;
   bool waited_ = false;
 };
+
+// Polls until `ready` holds or `program` ends; true if ready. The deadline
+// only turns a hang into a failure: it is no guess at the program's speed.
+template <class Ready>
+bool wait_until(BackgroundProgram& program, Ready ready) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ready()) return true;
+    if (program.ended()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+// `command` run with CTGRAD_PAUSE_AT_STEP=step: the trainer stops after that
+// step and waits for a signal, so a test interrupts it there, mid-run,
+// however fast or slow the machine is.
+inline std::string paused_at(long long step, const std::string& command) {
+  return "env CTGRAD_PAUSE_AT_STEP=" + std::to_string(step) + " " + command;
+}
+
+// True once the program's log says it has paused at `step`.
+inline bool wait_for_pause(BackgroundProgram& program, const std::filesystem::path& log, long long step) {
+  const std::string line = "paused at step " + std::to_string(step) + " ";
+  return wait_until(program, [&] { return file_bytes(log).find(line) != std::string::npos; });
+}
 
 }  // namespace ctgrad::testing

@@ -4,19 +4,20 @@
 // the checkpoint). The modern recipe is used because it has every kind of
 // state: AdamW, a decaying rate, dropout masks and random shifts.
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
-#include <thread>
 
 #include <catch2/catch.hpp>
 
 #include "tests/support/run_program.hpp"
 
 using ctgrad::testing::BackgroundProgram;
+using ctgrad::testing::file_bytes;
+using ctgrad::testing::paused_at;
+using ctgrad::testing::wait_for_pause;
 using ctgrad::testing::run_program;
 
 namespace {
@@ -30,11 +31,6 @@ std::filesystem::path scratch_dir(const std::string& name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
-}
-
-std::string file_bytes(const std::filesystem::path& file) {
-  std::ifstream stream(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
 }
 
 // metrics.csv without its wall-clock column: what must agree between runs.
@@ -51,32 +47,6 @@ std::string run_ok(const std::string& command) {
   INFO(command << " -> " << run.output);
   REQUIRE(run.status == 0);
   return run.output;
-}
-
-// Waits until `ready` holds or the program ends; true if ready. The deadline
-// only turns a hang into a failure: it is no guess at the program's speed.
-template <class Ready>
-bool wait_until(BackgroundProgram& program, Ready ready) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (ready()) return true;
-    if (program.ended()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return false;
-}
-
-// `command` run with CTGRAD_PAUSE_AT_STEP=step: the trainer stops after that
-// step and waits for a signal, so the test interrupts it there, mid-run,
-// however fast or slow the machine is.
-std::string paused_at(long long step, const std::string& command) {
-  return "env CTGRAD_PAUSE_AT_STEP=" + std::to_string(step) + " " + command;
-}
-
-// True once the program's log says it has paused at `step`.
-bool wait_for_pause(BackgroundProgram& program, const std::filesystem::path& log, long long step) {
-  const std::string line = "paused at step " + std::to_string(step) + " ";
-  return wait_until(program, [&] { return file_bytes(log).find(line) != std::string::npos; });
 }
 
 // Starts `command` (a training run of `total_steps` steps with

@@ -21,6 +21,10 @@ struct MatrixProducts {
 struct Convolution {
   BOOST_HANA_DEFINE_STRUCT(Convolution, (Parameter<Shape<4, 3, 3, 3>, "w">, w));
 };
+struct ShiftedConvolution {  // the input gradient too: the shift is a parameter
+  BOOST_HANA_DEFINE_STRUCT(ShiftedConvolution, (Parameter<Shape<3, 9, 9>, "a">, a),
+                           (Parameter<Shape<4, 3, 3, 3>, "w">, w));
+};
 struct SparseTable {  // output plane o reads two of the three input planes
   static constexpr std::array<std::array<std::size_t, 2>, 4> planes = {{{0, 1}, {1, 2}, {0, 2}, {0, 1}}};
 };
@@ -53,6 +57,9 @@ TEMPLATE_TEST_CASE("batched: conv2d, full and with a table, stride 1 and 2", "[g
   Convolution c;
   check_batch<TestType>(c, mse(conv2d<2>(x<Shape<3, 9, 9>>(), c.w), target<Shape<4, 4, 4>>()), 107);
   check_batch<TestType>(c, mse(tanh(conv2d<1>(x<Shape<3, 6, 7>>(), c.w)), target<Shape<4, 4, 5>>()), 108);
+  ShiftedConvolution shifted;
+  check_batch<TestType>(shifted, mse(tanh(conv2d<2>(x<Shape<3, 9, 9>>() + shifted.a, shifted.w)), target<Shape<4, 4, 4>>()),
+                        116);
   SparseConvolution s;
   check_batch<TestType>(s, mse(conv2d<2, SparseTable>(x<Shape<3, 11, 11>>(), s.w), target<Shape<4, 4, 4>>()), 109);
 }

@@ -9,33 +9,7 @@
 
 #include "lenet1/train.hpp"
 
-// ---- counting allocator for this executable ---------------------------------
-namespace {
-std::atomic<std::size_t> allocation_count{0};
-void* counted_allocation(std::size_t size, std::size_t alignment) {
-  ++allocation_count;
-  const std::size_t rounded = (std::max<std::size_t>(size, 1) + alignment - 1) / alignment * alignment;
-  if (void* memory = std::aligned_alloc(alignment, rounded)) return memory;
-  throw std::bad_alloc();
-}
-}  // namespace
-void* operator new(std::size_t size) { return counted_allocation(size, alignof(std::max_align_t)); }
-void* operator new(std::size_t size, std::align_val_t alignment) {
-  return counted_allocation(size, static_cast<std::size_t>(alignment));
-}
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
-void operator delete(void* memory, std::align_val_t) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t, std::align_val_t) noexcept { std::free(memory); }
-// The standard's nothrow forms call the ones above; AddressSanitizer's own do
-// not, so under ASan memory from new(std::nothrow) (Catch, std::stable_sort's
-// buffer) would come from ASan's allocator and reach std::free. Replaced too.
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try { return operator new(size); } catch (const std::bad_alloc&) { return nullptr; }
-}
-void* operator new(std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
-  try { return operator new(size, alignment); } catch (const std::bad_alloc&) { return nullptr; }
-}
+#include "tests/support/counting_allocator.hpp"
 
 namespace {
 
@@ -78,14 +52,14 @@ TEMPLATE_TEST_CASE("a LeNet-1 training step makes no heap allocation", "[lenet1]
   const auto image = sample_image(1);
   train_step<TestType>(*graph, *params, image, 3, 0.03f);  // warm-up
 
-  const std::size_t before = allocation_count.load();
+  const std::size_t before = ctgrad::testing::allocation_count.load();
   for (std::uint8_t label = 0; label < 10; ++label) train_step<TestType>(*graph, *params, image, label, 0.03f);
-  const std::size_t during = allocation_count.load() - before;
+  const std::size_t during = ctgrad::testing::allocation_count.load() - before;
   REQUIRE(during == 0);
 
   // The counter works: a vector allocates.
   std::vector<int> probe(3);
-  REQUIRE(allocation_count.load() > before);
+  REQUIRE(ctgrad::testing::allocation_count.load() > before);
 }
 
 TEST_CASE("scalar and SIMD paths agree on a full LeNet-1 step", "[lenet1]") {

@@ -15,33 +15,7 @@
 
 #include <ctgrad/ctgrad.hpp>
 
-// ---- counting allocator for this executable ---------------------------------
-namespace {
-std::atomic<std::size_t> allocation_count{0};
-void* counted_allocation(std::size_t size, std::size_t alignment) {
-  ++allocation_count;
-  const std::size_t rounded = (std::max<std::size_t>(size, 1) + alignment - 1) / alignment * alignment;
-  if (void* memory = std::aligned_alloc(alignment, rounded)) return memory;
-  throw std::bad_alloc();
-}
-}  // namespace
-void* operator new(std::size_t size) { return counted_allocation(size, alignof(std::max_align_t)); }
-void* operator new(std::size_t size, std::align_val_t alignment) {
-  return counted_allocation(size, static_cast<std::size_t>(alignment));
-}
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
-void operator delete(void* memory, std::align_val_t) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t, std::align_val_t) noexcept { std::free(memory); }
-// The standard's nothrow forms call the ones above; AddressSanitizer's own do
-// not, so under ASan memory from new(std::nothrow) (Catch, std::stable_sort's
-// buffer) would come from ASan's allocator and reach std::free. Replaced too.
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try { return operator new(size); } catch (const std::bad_alloc&) { return nullptr; }
-}
-void* operator new(std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
-  try { return operator new(size, alignment); } catch (const std::bad_alloc&) { return nullptr; }
-}
+#include "tests/support/counting_allocator.hpp"
 
 using namespace ctgrad;
 
@@ -146,14 +120,14 @@ TEST_CASE("adamw: the state is fixed-size members, no heap", "[optim]") {
 
   Tiny p;
   Optimizer optimizer;
-  const std::size_t before = allocation_count.load();
+  const std::size_t before = ctgrad::testing::allocation_count.load();
   for (int step = 0; step < 5; ++step) {
     set_gradients(p, 0.1f, 0.2f, 0.3f);
     optimizer.step(p, 0.01f);
   }
-  CHECK(allocation_count.load() == before);
+  CHECK(ctgrad::testing::allocation_count.load() == before);
   std::vector<int> probe(3);  // the counter works
-  CHECK(allocation_count.load() > before);
+  CHECK(ctgrad::testing::allocation_count.load() > before);
 }
 
 TEST_CASE("linear_decay: lr at the first pass to lr / 3 at the last", "[optim]") {

@@ -113,6 +113,18 @@ struct Scalar {
       }
   }
 
+  // ---- the same products over rows gathered from a batch ---------------------
+  // Row r of A (and of C, dC) is reached through an accessor: in a batch the
+  // rows of different examples are not contiguous. B is shared by all rows.
+  template <std::size_t K, std::size_t N, class A, class C>  // c(r) = a(r)[0:K] B[K,N], r < rows
+  static void rows_matmul(std::size_t rows, A a, const float* b, C c) {
+    for (std::size_t r = 0; r < rows; ++r) matmul<1, K, N>(a(r), b, c(r));
+  }
+  template <std::size_t K, std::size_t N, class A, class DC>  // dB += sum_r a(r)^T dc(r)
+  static void rows_matmul_backward_b(std::size_t rows, A a, DC dc, float* db) {
+    for (std::size_t r = 0; r < rows; ++r) matmul_backward_b<1, K, N>(a(r), dc(r), db);
+  }
+
   // ---- convolution with a connection table: direct loops --------------------
   // y[o,oy,ox] = sum_{j,ky,kx} w[o,j,ky,kx] * x[table(o,j), oy*s+ky, ox*s+kx]
   template <class G>
@@ -131,6 +143,12 @@ struct Scalar {
           }
           y[(o * G::out_h + oy) * G::out_w + ox] = sum;
         }
+  }
+  // The same for `count` examples reached through accessors, one after the other.
+  template <class G, bool WriteDx, class X, class DY, class DX, class Scratch>
+  static void conv2d_backward_batch(std::size_t count, X x, const float* w, DY dy, float* dw, DX dx,
+                                    Scratch scratch) {
+    for (std::size_t e = 0; e < count; ++e) conv2d_backward<G, WriteDx>(x(e), w, dy(e), dw, dx(e), scratch(e));
   }
   // dw += dL/dw; if dx is not null, dx += dL/dx (WriteDx: dx = dL/dx).
   template <class G, bool WriteDx = false>

@@ -383,6 +383,31 @@ struct Simd {
       for (std::size_t k = 0; k < K; ++k) axpy<N>(a[m * K + k], dc + m * N, db + k * N);
   }
 
+  // ---- the same products over rows gathered from a batch -----------------------
+  // Row r of A (and of C, dC) is reached through an accessor: in a batch the
+  // rows of different examples are not contiguous. B is shared by all rows,
+  // so register blocks over rows read each row of B once per block instead
+  // of once per row, and dB's rows stay in registers over all rows.
+  template <std::size_t K, std::size_t N, class A, class C>  // c(r) = a(r)[0:K] B[K,N], r < rows
+  static void rows_matmul(std::size_t rows, A a, const float* b, C c) {
+    if constexpr (N >= width) {
+      rows_times_matrix<register_rows<N>, N, false>(
+          rows, K, [&](std::size_t r, std::size_t k) { return a(r)[k]; }, [&](std::size_t k) { return b + k * N; }, c);
+    } else {
+      for (std::size_t r = 0; r < rows; ++r) row_times_matrix<K, N, false>(a(r), b, c(r));
+    }
+  }
+  template <std::size_t K, std::size_t N, class A, class DC>  // dB += sum_r a(r)^T dc(r)
+  static void rows_matmul_backward_b(std::size_t rows, A a, DC dc, float* db) {
+    if constexpr (N >= width) {
+      rows_times_matrix<register_rows<N>, N, true>(
+          K, rows, [&](std::size_t k, std::size_t r) { return a(r)[k]; }, dc,
+          [&](std::size_t k) { return db + k * N; });
+    } else {
+      for (std::size_t r = 0; r < rows; ++r) matmul_backward_b<1, K, N>(a(r), dc(r), db);
+    }
+  }
+
   // ---- convolution --------------------------------------------------------------
   // Scratch (G::scratch_size floats, owned by the op): forward's im2col, then
   // backward's pixel-major copy of the same patches; after them the col2im
@@ -468,33 +493,50 @@ struct Simd {
   // dw += dL/dw; if dx is not null, dx += dL/dx (WriteDx: dx = dL/dx).
   template <class G, bool WriteDx = false>
   static void conv2d_backward(const float* x, const float* w, const float* dy, float* dw, float* dx, float* scratch) {
+    conv2d_backward_batch<G, WriteDx>(
+        1, [&](std::size_t) { return x; }, w, [&](std::size_t) { return dy; }, dw, [&](std::size_t) { return dx; },
+        [&](std::size_t) { return scratch; });
+  }
+  // The same for `count` examples, reached through accessors, with one
+  // weight gradient: dw's accumulators stay in registers over every
+  // example's pixels, so dw is loaded and stored once per batch, not once
+  // per example. Each example's scratch holds its own patches.
+  template <class G, bool WriteDx, class X, class DY, class DX, class Scratch>
+  static void conv2d_backward_batch(std::size_t count, X x, const float* w, DY dy, float* dw, DX dx,
+                                    Scratch scratch) {
     constexpr std::size_t pixels = G::out_pixels, taps = G::taps;
     // Weight gradient: dw[o, slot] += dy[o] (1 x pixels) times the plane's
     // patches (pixels x taps), for all readers of a plane at once, so each
     // patch row is loaded once: multiply-adds only, no horizontal sums.
-    im2row<G>(x, scratch);
+    // Over a batch, the depth runs through every example's pixels in turn.
+    for (std::size_t e = 0; e < count; ++e) im2row<G>(x(e), scratch(e));
     if constexpr (taps >= width) {
       constexpr std::size_t block = std::min(G::max_readers, register_rows<taps>);
       for (std::size_t plane = 0; plane < G::in_planes; ++plane) {
         const auto& reader = G::readers.of[plane];
-        const float* patches = scratch + plane * pixels * taps;
         rows_times_matrix<block, taps, true>(
-            G::readers.count[plane], pixels,
-            [&](std::size_t r, std::size_t k) { return dy[reader[r].out_plane * pixels + k]; },
-            [&](std::size_t k) { return patches + k * taps; },
+            G::readers.count[plane], count * pixels,
+            [&](std::size_t r, std::size_t k) { return dy(k / pixels)[reader[r].out_plane * pixels + k % pixels]; },
+            [&](std::size_t k) { return scratch(k / pixels) + (plane * pixels + k % pixels) * taps; },
             [&](std::size_t r) { return dw + reader[r].weight_offset(); });
       }
     } else {
-      for (std::size_t o = 0; o < G::out_planes; ++o)
-        for (std::size_t j = 0; j < G::fan_in_planes; ++j)
-          row_times_matrix<pixels, taps, true>(dy + o * pixels, scratch + G::table(o, j) * pixels * taps,
-                                               dw + (o * G::fan_in_planes + j) * taps);
+      for (std::size_t e = 0; e < count; ++e)
+        for (std::size_t o = 0; o < G::out_planes; ++o)
+          for (std::size_t j = 0; j < G::fan_in_planes; ++j)
+            row_times_matrix<pixels, taps, true>(dy(e) + o * pixels, scratch(e) + G::table(o, j) * pixels * taps,
+                                                 dw + (o * G::fan_in_planes + j) * taps);
     }
-    if (!dx) return;
-    // Input gradient, one input plane at a time: its column gradients
-    // (taps x pixels) = sum over exactly the outputs that read the plane (the
-    // inverse connection table) of w[o, slot, tap] * dy[o], accumulated in
-    // registers over the readers; then col2im.
+    for (std::size_t e = 0; e < count; ++e)
+      if (dx(e)) conv2d_input_gradient<G, WriteDx>(w, dy(e), dx(e), scratch(e));
+  }
+  // Input gradient, one input plane at a time: its column gradients
+  // (taps x pixels) = sum over exactly the outputs that read the plane (the
+  // inverse connection table) of w[o, slot, tap] * dy[o], accumulated in
+  // registers over the readers; then col2im.
+  template <class G, bool WriteDx>
+  static void conv2d_input_gradient(const float* w, const float* dy, float* dx, float* scratch) {
+    constexpr std::size_t pixels = G::out_pixels, taps = G::taps;
     for (std::size_t plane = 0; plane < G::in_planes; ++plane) {
       alignas(64) std::array<float, taps * pixels> columns;
       const auto& reader = G::readers.of[plane];

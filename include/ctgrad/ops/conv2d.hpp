@@ -90,6 +90,31 @@ struct Conv2d : OpBase {
     if constexpr (DW::overwrite) std::fill(dw.data(), dw.data() + weight_shape::size, 0.f);
     K::template conv2d_backward<geometry, DX::overwrite>(x.data(), w.data(), dy.data(), dw.data(), dx.data(), s.data());
   }
+  // A batch against a shared weight: the weight gradient is summed over the
+  // batch inside the kernel (its accumulators stay in registers), the input
+  // gradients are per example.
+  template <class K, std::size_t B, class DX, class DW>
+  void backward_batch(const std::array<Tensor<in_shape>, B>& x, const Tensor<weight_shape>& w,
+                      const std::array<Tensor<shape>, B>&, const std::array<Tensor<shape>, B>& dy, DX dx, DW dw,
+                      std::array<scratch, B>& s) const {
+    static_assert(wants_grad<DW>, "conv2d: the weight must be trainable (a Parameter)");
+    if constexpr (DW::overwrite) std::fill(dw.data(), dw.data() + weight_shape::size, 0.f);
+    constexpr bool write_dx = [] {
+      if constexpr (wants_grad<DX>)
+        return DX::value_type::overwrite;
+      else
+        return false;
+    }();
+    K::template conv2d_backward_batch<geometry, write_dx>(
+        B, [&](std::size_t e) { return x[e].data(); }, w.data(), [&](std::size_t e) { return dy[e].data(); }, dw.data(),
+        [&](std::size_t e) -> float* {
+          if constexpr (wants_grad<DX>)
+            return dx[e].data();
+          else
+            return nullptr;
+        },
+        [&](std::size_t e) { return s[e].data(); });
+  }
 };
 
 // conv2d<Stride>(x, w): full connection; conv2d<Stride, Table>(x, w): sparse.

@@ -1,4 +1,6 @@
 #pragma once
+#include <array>
+
 #include "ctgrad/ops/expr.hpp"
 
 namespace ctgrad {
@@ -48,6 +50,31 @@ struct Matmul : OpBase {
     if constexpr (wants_grad<DB>) {
       if constexpr (DB::overwrite) std::fill(db.data(), db.data() + b_shape::size, 0.f);
       Kr::template matmul_backward_b<M, K, N>(a.data(), dy.data(), db.data());
+    }
+  }
+
+  // A batch against a shared right operand (a weight): the batch's rows are
+  // one product, so the weight is read once per block of rows rather than
+  // once per example, and its gradient is summed over the batch in
+  // registers. Row r of the batch is example r / M, row r % M.
+  template <class Kr, std::size_t Bt>
+  void forward_batch(const std::array<Tensor<a_shape>, Bt>& a, const Tensor<b_shape>& b,
+                     std::array<Tensor<shape>, Bt>& y, std::array<NoScratch, Bt>&) const {
+    Kr::template rows_matmul<K, N>(
+        Bt * M, [&](std::size_t r) { return a[r / M].data() + (r % M) * K; }, b.data(),
+        [&](std::size_t r) { return y[r / M].data() + (r % M) * N; });
+  }
+  template <class Kr, std::size_t Bt, class DA, class DB>
+  void backward_batch(const std::array<Tensor<a_shape>, Bt>& a, const Tensor<b_shape>& b,
+                      const std::array<Tensor<shape>, Bt>& y, const std::array<Tensor<shape>, Bt>& dy, DA da, DB db,
+                      std::array<NoScratch, Bt>& scratch) const {
+    if constexpr (wants_grad<DA>)
+      for (std::size_t e = 0; e < Bt; ++e) backward<Kr>(a[e], b, y[e], dy[e], da[e], NoGrad{}, scratch[e]);
+    if constexpr (wants_grad<DB>) {
+      if constexpr (DB::overwrite) std::fill(db.data(), db.data() + b_shape::size, 0.f);
+      Kr::template rows_matmul_backward_b<K, N>(
+          Bt * M, [&](std::size_t r) { return a[r / M].data() + (r % M) * K; },
+          [&](std::size_t r) { return dy[r / M].data() + (r % M) * N; }, db.data());
     }
   }
 };

@@ -2,26 +2,31 @@
 // One minibatch step on all cores, with the same numbers on any number of
 // them.
 //
-// A batch of n examples is cut into shards: n / 8 shards of 8 examples, each
-// a compile<K, Batch<8>> graph, then n % 8 shards of one example (a batch
-// that is not a multiple of 8, or the last of a pass). Each shard has its own
-// copy of the parameters (the master's values, copied in at the start of the
-// step; gradients its own) and its own generator (seeded from the master
-// generator in shard order, so dropout masks and shifts do not depend on which
-// thread runs the shard). Thread t of the pool runs shards t, t + T, ...;
-// then thread t sums parameter t, t + T, ... over the shards in shard order
-// into the master's gradient. Every float is therefore computed in an order
-// fixed by n alone: the trained weights are bit-identical for 1, 2 or 64
-// threads. Each shard's backward is scaled by 1/n, so the master gradient is
-// that of the batch's mean loss.
+// A batch of n examples is cut into shards: n / 8 shards of 8 examples, then
+// n % 8 shards of one example (a batch that is not a multiple of 8, or the
+// last of a pass). Thread t of the pool runs shards t, t + T, ... on its own
+// worker: a copy of the parameters (the master's values, copied in once per
+// step), one compile<K, Batch<8>> graph and one per-example graph, reused
+// for each of its shards so a worker's buffers stay in its core's cache. A
+// shard's generator is seeded from the master generator in shard order, so
+// dropout masks and shifts do not depend on which thread runs it; its
+// gradient is kept in a slot of its own. Then thread t sums its share of the
+// elements over the slots in shard order into the master's gradient. Every
+// float is therefore computed in an order fixed by n alone: the trained
+// weights are bit-identical for 1, 2 or 64 threads. Each shard's backward is
+// scaled by 1/n, so the master gradient is that of the batch's mean loss.
 //
-// All shards and their graphs are allocated once, in the constructor; a step
-// allocates nothing.
+// Workers, graphs and gradient slots are allocated once, in the
+// constructor; a step allocates nothing.
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstddef>
 #include <memory>
 #include <random>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "ctgrad/graph/compile.hpp"
@@ -38,12 +43,17 @@ class DataParallelStep {
  public:
   using Params = typename Model::params_type;
   static constexpr std::size_t shard_size = 8;
+  static constexpr std::size_t parameters = parameter_count<Params>();
 
   // Room for batches of up to `batch` examples; `dropout` as in Model::loss.
-  DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool) : pool_(pool) {
-    for (std::size_t k = 0; k < batch / shard_size; ++k) eights_.push_back(std::make_unique<Shard<shard_size>>(dropout));
-    for (std::size_t k = 0; k < std::min<std::size_t>(batch, shard_size - 1); ++k)
-      singles_.push_back(std::make_unique<Shard<1>>(dropout));
+  DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool)
+      : pool_(pool),
+        batch_(batch),
+        max_shards_(batch / shard_size + std::min<std::size_t>(batch, shard_size - 1)),
+        slots_(max_shards_ * parameters),
+        seeds_(max_shards_),
+        losses_(max_shards_) {
+    for (unsigned t = 0; t < pool.size(); ++t) workers_.push_back(std::make_unique<Worker>(dropout));
   }
 
   // Forward and backward of the examples `indices` of `split` (at most the
@@ -53,82 +63,94 @@ class DataParallelStep {
   float run(Params& params, const Split& split, std::span<const std::size_t> indices, bool augment,
             std::mt19937& noise) {
     const std::size_t n = indices.size();
-    const std::size_t eights = n / shard_size, singles = n % shard_size;
-    for (std::size_t k = 0; k < eights; ++k) eights_[k]->noise.seed(noise());
-    for (std::size_t k = 0; k < singles; ++k) singles_[k]->noise.seed(noise());
+    const std::size_t eights = n / shard_size, shards = eights + n % shard_size;
+    if (n == 0 || n > batch_)
+      throw std::logic_error("DataParallelStep::run: " + std::to_string(n) +
+                             " examples, more than the batch it was built for (or none)");
+    for (std::size_t k = 0; k < shards; ++k) seeds_[k] = noise();
     const float scale = 1.f / static_cast<float>(n);
     const unsigned threads = pool_.size();
 
     auto job = [&](unsigned t) {
-      for (std::size_t k = t; k < eights + singles; k += threads) {
+      Worker& worker = *workers_[t];
+      for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
+      for (std::size_t k = t; k < shards; k += threads) {
+        float* slot = slots_.data() + k * parameters;
+        worker.noise.seed(seeds_[k]);
         if (k < eights)
-          eights_[k]->run(params, split, indices.subspan(k * shard_size, shard_size), augment, scale);
+          losses_[k] = worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), augment, scale, slot);
         else
-          singles_[k - eights]->run(params, split, indices.subspan(eights * shard_size + (k - eights), 1), augment,
-                                    scale);
+          losses_[k] = worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), augment,
+                                  scale, slot);
       }
       pool_.sync();
-      // Parameter i belongs to thread i % threads; its sum runs over the
-      // shards in shard order.
-      auto reduce = [&](auto& shard, bool first) {
-        std::size_t i = 0;
-        for_each_parameter_pair(params, *shard.params, [&](auto& master, auto& own) {
-          if (i++ % threads != t) return;
-          constexpr std::size_t size = std::remove_cvref_t<decltype(master)>::shape::size;
-          if (first)
-            master.grad = own.grad;
-          else
-            K::template accumulate<size>(own.grad.data(), master.grad.data());
-        });
-      };
-      for (std::size_t k = 0; k < eights; ++k) reduce(*eights_[k], k == 0);
-      for (std::size_t k = 0; k < singles; ++k) reduce(*singles_[k], eights == 0 && k == 0);
+      // Thread t's share of the elements, each summed over the slots in
+      // shard order.
+      const std::size_t begin = parameters * t / threads, end = parameters * (t + 1) / threads;
+      std::size_t offset = 0;
+      for_each_parameter(params, [&](auto& master) {
+        const std::size_t first = std::max(begin, offset), last = std::min(end, offset + master.grad.size);
+        if (first < last) {
+          float* sum = master.grad.data() - offset;
+          std::copy(slots_.data() + first, slots_.data() + last, sum + first);
+          for (std::size_t k = 1; k < shards; ++k) {
+            const float* slot = slots_.data() + k * parameters;
+            for (std::size_t i = first; i < last; ++i) sum[i] += slot[i];
+          }
+        }
+        offset += master.grad.size;
+      });
     };
     pool_.run(job);
 
     float loss_sum = 0;
-    for (std::size_t k = 0; k < eights; ++k) loss_sum += eights_[k]->loss_sum;
-    for (std::size_t k = 0; k < singles; ++k) loss_sum += singles_[k]->loss_sum;
+    for (std::size_t k = 0; k < shards; ++k) loss_sum += losses_[k];
     return loss_sum / static_cast<float>(n);
   }
 
  private:
   using Expression = decltype(Model::loss(std::declval<Params&>(), std::declval<const DropoutControl&>(), 0.f));
-
   template <std::size_t B>
-  struct Shard {
-    explicit Shard(float dropout)
-        : params(std::make_unique<Params>()), graph(std::make_unique<Graph<Expression, K, B>>(
-                                                  Model::loss(*params, control, dropout))) {}
-    // Copies the master's values in, runs B examples, keeps their gradient
-    // (scaled by `scale`) in its own parameters and their loss sum.
-    void run(Params& master, const Split& split, std::span<const std::size_t> indices, bool augment, float scale) {
-      for_each_parameter_pair(master, *params, [](auto& from, auto& to) {
-        to.value = from.value;
-        to.grad.fill(0.f);
-      });
+  using ShardGraph = Graph<Expression, K, B>;
+
+  struct Worker {
+    explicit Worker(float dropout)
+        : params(std::make_unique<Params>()),
+          eight(std::make_unique<ShardGraph<shard_size>>(Model::loss(*params, control, dropout))),
+          one(std::make_unique<ShardGraph<1>>(Model::loss(*params, control, dropout))) {}
+
+    // B examples on `graph`: their gradient (scaled by `scale`) into `slot`,
+    // their loss sum returned.
+    template <std::size_t B>
+    float run(ShardGraph<B>& graph, const Split& split, std::span<const std::size_t> indices, bool augment,
+              float scale, float* slot) {
+      zero_grad(*params);
       for (std::size_t b = 0; b < B; ++b) {
         const auto image = example_image(split, indices[b]);
-        load_example<Model>(*graph, b, image, split.labels[indices[b]]);
-        if (augment)
-          random_shift<typename Model::image_shape>(image, graph->template input<"x">(b).span(), noise);
+        load_example<Model>(graph, b, image, split.labels[indices[b]]);
+        if (augment) random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise);
       }
-      graph->forward();
-      graph->backward(scale);
-      loss_sum = 0;
-      for (std::size_t b = 0; b < B; ++b) loss_sum += graph->loss(b);
+      graph.forward();
+      graph.backward(scale);
+      for_each_parameter(*params, [&](auto& p) { slot = std::copy(p.grad.begin(), p.grad.end(), slot); });
+      float loss_sum = 0;
+      for (std::size_t b = 0; b < B; ++b) loss_sum += graph.loss(b);
+      return loss_sum;
     }
 
     std::unique_ptr<Params> params;
     std::mt19937 noise;
     DropoutControl control{&noise, true};
-    std::unique_ptr<Graph<Expression, K, B>> graph;
-    float loss_sum = 0;
+    std::unique_ptr<ShardGraph<shard_size>> eight;
+    std::unique_ptr<ShardGraph<1>> one;
   };
 
   ThreadPool& pool_;
-  std::vector<std::unique_ptr<Shard<shard_size>>> eights_;
-  std::vector<std::unique_ptr<Shard<1>>> singles_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::size_t batch_, max_shards_;
+  std::vector<float> slots_;  // one parameter-sized gradient per shard
+  std::vector<std::uint32_t> seeds_;
+  std::vector<float> losses_;
 };
 
 }  // namespace ctgrad::training

@@ -1,0 +1,21 @@
+// LeNet-1 1989 training throughput, per-example and in minibatches on 1 and 2
+// threads, both kernel paths: ctgrad_bench --benchmark_filter=lenet1_train
+#include "bench/train_bench.hpp"
+#include "lenet1/train.hpp"
+
+namespace {
+
+template <class K>
+void lenet1_train(benchmark::State& state, std::size_t batch, unsigned threads) {
+  ctgrad::bench::train_step<lenet1::Model<lenet1::Classic>, K, ctgrad::bench::Optimizer::sgd>(
+      state, batch, threads, [](lenet1::Params& p) { lenet1::initialize(p, 1); }, 0.f, false);
+}
+
+const bool registered = [] {
+  ctgrad::bench::register_train("lenet1_train", "scalar", lenet1_train<ctgrad::kernels::Scalar>, {1, 8, 32, 128},
+                                {1, 2});
+  ctgrad::bench::register_train("lenet1_train", "simd", lenet1_train<ctgrad::kernels::Simd>, {1, 8, 32, 128}, {1, 2});
+  return true;
+}();
+
+}  // namespace

@@ -1,0 +1,84 @@
+#pragma once
+// One training step of a batch (forward, backward, optimizer update), as the
+// trainer runs it: batch 1 is the per-example step in one graph, larger
+// batches go through DataParallelStep on a pool of `threads` threads.
+// items_per_second is examples per second. Registered as
+//   <family>/batch:B/threads:T/<kernel path>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include <ctgrad/train/trainer.hpp>
+
+namespace ctgrad::bench {
+
+// 512 random images with labels: a Split the step reads like the real one.
+inline const training::Split& synthetic_split() {
+  static const training::Split split = [] {
+    training::Split s;
+    std::mt19937 rng(9);
+    s.images.resize(512 * training::image_size);
+    s.labels.resize(512);
+    for (float& v : s.images) v = uniform01(rng) * 2.f - 1.f;
+    for (auto& label : s.labels) label = static_cast<std::uint8_t>(rng() % 10);
+    return s;
+  }();
+  return split;
+}
+
+enum class Optimizer { sgd, adamw };
+
+template <class Model, class K, Optimizer O, class Initialize>
+void train_step(benchmark::State& state, std::size_t batch, unsigned threads, Initialize initialize, float dropout,
+                bool augment) {
+  using Params = typename Model::params_type;
+  const training::Split& split = synthetic_split();
+  auto params = std::make_unique<Params>();
+  initialize(*params);
+  auto adamw = std::make_unique<AdamW<Params>>();
+  std::mt19937 noise(2);
+  DropoutControl control{&noise, true};
+  auto expression = Model::loss(*params, control, dropout);
+  auto graph = std::make_unique<Graph<decltype(expression), K>>(expression);
+  training::ThreadPool pool(threads);
+  training::DataParallelStep<Model, K> parallel(batch, dropout, pool);
+  std::vector<std::size_t> order(split.count());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::size_t next = 0;
+  for (auto _ : state) {
+    if (next + batch > order.size()) next = 0;
+    if (batch == 1) {
+      const auto image = training::example_image(split, next);
+      training::load_example<Model>(*graph, 0, image, split.labels[next]);
+      if (augment) random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
+      graph->forward();
+      graph->backward();
+    } else {
+      benchmark::DoNotOptimize(
+          parallel.run(*params, split, std::span<const std::size_t>(order).subspan(next, batch), augment, noise));
+    }
+    if constexpr (O == Optimizer::adamw)
+      adamw->template step<K>(*params, 1e-6f);
+    else
+      sgd_step<K>(*params, 1e-6f);
+    next += batch;
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch));
+}
+
+// family/batch:B/threads:T/<path> for every B and T given.
+template <class Run>
+void register_train(const std::string& family, const char* path, Run run, std::initializer_list<int> batches,
+                    std::initializer_list<int> threads) {
+  for (int b : batches)
+    for (int t : threads)
+      benchmark::RegisterBenchmark(
+          (family + "/batch:" + std::to_string(b) + "/threads:" + std::to_string(t) + "/" + path).c_str(),
+          [=](benchmark::State& state) { run(state, static_cast<std::size_t>(b), static_cast<unsigned>(t)); })
+          ->UseRealTime();
+}
+
+}  // namespace ctgrad::bench
