@@ -3,7 +3,8 @@
 //   core/     Shape, Tensor, Parameter          kernels/  scalar and xsimd paths
 //   ops/      one struct per op                 graph/    compile(), schedule, summary
 //   nn/       parameter reflection, init        optim/    optimizers
-//   io/       .npy, safetensors, resampling
+//   io/       .npy, safetensors, resampling (safetensors is included here:
+//             io::save_parameters, io::save_gradients, io::load_parameters)
 #include <boost/hana/define_struct.hpp>
 
 #include "ctgrad/core/parameter.hpp"
@@ -11,6 +12,7 @@
 #include "ctgrad/core/tensor.hpp"
 #include "ctgrad/graph/compile.hpp"
 #include "ctgrad/graph/summary.hpp"
+#include "ctgrad/io/safetensors.hpp"
 #include "ctgrad/kernels/kernels.hpp"
 #include "ctgrad/nn/augment.hpp"
 #include "ctgrad/nn/init.hpp"
