@@ -8,12 +8,15 @@ template <class A, class B>
 constexpr auto add_rule() {
   if constexpr (std::is_same_v<A, B>)
     return holds;
+  else if constexpr (B::rank == 1 && A::rank == 3 && B::dims[0] == A::dims[0])
+    return broken<"add: operand shapes differ: {} + {} (one bias per plane: plane_bias(x, b))", A, B>;
   else
     return broken<"add: operand shapes differ: {} + {}", A, B>;
 }
 
 // y = a + b, elementwise, same shapes. Adding a Parameter of the output's own
-// shape is the paper's untied bias: one bias per unit, not per plane.
+// shape is the paper's untied bias: one bias per unit, not per plane
+// (plane_bias is the tied one).
 template <class A, class B>
 struct Add : OpBase {
   static_assert(checked<add_rule<typename A::shape, typename B::shape>()>);
