@@ -1,6 +1,6 @@
 // What a user of the library reaches for around a graph: its inputs by name
-// from inside a template, and gradients saved to a file with nothing but
-// ctgrad.hpp included.
+// from inside a template, gradients saved to a file with nothing but
+// ctgrad.hpp included, and which instruction set the SIMD path was built for.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -70,4 +70,21 @@ TEST_CASE("io::save_gradients writes each Parameter::grad under the parameter's 
   for (std::size_t i = 0; i < p->w.grad.size; ++i) CHECK(tensors.at("w").values[i] == p->w.grad[i]);
   for (std::size_t i = 0; i < p->b.grad.size; ++i) CHECK(tensors.at("b").values[i] == p->b.grad[i]);
   CHECK(tensors.at("w").values[0] != p->w.value[0]);  // the gradient, not the value
+}
+
+TEST_CASE("kernels::Simd::arch() names the instruction set this binary was compiled for", "[graph][kernels]") {
+  const std::string arch = kernels::Simd::arch();
+  INFO("arch " << arch);
+#if defined(__AVX512BW__)
+  CHECK(arch == "avx512bw");
+#elif defined(__AVX512F__)
+  CHECK(arch.starts_with("avx512"));
+#elif defined(__AVX2__)
+  CHECK(arch.find("avx2") != std::string::npos);
+#elif defined(__AVX__)
+  CHECK(arch.find("avx") != std::string::npos);
+#elif defined(__x86_64__)
+  CHECK(arch.starts_with("sse"));
+#endif
+  CHECK(std::string(kernels::Scalar::arch()) == "none");
 }

@@ -13,6 +13,7 @@ namespace ctgrad::kernels {
 
 struct Scalar {
   static constexpr const char* name = "scalar";
+  static constexpr const char* arch() { return "none"; }  // plain loops (Simd::arch names its instruction set)
 
   // ---- elementwise --------------------------------------------------------
   // The exact GELU, 0.5 x (1 + erf(x / sqrt 2)); backward from the saved input:

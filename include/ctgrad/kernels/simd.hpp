@@ -23,6 +23,9 @@ namespace ctgrad::kernels {
 
 struct Simd {
   static constexpr const char* name = "simd";
+  // The instruction set xsimd compiled for ("avx512bw", "avx2", "sse2", ...):
+  // a consumer built without -march (or ctgrad::native) gets sse2 on x86-64.
+  static constexpr const char* arch() { return xsimd::default_arch::name(); }
   using batch = xsimd::batch<float>;
   static constexpr std::size_t width = batch::size;
 
