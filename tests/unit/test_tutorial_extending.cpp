@@ -1,5 +1,9 @@
 // docs/extending.md's code is real: its new op passes a gradient check on
-// both kernel paths, and its new architecture trains on the real data.
+// both kernel paths, and its new architecture trains on the real data and
+// fails cleanly without it.
+#include <algorithm>
+#include <filesystem>
+
 #include <boost/hana/define_struct.hpp>
 
 #include "examples/mlp/leaky_relu.hpp"
@@ -34,4 +38,30 @@ TEST_CASE("the tutorial's MLP trains: one pass reaches test error below 15%", "[
   const auto at = run.output.find("pass 1: test error ");
   REQUIRE(at != std::string::npos);
   REQUIRE(std::stod(run.output.substr(at + 19)) < 15.0);
+}
+
+TEST_CASE("the tutorial's MLP refuses bad arguments in one line, with the exit status of the real programs",
+          "[tutorial]") {
+  const std::filesystem::path missing = std::filesystem::temp_directory_path() / "ctgrad-no-such-data-folder";
+  std::filesystem::remove_all(missing);
+  const std::filesystem::path empty = std::filesystem::temp_directory_path() / "ctgrad-empty-data-folder";
+  std::filesystem::remove_all(empty);
+  std::filesystem::create_directories(empty);
+  struct Case {
+    std::string arguments;
+    int status;
+    std::string names;  // the flag or file the one line must name
+  };
+  for (const Case& c : {Case{missing.string() + " 1", 2, "DATA_DIR: expected a folder of prepared digits"},
+                        Case{CTGRAD_DATA_DIR " many", 2, "PASSES: expected a whole number of at least 1, found 'many'"},
+                        Case{"", 2, "usage: mlp DATA_DIR [PASSES]"},
+                        Case{empty.string() + " 1", 1, (empty / "train_images.npy").string()}}) {
+    const auto run = testing::run_program(std::string(CTGRAD_MLP_EXE) + " " + c.arguments);
+    INFO("mlp " << c.arguments << "\n" << run.output);
+    CHECK(run.status == c.status);
+    CHECK(run.output.find(c.names) != std::string::npos);
+    CHECK(std::count(run.output.begin(), run.output.end(), '\n') == 1);
+    CHECK(run.output.find("terminate") == std::string::npos);
+  }
+  std::filesystem::remove_all(empty);
 }
