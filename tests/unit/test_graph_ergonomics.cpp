@@ -40,6 +40,17 @@ TEST_CASE("input<\"x\">(graph) and target(graph) are the graph's own tensors, us
   CHECK(graph.input<"target">()[1] == -1.f);
 }
 
+TEST_CASE("input<\"x\">(graph, b) and target(graph, b) are example b's in a batched graph", "[graph][batch]") {
+  auto p = std::make_unique<Params>();
+  auto graph = std::make_unique<decltype(compile<kernels::Scalar, Batch<3>>(loss_of(*p)))>(loss_of(*p));
+  input<"x">(*graph, 2).fill(4.f);
+  target(*graph, 1).fill(-3.f);
+  CHECK(&input<"x">(*graph, 2) == &graph->input<"x">()[2]);
+  CHECK(graph->input<"x">(2)[0] == 4.f);
+  CHECK(graph->input<"target">(1)[1] == -3.f);
+  CHECK(graph->input<"x">(0)[0] == 0.f);
+}
+
 TEST_CASE("several targets under their own names are accepted and filled by name", "[graph]") {
   auto p = std::make_unique<Params>();
   auto prediction = tanh(matmul(input<Shape<3>>(), p->w) + p->b);

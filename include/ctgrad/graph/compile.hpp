@@ -309,23 +309,39 @@ Graph<Root, K, BatchExtent::size> compile(const Root& root) {
 template <class K = kernels::Default, class BatchExtent = Batch<1>, class Root>
 auto compile(const Root&) -> shape_error<rule_message<input_names_rule(inputs_below<Root>{})>>;
 
-// input<"x">(graph): the graph's input "x" to fill before forward(), without
-// the `.template` that graph.input<"x">() needs inside a template;
-// target(graph) is its target. Both are the Tensor itself.
-// A name the graph lacks is an error at the caller's line (core/shape_rule.hpp).
+// input<"x">(graph): the graph's input "x" to fill before forward(), as
+// graph.input<"x">() without the `.template` that needs inside a template;
+// target(graph) is its target; input<"x">(graph, b) and target(graph, b) are
+// example b's. A name the graph lacks is an error at the caller's line
+// (core/shape_rule.hpp).
 template <fixed_string Name, class G>
   requires rule_holds<G::template input_rule<Name>()>
 auto& input(G& graph) {
   return graph.template input<Name>();
 }
 template <fixed_string Name, class G>
+  requires rule_holds<G::template input_rule<Name>()>
+auto& input(G& graph, std::size_t example) {
+  return graph.template input<Name>(example);
+}
+template <fixed_string Name, class G>
 auto input(G&) -> shape_error<rule_message<G::template input_rule<Name>()>>;
+template <fixed_string Name, class G>
+auto input(G&, std::size_t) -> shape_error<rule_message<G::template input_rule<Name>()>>;
+
 template <fixed_string Name = "target", class G>
   requires rule_holds<G::template input_rule<Name>()>
 auto& target(G& graph) {
   return graph.template input<Name>();
 }
 template <fixed_string Name = "target", class G>
+  requires rule_holds<G::template input_rule<Name>()>
+auto& target(G& graph, std::size_t example) {
+  return graph.template input<Name>(example);
+}
+template <fixed_string Name = "target", class G>
 auto target(G&) -> shape_error<rule_message<G::template input_rule<Name>()>>;
+template <fixed_string Name = "target", class G>
+auto target(G&, std::size_t) -> shape_error<rule_message<G::template input_rule<Name>()>>;
 
 }  // namespace ctgrad
