@@ -1,15 +1,21 @@
 // A new architecture from existing ops: a 256-64-10 multilayer perceptron with
 // the LeakyRelu op of leaky_relu.hpp, cross-entropy and AdamW, trained on the
 // same 16x16 digits as lenet1. Usage: mlp DATA_DIR [PASSES]
+// Errors are one line naming the argument or file; the exit status is 2 for a
+// usage error (a missing folder, a bad PASSES) and 1 for a bad file.
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <exception>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 
 #include <ctgrad/ctgrad.hpp>
-#include <ctgrad/io/npy.hpp>
+#include <ctgrad/data/digits.hpp>
 
 #include "leaky_relu.hpp"
 
@@ -25,14 +31,16 @@ auto network(Params& p) {
   return matmul(hidden, p.w2) + p.b2;
 }
 
-int main(int argc, char** argv) {
-  if (argc < 2) return std::fprintf(stderr, "usage: mlp DATA_DIR [PASSES]\n"), 2;
-  const std::string data = argv[1];
-  const int passes = argc > 2 ? std::stoi(argv[2]) : 5;
-  const auto train_x = io::read_npy<float>(data + "/train_images.npy");
-  const auto train_y = io::read_npy<std::uint8_t>(data + "/train_labels.npy");
-  const auto test_x = io::read_npy<float>(data + "/test_images.npy");
-  const auto test_y = io::read_npy<std::uint8_t>(data + "/test_labels.npy");
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+int train(const std::filesystem::path& data, int passes) {
+  if (!std::filesystem::is_directory(data))
+    throw UsageError("DATA_DIR: expected a folder of prepared digits (run `lenet1 prepare`), found no folder " +
+                     data.string());
+  const data::Split train_split = data::load_split(data, "train");  // io::Error names a missing or bad file
+  const data::Split test_split = data::load_split(data, "test");
 
   auto p = std::make_unique<Params>();
   std::mt19937 rng(1);
@@ -42,28 +50,50 @@ int main(int argc, char** argv) {
   auto graph = std::make_unique<G>(loss);
   auto optimizer = std::make_unique<AdamW<Params>>();
   print_summary<G>(std::cout);
+  std::cout << "kernels: " << G::kernels::name << " (" << G::kernels::arch() << ")\n";
 
   // Writes example i into the graph; returns its label.
-  auto load = [&](const auto& images, const auto& labels, std::size_t i) {
-    std::copy_n(images.values.data() + i * 256, 256, graph->input<"x">().data());
-    graph->input<"target">().fill(0.f);
-    graph->input<"target">()[labels.values[i]] = 1.f;
-    return labels.values[i];
+  auto load = [&](const data::Split& split, std::size_t i) {
+    std::copy_n(split.images.data() + i * 256, 256, input<"x">(*graph).data());
+    target(*graph).fill(0.f);
+    target(*graph)[split.labels[i]] = 1.f;
+    return split.labels[i];
   };
   for (int pass = 1; pass <= passes; ++pass) {
-    for (std::size_t i = 0; i < train_y.values.size(); ++i) {
-      load(train_x, train_y, i);
+    for (std::size_t i = 0; i < train_split.count(); ++i) {
+      load(train_split, i);
       graph->forward();
       graph->backward();
       optimizer->step(*p, 1e-3f);
     }
     std::size_t misses = 0;
-    for (std::size_t i = 0; i < test_y.values.size(); ++i) {
-      const auto label = load(test_x, test_y, i);
+    for (std::size_t i = 0; i < test_split.count(); ++i) {
+      const auto label = load(test_split, i);
       graph->forward();
       const auto& scores = graph->value(network(*p));
       misses += std::max_element(scores.begin(), scores.end()) - scores.begin() != label;
     }
-    std::printf("pass %d: test error %.2f%%\n", pass, 100.0 * misses / test_y.values.size());
+    std::printf("pass %d: test error %.2f%%\n", pass, 100.0 * misses / test_split.count());
+  }
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2 || argc > 3) return std::fprintf(stderr, "usage: mlp DATA_DIR [PASSES]\n"), 2;
+  int passes = 5;
+  if (argc > 2) {
+    const std::string text = argv[2];
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), passes);
+    if (error != std::errc{} || end != text.data() + text.size() || passes < 1)
+      return std::fprintf(stderr, "mlp: PASSES: expected a whole number of at least 1, found '%s'\n", argv[2]), 2;
+  }
+  try {
+    return train(argv[1], passes);
+  } catch (const UsageError& error) {
+    std::fprintf(stderr, "mlp: %s\n", error.what());
+    return 2;
+  } catch (const std::exception& error) {  // io::Error: "<file>: expected ..., found ..."
+    std::fprintf(stderr, "mlp: %s\n", error.what());
+    return 1;
   }
 }

@@ -3,7 +3,8 @@
 //   core/     Shape, Tensor, Parameter          kernels/  scalar and xsimd paths
 //   ops/      one struct per op                 graph/    compile(), schedule, summary
 //   nn/       parameter reflection, init        optim/    optimizers
-//   io/       .npy, safetensors, resampling
+//   io/       .npy, safetensors, resampling (safetensors is included here:
+//             io::save_parameters, io::save_gradients, io::load_parameters)
 #include <boost/hana/define_struct.hpp>
 
 #include "ctgrad/core/parameter.hpp"
@@ -11,12 +12,14 @@
 #include "ctgrad/core/tensor.hpp"
 #include "ctgrad/graph/compile.hpp"
 #include "ctgrad/graph/summary.hpp"
+#include "ctgrad/io/safetensors.hpp"
 #include "ctgrad/kernels/kernels.hpp"
 #include "ctgrad/nn/augment.hpp"
 #include "ctgrad/nn/init.hpp"
 #include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/ops/add.hpp"
 #include "ctgrad/ops/attention.hpp"
+#include "ctgrad/ops/concat.hpp"
 #include "ctgrad/ops/conv2d.hpp"
 #include "ctgrad/ops/cross_entropy.hpp"
 #include "ctgrad/ops/dropout.hpp"
@@ -25,13 +28,20 @@
 #include "ctgrad/ops/matmul.hpp"
 #include "ctgrad/ops/mean_tokens.hpp"
 #include "ctgrad/ops/mse.hpp"
+#include "ctgrad/ops/multiply.hpp"
 #include "ctgrad/ops/pad.hpp"
 #include "ctgrad/ops/patchify.hpp"
+#include "ctgrad/ops/plane_bias.hpp"
 #include "ctgrad/ops/relu.hpp"
 #include "ctgrad/ops/reshape.hpp"
 #include "ctgrad/ops/row_bias.hpp"
+#include "ctgrad/ops/scale.hpp"
+#include "ctgrad/ops/sigmoid.hpp"
 #include "ctgrad/ops/slice.hpp"
+#include "ctgrad/ops/softmax.hpp"
+#include "ctgrad/ops/subtract.hpp"
 #include "ctgrad/ops/tanh.hpp"
+#include "ctgrad/ops/transpose.hpp"
 #include "ctgrad/optim/adamw.hpp"
 #include "ctgrad/optim/schedule.hpp"
 #include "ctgrad/optim/sgd.hpp"

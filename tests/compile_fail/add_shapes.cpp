@@ -1,4 +1,4 @@
-// expect: add: operand shapes differ
+// expect: add: operand shapes differ: \[12,8,8\] \+ \[12,4,4\]
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 int main() {

@@ -1,4 +1,4 @@
-// expect: attention: q and k have different feature sizes
+// expect: attention: q and k have different feature sizes: q \[4,8\], k \[5,7\]
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 int main() {

@@ -1,4 +1,4 @@
-// expect: attention: k and v have different token counts
+// expect: attention: k and v have different token counts: k \[5,8\], v \[6,3\]
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 int main() {

@@ -1,4 +1,12 @@
-# cmake -DCOMPILER=... -DSOURCE=... -DINCLUDE=... -DEXPECTED=<regex> -P check.cmake
+# cmake -DCOMPILER=... -DSOURCE=... -DINCLUDE=... -DEXPECTED=<regex> [-DMAX_LINE=400] -P check.cmake
+# The file must fail to compile; the first "error:" line must match EXPECTED
+# (the rule in words and the shapes it was broken by, see
+# include/ctgrad/core/shape_rule.hpp); and no line of the whole error output
+# may run past MAX_LINE characters, so that the shapes are not buried in an
+# "In instantiation of" line quoting a whole network's type.
+if(NOT DEFINED MAX_LINE)
+  set(MAX_LINE 400)
+endif()
 execute_process(
   COMMAND ${COMPILER} -std=c++20 -fsyntax-only -I${INCLUDE} ${SOURCE}
   RESULT_VARIABLE status
@@ -11,4 +19,18 @@ string(REGEX MATCH "error: [^\n]*" first_error "${output}")
 if(NOT first_error MATCHES "${EXPECTED}")
   message(FATAL_ERROR "${SOURCE}: the first error should match '${EXPECTED}', but it is:\n  ${first_error}")
 endif()
-message(STATUS "first error, as expected: ${first_error}")
+# Line by line without CMake's list splitting on ';' (C++ has many).
+string(REPLACE ";" "," flat "${output}")
+string(REPLACE "\n" ";" lines "${flat}")
+set(longest 0)
+foreach(line IN LISTS lines)
+  string(LENGTH "${line}" length)
+  if(length GREATER longest)
+    set(longest ${length})
+    set(longest_line "${line}")
+  endif()
+endforeach()
+if(longest GREATER MAX_LINE)
+  message(FATAL_ERROR "${SOURCE}: an error line runs to ${longest} characters (at most ${MAX_LINE}):\n  ${longest_line}")
+endif()
+message(STATUS "first error, as expected (longest line ${longest} characters): ${first_error}")

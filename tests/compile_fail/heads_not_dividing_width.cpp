@@ -1,4 +1,4 @@
-// expect: attention: the number of heads does not divide the embedding width
+// expect: attention: the number of heads does not divide the embedding width: 5 heads, width 12
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 int main() {

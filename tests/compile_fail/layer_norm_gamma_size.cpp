@@ -1,4 +1,4 @@
-// expect: layer_norm: gamma must be a vector \[features\] as long as the input's rows
+// expect: layer_norm: gamma must be a vector \[features\] as long as the input rows: gamma \[6\], input \[4,8\]
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 int main() {

@@ -1,4 +1,4 @@
-// expect: matmul: inner extents differ
+// expect: matmul: inner extents differ: \[4,5\] x \[6,3\]
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 int main() {

@@ -1,4 +1,4 @@
-// expect: mse: prediction and target shapes differ
+// expect: mse: prediction and target shapes differ: \[10\] vs \[12\]
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 int main() {

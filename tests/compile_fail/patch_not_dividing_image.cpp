@@ -1,4 +1,4 @@
-// expect: patchify: the patch size does not divide the image
+// expect: patchify: the patch size does not divide the image: patch 3, image \[1,16,16\]
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 int main() {

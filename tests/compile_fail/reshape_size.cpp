@@ -1,4 +1,4 @@
-// expect: reshape: the new shape holds a different number of elements
+// expect: reshape: the new shape holds a different number of elements: \[12,4,4\] to \[190\]
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 int main() {

@@ -1,4 +1,4 @@
-// expect: slice: the range runs past the end of the matrix
+// expect: slice: the range runs past the end of the matrix: 8 columns from 12 of \[16,16\]
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 int main() {

@@ -1,4 +1,4 @@
-// expect: conv2d: the connection table names an input plane that does not exist
+// expect: conv2d: the connection table names an input plane that does not exist: the input \[3,9,9\] has 3 planes
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 struct Table {  // plane 3 of a 3-plane input

@@ -1,4 +1,4 @@
-// expect: conv2d: the connection table and the weight have different numbers of output planes
+// expect: conv2d: the connection table has 2 output planes, the weight \[3,2,3,3\] has 3
 #include <ctgrad/ctgrad.hpp>
 using namespace ctgrad;
 struct Table {

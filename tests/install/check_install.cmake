@@ -1,6 +1,9 @@
-# cmake -DBUILD_DIR=... -DCONSUMER_DIR=... -DWORK_DIR=... -P check_install.cmake
+# cmake -DBUILD_DIR=... -DCONSUMER_DIR=... -DWORK_DIR=... -DCOMPILER=... -P check_install.cmake
 # Installs ctgrad to a temporary prefix, builds the consumer project against it
-# with find_package(ctgrad CONFIG), and runs it.
+# with find_package(ctgrad CONFIG), and runs it twice: portable
+# (ctgrad::ctgrad) and native (ctgrad::ctgrad ctgrad::native). On a machine
+# whose -march=native has AVX, the native build must run another xsimd path
+# than the portable one: the opt-in must change what the binary runs.
 file(REMOVE_RECURSE ${WORK_DIR})
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE out)
@@ -11,10 +14,27 @@ function(run)
 endfunction()
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix)
 run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/build -DCMAKE_BUILD_TYPE=Release
-    -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
+    -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_CXX_COMPILER=${COMPILER})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
-run(${WORK_DIR}/build/consumer)
-if(NOT last_output MATCHES "consumer ok")
-  message(FATAL_ERROR "the consumer did not train:\n${last_output}")
+
+foreach(program consumer consumer_native)
+  run(${WORK_DIR}/build/${program})
+  if(NOT last_output MATCHES "consumer ok")
+    message(FATAL_ERROR "${program} did not train:\n${last_output}")
+  endif()
+  string(REGEX MATCH "arch ([^\n]+)" found "${last_output}")
+  set(${program}_arch "${CMAKE_MATCH_1}")
+  message(STATUS "${program}: ${last_output}")
+endforeach()
+
+execute_process(COMMAND ${COMPILER} -march=native -dM -E -x c++ /dev/null OUTPUT_VARIABLE native_macros)
+if(native_macros MATCHES "#define __AVX__ 1")
+  if(consumer_native_arch STREQUAL consumer_arch)
+    message(FATAL_ERROR "ctgrad::native did not change the instruction set: both builds run ${consumer_arch}, "
+                        "but -march=native offers AVX")
+  endif()
+  if(NOT consumer_native_arch MATCHES "avx")
+    message(FATAL_ERROR "the ctgrad::native build runs ${consumer_native_arch}, expected an AVX path")
+  endif()
 endif()
-message(STATUS "${last_output}")
+message(STATUS "portable build: ${consumer_arch}; ctgrad::native build: ${consumer_native_arch}")

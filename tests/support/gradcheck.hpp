@@ -2,6 +2,7 @@
 // Central-difference gradient check of a compiled graph with respect to every
 // element of every parameter in a reflected parameter struct.
 #include <cmath>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -47,6 +48,17 @@ void check_gradients(G& graph, Params& params, float step = 1e-3f) {
       REQUIRE(std::abs(numeric - analytic) <= 2e-3 + 2e-2 * std::abs(analytic));
     }
   });
+}
+
+// The check of one loss on kernel path K: random parameters, a random target,
+// then check_gradients.
+template <class K, class Params, class Loss>
+void check_loss(Params& params, const Loss& loss, std::uint32_t seed, float scale = 1.f) {
+  std::mt19937 rng(seed);
+  randomize_parameters(params, rng, scale);
+  auto graph = std::make_unique<Graph<Loss, K>>(loss);
+  randomize(target(*graph), rng);
+  check_gradients(*graph, params);
 }
 
 }  // namespace ctgrad::testing

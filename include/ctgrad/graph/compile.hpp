@@ -69,6 +69,8 @@ struct Batch {
 
 template <class Root, class K = kernels::Default, std::size_t B = 1>
 class Graph {
+  static_assert(checked<input_names_rule(inputs_below<Root>{})>);
+
  public:
   using root_type = Root;
   using kernels = K;
@@ -208,17 +210,28 @@ class Graph {
   template <class N>
   const auto& state() const { return std::get<graph::index_of(nodes, boost::hana::type_c<N>)>(states_); }
 
+  // Where the input of that name is in the schedule, and the rule that it exists.
   template <fixed_string Name>
-  auto& input_state() {
-    constexpr auto found = boost::hana::index_if(nodes, [](auto type) {
+  static constexpr auto input_index() {
+    return boost::hana::index_if(nodes, [](auto type) {
       using N = typename decltype(type)::type;
       if constexpr (is_input<N>::value)
         return boost::hana::bool_c<N::name == Name.view()>;
       else
         return boost::hana::false_c;
     });
-    static_assert(!decltype(boost::hana::is_nothing(found))::value, "Graph::input: the graph has no input of that name");
-    return std::get<std::remove_cvref_t<decltype(found.value())>::value>(states_);
+  }
+  template <fixed_string Name>
+  static constexpr auto input_rule() {
+    if constexpr (decltype(boost::hana::is_nothing(input_index<Name>()))::value)
+      return broken<"Graph::input: the graph has no input named {}", quoted<Name>>;
+    else
+      return holds;
+  }
+  template <fixed_string Name>
+  auto& input_state() {
+    static_assert(checked<input_rule<Name>()>);
+    return std::get<std::remove_cvref_t<decltype(input_index<Name>().value())>::value>(states_);
   }
 
  private:
@@ -287,9 +300,48 @@ struct is_batch<Batch<B>> : std::true_type {};
 
 // compile<K>(loss): one example; compile<K, Batch<B>>(loss): B examples.
 template <class K = kernels::Default, class BatchExtent = Batch<1>, class Root>
+  requires rule_holds<input_names_rule(inputs_below<Root>{})>
 Graph<Root, K, BatchExtent::size> compile(const Root& root) {
   static_assert(is_batch<BatchExtent>::value, "compile: the second template argument must be a ctgrad::Batch<B>");
   return Graph<Root, K, BatchExtent::size>(root);
 }
+// Two different inputs of one name: this call is the error (core/shape_rule.hpp).
+template <class K = kernels::Default, class BatchExtent = Batch<1>, class Root>
+auto compile(const Root&) -> shape_error<rule_message<input_names_rule(inputs_below<Root>{})>>;
+
+// input<"x">(graph): the graph's input "x" to fill before forward(), as
+// graph.input<"x">() without the `.template` that needs inside a template;
+// target(graph) is its target; input<"x">(graph, b) and target(graph, b) are
+// example b's. A name the graph lacks is an error at the caller's line
+// (core/shape_rule.hpp).
+template <fixed_string Name, class G>
+  requires rule_holds<G::template input_rule<Name>()>
+auto& input(G& graph) {
+  return graph.template input<Name>();
+}
+template <fixed_string Name, class G>
+  requires rule_holds<G::template input_rule<Name>()>
+auto& input(G& graph, std::size_t example) {
+  return graph.template input<Name>(example);
+}
+template <fixed_string Name, class G>
+auto input(G&) -> shape_error<rule_message<G::template input_rule<Name>()>>;
+template <fixed_string Name, class G>
+auto input(G&, std::size_t) -> shape_error<rule_message<G::template input_rule<Name>()>>;
+
+template <fixed_string Name = "target", class G>
+  requires rule_holds<G::template input_rule<Name>()>
+auto& target(G& graph) {
+  return graph.template input<Name>();
+}
+template <fixed_string Name = "target", class G>
+  requires rule_holds<G::template input_rule<Name>()>
+auto& target(G& graph, std::size_t example) {
+  return graph.template input<Name>(example);
+}
+template <fixed_string Name = "target", class G>
+auto target(G&) -> shape_error<rule_message<G::template input_rule<Name>()>>;
+template <fixed_string Name = "target", class G>
+auto target(G&, std::size_t) -> shape_error<rule_message<G::template input_rule<Name>()>>;
 
 }  // namespace ctgrad

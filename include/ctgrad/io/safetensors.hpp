@@ -372,9 +372,11 @@ inline std::map<std::string, TensorData> read_safetensors(const std::filesystem:
   return read_safetensors(stream, file, metadata);
 }
 
-// One tensor per Parameter, named by the Parameter's name, in declaration order.
-template <class Params>
-void save_parameters(const std::filesystem::path& file, const Params& params) {
+namespace safetensors_detail {
+// One tensor per Parameter, named by the Parameter's name, in declaration
+// order: of each the tensor `tensor_of` picks (its value or its gradient).
+template <class Params, class TensorOf>
+void save_each_parameter(const std::filesystem::path& file, const Params& params, TensorOf tensor_of) {
   std::vector<TensorView> tensors;
   for_each_parameter(params, [&](const auto& parameter) {
     using P = std::remove_cvref_t<decltype(parameter)>;
@@ -382,9 +384,28 @@ void save_parameters(const std::filesystem::path& file, const Params& params) {
                   "save_parameters: safetensors checkpoints hold F32 only, and this Parameter is not float");
     tensors.push_back(TensorView{std::string(P::name),
                                  std::vector<std::size_t>(P::shape::dims.begin(), P::shape::dims.end()),
-                                 parameter.value.span()});
+                                 tensor_of(parameter).span()});
   });
   write_safetensors(file, tensors);
+}
+}  // namespace safetensors_detail
+
+// One tensor per Parameter, named by the Parameter's name, in declaration order.
+template <class Params>
+void save_parameters(const std::filesystem::path& file, const Params& params) {
+  safetensors_detail::save_each_parameter(file, params,
+                                          [](const auto& parameter) -> const auto& { return parameter.value; });
+}
+
+// The gradients the last backward() left in each Parameter::grad, in the same
+// layout as save_parameters (one tensor per Parameter, under its name), to
+// compare with another implementation's (e.g. PyTorch's param.grad) or to
+// inspect. Read them back with read_safetensors; load_parameters would load
+// them as values.
+template <class Params>
+void save_gradients(const std::filesystem::path& file, const Params& params) {
+  safetensors_detail::save_each_parameter(file, params,
+                                          [](const auto& parameter) -> const auto& { return parameter.grad; });
 }
 
 // The file must hold exactly the struct's parameters, with their shapes and

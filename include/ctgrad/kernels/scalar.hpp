@@ -13,6 +13,7 @@ namespace ctgrad::kernels {
 
 struct Scalar {
   static constexpr const char* name = "scalar";
+  static constexpr const char* arch() { return "none"; }  // plain loops (Simd::arch names its instruction set)
 
   // ---- elementwise --------------------------------------------------------
   // The exact GELU, 0.5 x (1 + erf(x / sqrt 2)); backward from the saved input:
@@ -70,6 +71,58 @@ struct Scalar {
   template <std::size_t N>
   static void tanh_forward(const float* x, float* y) {
     for (std::size_t i = 0; i < N; ++i) y[i] = std::tanh(x[i]);
+  }
+
+  // ---- the everyday ops (ops/multiply.hpp, subtract, scale, sigmoid, plane_bias, softmax) ----
+  // Each is a loop over one element function; the SIMD path's tails call
+  // these with N = 1 instead of writing the formula again.
+  template <std::size_t N>
+  static void multiply(const float* a, const float* b, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = a[i] * b[i];
+  }
+  template <std::size_t N>  // target += a * b
+  static void accumulate_product(const float* a, const float* b, float* target) {
+    for (std::size_t i = 0; i < N; ++i) target[i] += a[i] * b[i];
+  }
+  template <std::size_t N>
+  static void subtract(const float* a, const float* b, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = a[i] - b[i];
+  }
+  template <std::size_t N>  // out = factor * x
+  static void scale(float factor, const float* x, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = factor * x[i];
+  }
+  template <std::size_t N>  // out = x + value: one bias added to a whole plane
+  static void add_constant(const float* x, float value, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = x[i] + value;
+  }
+  template <std::size_t N>
+  static float sum(const float* x) {
+    float total = 0;
+    for (std::size_t i = 0; i < N; ++i) total += x[i];
+    return total;
+  }
+  template <std::size_t N>  // y = 1 / (1 + e^-x)
+  static void sigmoid_forward(const float* x, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = 1.f / (1.f + std::exp(-x[i]));
+  }
+  template <std::size_t N>  // dx += dy * y (1 - y), from the saved output
+  static void sigmoid_backward(const float* y, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < N; ++i) dx[i] += dy[i] * y[i] * (1.f - y[i]);
+  }
+  template <std::size_t N>  // y = e^(x - shift): softmax's numerators, shifted by the row's largest value
+  static void exp_shifted(const float* x, float shift, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = std::exp(x[i] - shift);
+  }
+  template <std::size_t N>  // dx += y (dy - weighted): softmax's vector-Jacobian product, weighted = dot(dy, y)
+  static void softmax_backward_row(const float* y, const float* dy, float weighted, float* dx) {
+    for (std::size_t i = 0; i < N; ++i) dx[i] += y[i] * (dy[i] - weighted);
+  }
+  template <std::size_t N>
+  static float max(const float* x) {
+    float largest = x[0];
+    for (std::size_t i = 1; i < N; ++i) largest = std::max(largest, x[i]);
+    return largest;
   }
   template <std::size_t N, bool Write = false>  // dx += dy * (1 - y^2), from the saved output (Write: =)
   static void tanh_backward(const float* y, const float* dy, float* dx) {

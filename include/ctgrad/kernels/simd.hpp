@@ -17,11 +17,15 @@
 
 #include "ctgrad/kernels/adamw_update.hpp"
 #include "ctgrad/kernels/conv_geometry.hpp"
+#include "ctgrad/kernels/scalar.hpp"
 
 namespace ctgrad::kernels {
 
 struct Simd {
   static constexpr const char* name = "simd";
+  // The instruction set xsimd compiled for ("avx512bw", "avx2", "sse2", ...):
+  // a consumer built without -march (or ctgrad::native) gets sse2 on x86-64.
+  static constexpr const char* arch() { return xsimd::default_arch::name(); }
   using batch = xsimd::batch<float>;
   static constexpr std::size_t width = batch::size;
 
@@ -271,6 +275,95 @@ struct Simd {
           else
             dx[i] += dy[i] * (1.f - y[i] * y[i]);
         });
+  }
+
+  // ---- the everyday ops: the formulas are Scalar's (its N = 1 kernels are the tails) ----
+  template <std::size_t N>
+  static void multiply(const float* a, const float* b, float* out) {
+    elementwise<N>([&](std::size_t i) { return load(a + i) * load(b + i); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
+                   [&](std::size_t i) { Scalar::multiply<1>(a + i, b + i, out + i); });
+  }
+  template <std::size_t N>
+  static void accumulate_product(const float* a, const float* b, float* target) {
+    elementwise<N>([&](std::size_t i) { return xsimd::fma(load(a + i), load(b + i), load(target + i)); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(target + i); },
+                   [&](std::size_t i) { Scalar::accumulate_product<1>(a + i, b + i, target + i); });
+  }
+  template <std::size_t N>
+  static void subtract(const float* a, const float* b, float* out) {
+    elementwise<N>([&](std::size_t i) { return load(a + i) - load(b + i); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
+                   [&](std::size_t i) { Scalar::subtract<1>(a + i, b + i, out + i); });
+  }
+  template <std::size_t N>
+  static void scale(float factor, const float* x, float* out) {
+    const batch f(factor);
+    elementwise<N>([&](std::size_t i) { return f * load(x + i); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
+                   [&](std::size_t i) { Scalar::scale<1>(factor, x + i, out + i); });
+  }
+  template <std::size_t N>
+  static void add_constant(const float* x, float value, float* out) {
+    const batch v(value);
+    elementwise<N>([&](std::size_t i) { return load(x + i) + v; },
+                   [&](std::size_t i, batch result) { result.store_unaligned(out + i); },
+                   [&](std::size_t i) { Scalar::add_constant<1>(x + i, value, out + i); });
+  }
+  template <std::size_t N>
+  static float sum(const float* x) {
+    if constexpr (N < width) {
+      return Scalar::sum<N>(x);
+    } else {
+      batch total(0.f);
+      for (std::size_t i = 0; i + width <= N; i += width) total += load(x + i);
+      if constexpr (N % width != 0) total = xsimd::fma(load(x + N - width), ragged_tail_weights<N>(), total);
+      return xsimd::hadd(total);
+    }
+  }
+  template <std::size_t N>
+  static float max(const float* x) {
+    if constexpr (N < width) {
+      return Scalar::max<N>(x);
+    } else {
+      batch largest = load(x);  // the overlapping last vector is harmless for a maximum
+      for (std::size_t i = width; i < N; i += width) largest = xsimd::max(largest, load(x + std::min(i, N - width)));
+      alignas(64) std::array<float, width> lanes;
+      largest.store_aligned(lanes.data());
+      return Scalar::max<width>(lanes.data());
+    }
+  }
+  template <std::size_t N>
+  static void sigmoid_forward(const float* x, float* y) {
+    const batch one(1.f);
+    elementwise<N>([&](std::size_t i) { return one / (one + xsimd::exp(-load(x + i))); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
+                   [&](std::size_t i) { Scalar::sigmoid_forward<1>(x + i, y + i); });
+  }
+  template <std::size_t N>
+  static void sigmoid_backward(const float* y, const float* dy, float* dx) {
+    const batch one(1.f);
+    elementwise<N>(
+        [&](std::size_t i) {
+          const batch out = load(y + i);
+          return xsimd::fma(load(dy + i) * out, one - out, load(dx + i));
+        },
+        [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
+        [&](std::size_t i) { Scalar::sigmoid_backward<1>(y + i, dy + i, dx + i); });
+  }
+  template <std::size_t N>
+  static void exp_shifted(const float* x, float shift, float* y) {
+    const batch s(shift);
+    elementwise<N>([&](std::size_t i) { return xsimd::exp(load(x + i) - s); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
+                   [&](std::size_t i) { Scalar::exp_shifted<1>(x + i, shift, y + i); });
+  }
+  template <std::size_t N>
+  static void softmax_backward_row(const float* y, const float* dy, float weighted, float* dx) {
+    const batch w(weighted);
+    elementwise<N>([&](std::size_t i) { return xsimd::fma(load(y + i), load(dy + i) - w, load(dx + i)); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
+                   [&](std::size_t i) { Scalar::softmax_backward_row<1>(y + i, dy + i, weighted, dx + i); });
   }
 
   // ---- register blocking ---------------------------------------------------------

@@ -3,12 +3,23 @@
 
 namespace ctgrad {
 
+// The shape rule (core/shape_rule.hpp says how its message reaches the first error line).
+template <class A, class B>
+constexpr auto add_rule() {
+  if constexpr (std::is_same_v<A, B>)
+    return holds;
+  else if constexpr (B::rank == 1 && A::rank == 3 && B::dims[0] == A::dims[0])
+    return broken<"add: operand shapes differ: {} + {} (one bias per plane: plane_bias(x, b))", A, B>;
+  else
+    return broken<"add: operand shapes differ: {} + {}", A, B>;
+}
+
 // y = a + b, elementwise, same shapes. Adding a Parameter of the output's own
-// shape is the paper's untied bias: one bias per unit, not per plane.
+// shape is the paper's untied bias: one bias per unit, not per plane
+// (plane_bias is the tied one).
 template <class A, class B>
 struct Add : OpBase {
-  // The "In instantiation of Add<...>" line above this error names both shapes.
-  static_assert(std::is_same_v<typename A::shape, typename B::shape>, "add: operand shapes differ");
+  static_assert(checked<add_rule<typename A::shape, typename B::shape>()>);
   using shape = typename A::shape;
   using arguments = std::tuple<A, B>;
   static constexpr std::string_view op_name = "add";
@@ -32,9 +43,12 @@ struct Add : OpBase {
 };
 
 template <class A, class B>
-  requires(Expression<expr_t<A>> && Expression<expr_t<B>>)
+  requires(operands<A, B> && rule_holds<add_rule<shape_of<A>, shape_of<B>>()>)
 constexpr auto operator+(A&& a, B&& b) {
   return Add<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}};
 }
+template <class A, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
+  requires operands<A, B>
+auto operator+(A&&, B&&) -> shape_error<rule_message<add_rule<shape_of<A>, shape_of<B>>()>>;
 
 }  // namespace ctgrad

@@ -10,10 +10,33 @@ namespace ctgrad {
 // with `Heads` heads projects each token to Width / Heads features per head
 // (per-head weights [Width, head_width<Width, Heads>()]).
 template <std::size_t Width, std::size_t Heads>
+constexpr auto heads_rule() {
+  if constexpr (Heads < 1)
+    return broken<"attention: there must be at least one head">;
+  else if constexpr (Width % Heads != 0)
+    return broken<"attention: the number of heads does not divide the embedding width: {} heads, width {}",
+                  number<Heads>, number<Width>>;
+  else
+    return holds;
+}
+template <std::size_t Width, std::size_t Heads>
 constexpr std::size_t head_width() {
-  static_assert(Heads >= 1, "attention: there must be at least one head");
-  static_assert(Heads == 0 || Width % Heads == 0, "attention: the number of heads does not divide the embedding width");
+  static_assert(checked<heads_rule<Width, Heads>()>);
   return Heads == 0 ? 0 : Width / Heads;
+}
+
+// The shape rule of attention(q, k, v) (core/shape_rule.hpp says how its
+// message reaches the first error line).
+template <class Q, class Kt, class V>
+constexpr auto attention_rule() {
+  if constexpr (Q::rank != 2 || Kt::rank != 2 || V::rank != 2)
+    return broken<"attention: q, k and v must be matrices [tokens, features]: q {}, k {}, v {}", Q, Kt, V>;
+  else if constexpr (Q::dims[1] != Kt::dims[1])
+    return broken<"attention: q and k have different feature sizes: q {}, k {}", Q, Kt>;
+  else if constexpr (Kt::dims[0] != V::dims[0])
+    return broken<"attention: k and v have different token counts: k {}, v {}", Kt, V>;
+  else
+    return holds;
 }
 
 // One head of scaled dot-product attention (Vaswani et al. 2017), fused:
@@ -29,16 +52,11 @@ struct Attention : OpBase {
   using q_shape = typename Q::shape;
   using k_shape = typename Kt::shape;
   using v_shape = typename V::shape;
-  static_assert(q_shape::rank == 2, "attention: q must be a matrix [tokens, features]");
-  static_assert(k_shape::rank == 2, "attention: k must be a matrix [tokens, features]");
-  static_assert(v_shape::rank == 2, "attention: v must be a matrix [tokens, features]");
+  static_assert(checked<attention_rule<q_shape, k_shape, v_shape>()>);
   static constexpr std::size_t queries = q_shape::dims[0];
   static constexpr std::size_t keys = k_shape::dims[0];
   static constexpr std::size_t key_width = q_shape::dims[1];
   static constexpr std::size_t value_width = v_shape::dims[1];
-  // The "In instantiation of Attention<...>" line above these errors names the shapes.
-  static_assert(key_width == k_shape::dims[1], "attention: q and k have different feature sizes");
-  static_assert(keys == v_shape::dims[0], "attention: k and v have different token counts");
   using shape = Shape<queries, value_width>;
   using arguments = std::tuple<Q, Kt, V>;
   // [0]: the probabilities P, kept from forward; [1]: backward's dP, then dZ.
@@ -105,8 +123,11 @@ struct Attention : OpBase {
 };
 
 template <class Q, class Kt, class V>
+  requires rule_holds<attention_rule<shape_of<Q>, shape_of<Kt>, shape_of<V>>()>
 constexpr auto attention(Q&& q, Kt&& k, V&& v) {
   return Attention<expr_t<Q>, expr_t<Kt>, expr_t<V>>{{}, {as_expr(q), as_expr(k), as_expr(v)}};
 }
+template <class Q, class Kt, class V>  // a broken rule: this call is the error (core/shape_rule.hpp)
+auto attention(Q&&, Kt&&, V&&) -> shape_error<rule_message<attention_rule<shape_of<Q>, shape_of<Kt>, shape_of<V>>()>>;
 
 }  // namespace ctgrad

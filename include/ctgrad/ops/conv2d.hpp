@@ -41,29 +41,53 @@ constexpr bool table_rows_ascending() {
       if (row[j] <= row[j - 1]) return false;
   return true;
 }
+// conv2d<Stride>(x, w) without a table reads every plane.
+template <class Table, class X, class W>
+using table_or_full = std::conditional_t<std::is_void_v<Table>, full_connection<X::dims[0], W::dims[0]>, Table>;
 }  // namespace detail
+
+// The shape rule (core/shape_rule.hpp says how its message reaches the first
+// error line), on the input and weight shapes; a void Table is a full connection.
+template <std::size_t Stride, class Table, class X, class W>
+constexpr auto conv2d_rule() {
+  if constexpr (X::rank != 3) {
+    return broken<"conv2d: the input must be [planes, height, width], not {}", X>;
+  } else if constexpr (W::rank != 4) {
+    return broken<"conv2d: the weight must be [out planes, planes read, k, k], not {}", W>;
+  } else if constexpr (W::dims[2] != W::dims[3]) {
+    return broken<"conv2d: the kernel must be square: weight {}", W>;
+  } else if constexpr (Stride < 1) {
+    return broken<"conv2d: the stride must be at least 1">;
+  } else if constexpr (W::dims[2] > X::dims[1] || W::dims[2] > X::dims[2]) {
+    return broken<"conv2d: the kernel is larger than the input: weight {} on input {}", W, X>;
+  } else {
+    using T = detail::table_or_full<Table, X, W>;
+    constexpr std::size_t rows = detail::table_rows<T>(), cols = detail::table_cols<T>();
+    if constexpr (rows != W::dims[0])
+      return broken<"conv2d: the connection table has {} output planes, the weight {} has {}", number<rows>, W,
+                    number<W::dims[0]>>;
+    else if constexpr (cols != W::dims[1])
+      return broken<"conv2d: input planes differ: the weight {} reads {} planes per output plane, the connection "
+                    "table lists {} (a full convolution reads all planes of the input {})",
+                    W, number<W::dims[1]>, number<cols>, X>;
+    else if constexpr (!detail::table_planes_exist<T>(X::dims[0]))
+      return broken<"conv2d: the connection table names an input plane that does not exist: the input {} has {} planes",
+                    X, number<X::dims[0]>>;
+    else if constexpr (!detail::table_rows_ascending<T>())
+      return broken<"conv2d: each row of the connection table must list input planes in ascending order, without "
+                    "repeats">;
+    else
+      return holds;
+  }
+}
 
 template <std::size_t Stride, class Table, class X, class W>
 struct Conv2d : OpBase {
   using in_shape = typename X::shape;
   using weight_shape = typename W::shape;
-  static_assert(in_shape::rank == 3, "conv2d: the input must be [planes, height, width]");
-  static_assert(weight_shape::rank == 4, "conv2d: the weight must be [out planes, planes read, k, k]");
-  static_assert(weight_shape::dims[2] == weight_shape::dims[3], "conv2d: the kernel must be square");
-  static_assert(Stride >= 1, "conv2d: the stride must be at least 1");
+  static_assert(checked<conv2d_rule<Stride, Table, in_shape, weight_shape>()>);
   static constexpr std::size_t in_planes = in_shape::dims[0];
   static constexpr std::size_t kernel = weight_shape::dims[2];
-  static_assert(kernel <= in_shape::dims[1] && kernel <= in_shape::dims[2], "conv2d: the kernel is larger than the input");
-  // The "In instantiation of Conv2d<...>" line above these errors names the shapes.
-  static_assert(detail::table_rows<Table>() == weight_shape::dims[0],
-                "conv2d: the connection table and the weight have different numbers of output planes");
-  static_assert(detail::table_cols<Table>() == weight_shape::dims[1],
-                "conv2d: input planes differ: the weight reads a different number of planes than the connection table "
-                "(a full convolution reads all of the input's planes)");
-  static_assert(detail::table_planes_exist<Table>(in_planes),
-                "conv2d: the connection table names an input plane that does not exist");
-  static_assert(detail::table_rows_ascending<Table>(),
-                "conv2d: each row of the connection table must list input planes in ascending order, without repeats");
 
   using geometry = kernels::ConvGeometry<in_planes, in_shape::dims[1], in_shape::dims[2], weight_shape::dims[0],
                                          weight_shape::dims[1], kernel, Stride, Table>;
@@ -119,14 +143,12 @@ struct Conv2d : OpBase {
 
 // conv2d<Stride>(x, w): full connection; conv2d<Stride, Table>(x, w): sparse.
 template <std::size_t Stride, class Table = void, class X, class W>
+  requires rule_holds<conv2d_rule<Stride, Table, shape_of<X>, shape_of<W>>()>
 constexpr auto conv2d(X&& x, W&& w) {
-  using XE = expr_t<X>;
-  using WE = expr_t<W>;
-  static_assert(XE::shape::rank == 3, "conv2d: the input must be [planes, height, width]");
-  static_assert(WE::shape::rank == 4, "conv2d: the weight must be [out planes, planes read, k, k]");
-  using T = std::conditional_t<std::is_void_v<Table>,
-                               full_connection<XE::shape::dims[0], WE::shape::dims[0]>, Table>;
-  return Conv2d<Stride, T, XE, WE>{{}, {as_expr(x), as_expr(w)}};
+  using T = detail::table_or_full<Table, shape_of<X>, shape_of<W>>;
+  return Conv2d<Stride, T, expr_t<X>, expr_t<W>>{{}, {as_expr(x), as_expr(w)}};
 }
+template <std::size_t Stride, class Table = void, class X, class W>  // a broken rule: this call is the error
+auto conv2d(X&&, W&&) -> shape_error<rule_message<conv2d_rule<Stride, Table, shape_of<X>, shape_of<W>>()>>;
 
 }  // namespace ctgrad

@@ -18,12 +18,21 @@ namespace ctgrad {
 // (softmax(z) - t) * dloss for a target summing to 1; the general form keeps
 // the gradient exact for any t. dt_i = -log_softmax(z)_i * dloss, only when
 // the target wants a gradient.
+// The shape rule (core/shape_rule.hpp), on the nodes: the label must also be a target.
+template <class Z, class T>
+constexpr auto cross_entropy_rule() {
+  if constexpr (!std::is_same_v<typename Z::shape, typename T::shape>)
+    return broken<"cross_entropy: logits and target shapes differ: {} vs {}", typename Z::shape, typename T::shape>;
+  else if constexpr (Z::shape::rank != 1)
+    return broken<"cross_entropy: the logits must be a vector [classes], not {}", typename Z::shape>;
+  else
+    return label_rule<"cross_entropy", Z, T>();
+}
+
 template <class Z, class T>
 struct CrossEntropyLoss : OpBase {
   using in_shape = typename Z::shape;
-  // The "In instantiation of CrossEntropyLoss<...>" line above this error names both shapes.
-  static_assert(std::is_same_v<in_shape, typename T::shape>, "cross_entropy: logits and target shapes differ");
-  static_assert(in_shape::rank == 1, "cross_entropy: the logits must be a vector [classes]");
+  static_assert(checked<cross_entropy_rule<Z, T>()>);
   using shape = Shape<>;
   using arguments = std::tuple<Z, T>;
   using scratch = Tensor<in_shape>;  // log_softmax(z), kept for backward
@@ -61,8 +70,11 @@ struct CrossEntropyLoss : OpBase {
 };
 
 template <class Z, class T>
+  requires rule_holds<cross_entropy_rule<expr_t<Z>, expr_t<T>>()>
 constexpr auto cross_entropy(Z&& logits, T&& target) {
   return CrossEntropyLoss<expr_t<Z>, expr_t<T>>{{}, {as_expr(logits), as_expr(target)}};
 }
+template <class Z, class T>  // a broken rule: this call is the error (core/shape_rule.hpp)
+auto cross_entropy(Z&&, T&&) -> shape_error<rule_message<cross_entropy_rule<expr_t<Z>, expr_t<T>>()>>;
 
 }  // namespace ctgrad

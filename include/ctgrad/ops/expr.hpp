@@ -9,12 +9,14 @@
 // Nodes compare equal when they compute the same thing; compile() uses that
 // to check that two uses of one node type are really one node.
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 
 #include "ctgrad/core/parameter.hpp"
+#include "ctgrad/core/shape_rule.hpp"
 #include "ctgrad/core/tensor.hpp"
 
 namespace ctgrad {
@@ -62,14 +64,15 @@ struct OpBase {
 
 // ---- leaves ----------------------------------------------------------------
 
-// A value the caller fills before forward(): the image, the target.
-template <class S, fixed_string Name>
+// A value the caller fills before forward(): the image, the target. A
+// target is what a loss compares its prediction with (see label_rule).
+template <class S, fixed_string Name, bool IsTarget = Name.view() == "target">
 struct Input : OpBase {
   using shape = S;
   using arguments = std::tuple<>;
   static constexpr std::string_view name = Name.view();
-  static constexpr std::string_view op_name = "input";
-  static constexpr bool is_target = Name.view() == "target";
+  static constexpr std::string_view op_name = IsTarget ? "target" : "input";
+  static constexpr bool is_target = IsTarget;
   std::tuple<> args;
   bool operator==(const Input&) const = default;
 };
@@ -89,8 +92,8 @@ struct ParamLeaf : OpBase {
 
 template <class E>
 struct is_input : std::false_type {};
-template <class S, fixed_string Name>
-struct is_input<Input<S, Name>> : std::true_type {};
+template <class S, fixed_string Name, bool IsTarget>
+struct is_input<Input<S, Name, IsTarget>> : std::true_type {};
 template <class E>
 struct is_param_leaf : std::false_type {};
 template <class P>
@@ -115,11 +118,118 @@ constexpr E as_expr(const E& expression) {
 }
 template <class E>
 using expr_t = decltype(as_expr(std::declval<std::remove_cvref_t<E>&>()));
+// Both operands of a binary operator are expressions or Parameters.
+template <class A, class B>
+concept operands = Expression<expr_t<A>> && Expression<expr_t<B>>;
+
+// The shape of what a factory was handed (an expression or a Parameter), for its shape rule.
+template <class E>
+using shape_of = typename expr_t<E>::shape;
 
 template <class S, fixed_string Name = "x">
-constexpr Input<S, Name> input() { return {}; }
-template <class S>
-constexpr Input<S, "target"> target() { return {}; }
+constexpr Input<S, Name, false> input() { return {}; }
+template <class S, fixed_string Name = "target">
+constexpr Input<S, Name, true> target() { return {}; }
+
+// ---- rules over a whole graph's inputs --------------------------------------------
+
+template <class... Types>
+struct type_list {};
+
+namespace detail {
+// The lists' types in order of first appearance, each once.
+template <class... Seen, class Next>
+constexpr auto operator|(type_list<Seen...> seen, std::type_identity<Next>) {
+  if constexpr ((std::is_same_v<Seen, Next> || ...))
+    return seen;
+  else
+    return type_list<Seen..., Next>{};
+}
+template <class... Seen, class... More>
+constexpr auto operator+(type_list<Seen...> seen, type_list<More...>) {
+  return (seen | ... | std::type_identity<More>{});
+}
+template <class... Lists>
+constexpr auto merge(Lists... lists) {
+  return (type_list<>{} + ... + lists);
+}
+
+template <class E>
+struct inputs_below {  // a class, so each node type's list is computed once
+  static constexpr auto list = [] {
+    if constexpr (is_input<E>::value)
+      return type_list<E>{};
+    else
+      return []<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
+        return merge(inputs_below<Cs>::list...);
+      }(std::type_identity<typename E::arguments>{});
+  }();
+};
+
+template <class Input>
+struct input_name;
+template <class S, fixed_string Name, bool IsTarget>
+struct input_name<Input<S, Name, IsTarget>> {
+  static constexpr auto value = Name;
+};
+template <class Input>
+using kind_word = std::conditional_t<Input::is_target, word<"target">, word<"input">>;
+}  // namespace detail
+
+// The distinct Input types below (and including) E.
+template <class E>
+using inputs_below = std::remove_cvref_t<decltype(detail::inputs_below<E>::list)>;
+
+// Graph::input<"x">() finds an input by its name, so one name must be one
+// input. Two inputs of one name and shape are one node (the same type); this
+// catches a second, different input under a taken name, the usual result of a
+// label written as input<S>() (also named "x") instead of target<S>().
+template <class... Inputs>
+constexpr auto input_names_rule(type_list<Inputs...>) {
+  constexpr std::size_t count = sizeof...(Inputs);
+  constexpr std::array<std::string_view, count> names{Inputs::name...};
+  constexpr std::array<std::size_t, 2> clash = [&] {
+    for (std::size_t second = 0; second < count; ++second)
+      for (std::size_t first = 0; first < second; ++first)
+        if (names[first] == names[second]) return std::array<std::size_t, 2>{first, second};
+    return std::array<std::size_t, 2>{count, count};
+  }();
+  if constexpr (clash[0] == count) {
+    return holds;
+  } else {
+    using First = std::tuple_element_t<clash[0], std::tuple<Inputs...>>;
+    using Second = std::tuple_element_t<clash[1], std::tuple<Inputs...>>;
+    return broken<"two different inputs share the name {}: {} {} and {} {} (a label is target<S>())",
+                  quoted<detail::input_name<First>::value>, detail::kind_word<First>, typename First::shape,
+                  detail::kind_word<Second>, typename Second::shape>;
+  }
+}
+
+// A loss compares a prediction with a label. A label that is an input must
+// be a target, and not also an input of the prediction: otherwise a label
+// written as input<S>() is silently the image (same shape: one node) or a
+// second input "x" that Graph::input<"x">() never fills.
+template <fixed_string Loss, class Prediction, class Label>
+constexpr auto label_rule() {
+  constexpr auto names = input_names_rule(detail::merge(inputs_below<Prediction>{}, inputs_below<Label>{}));
+  if constexpr (!rule_holds<names>) {
+    return names;
+  } else if constexpr (is_input<Label>::value) {
+    constexpr bool read_by_prediction = []<class... Inputs>(type_list<Inputs...>) {
+      return (std::is_same_v<Inputs, Label> || ...);
+    }(inputs_below<Prediction>{});
+    if constexpr (!Label::is_target)
+      return broken<"{}: the label must be a target (target<S>()), not the input {} {}", word<Loss>,
+                    quoted<detail::input_name<Label>::value>, typename Label::shape>;
+    else if constexpr (read_by_prediction)
+      return broken<"{}: the label {} {} is also an input of the prediction", word<Loss>,
+                    quoted<detail::input_name<Label>::value>, typename Label::shape>;
+    else
+      return holds;
+  } else {
+    return holds;
+  }
+}
 
 // Does any parameter sit below this node? If not, backward skips it.
 template <class E>

@@ -13,20 +13,29 @@ namespace ctgrad {
 // Backward, with xhat = (x - mean) * rstd and g = dy * gamma:
 //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),
 //   dgamma = sum over rows of dy * xhat,   dbeta = sum over rows of dy.
+// The shape rule (core/shape_rule.hpp says how its message reaches the first error line).
+template <class X, class Gamma, class Beta>
+constexpr auto layer_norm_rule() {
+  if constexpr (X::rank != 1 && X::rank != 2)
+    return broken<"layer_norm: the input must be a vector [features] or a matrix [tokens, features], not {}", X>;
+  else if constexpr (!std::is_same_v<Gamma, Shape<X::dims[X::rank - 1]>>)
+    return broken<"layer_norm: gamma must be a vector [features] as long as the input rows: gamma {}, input {}",
+                  Gamma, X>;
+  else if constexpr (!std::is_same_v<Beta, Shape<X::dims[X::rank - 1]>>)
+    return broken<"layer_norm: beta must be a vector [features] as long as the input rows: beta {}, input {}", Beta,
+                  X>;
+  else
+    return holds;
+}
+
 template <class X, class Gamma, class Beta>
 struct LayerNorm : OpBase {
   using shape = typename X::shape;
   using gamma_shape = typename Gamma::shape;
   using beta_shape = typename Beta::shape;
-  static_assert(shape::rank == 1 || shape::rank == 2,
-                "layer_norm: the input must be a vector [features] or a matrix [tokens, features]");
+  static_assert(checked<layer_norm_rule<shape, gamma_shape, beta_shape>()>);
   static constexpr std::size_t rows = shape::rank == 2 ? shape::dims[0] : 1;
   static constexpr std::size_t features = shape::dims[shape::rank - 1];
-  // The "In instantiation of LayerNorm<...>" line above these errors names the shapes.
-  static_assert(std::is_same_v<gamma_shape, Shape<features>>,
-                "layer_norm: gamma must be a vector [features] as long as the input's rows");
-  static_assert(std::is_same_v<beta_shape, Shape<features>>,
-                "layer_norm: beta must be a vector [features] as long as the input's rows");
   using arguments = std::tuple<X, Gamma, Beta>;
   using scratch = Tensor<Shape<rows, 2>>;  // per row: mean, rstd
   static constexpr std::string_view op_name = "layer_norm";
@@ -86,8 +95,12 @@ struct LayerNorm : OpBase {
 };
 
 template <class X, class Gamma, class Beta>
+  requires rule_holds<layer_norm_rule<shape_of<X>, shape_of<Gamma>, shape_of<Beta>>()>
 constexpr auto layer_norm(X&& x, Gamma&& gamma, Beta&& beta) {
   return LayerNorm<expr_t<X>, expr_t<Gamma>, expr_t<Beta>>{{}, {as_expr(x), as_expr(gamma), as_expr(beta)}};
 }
+template <class X, class Gamma, class Beta>  // a broken rule: this call is the error (core/shape_rule.hpp)
+auto layer_norm(X&&, Gamma&&, Beta&&)
+    -> shape_error<rule_message<layer_norm_rule<shape_of<X>, shape_of<Gamma>, shape_of<Beta>>()>>;
 
 }  // namespace ctgrad

@@ -17,19 +17,29 @@ template <class A, std::size_t N>
 using matmul_shape = std::conditional_t<A::rank == 1, Shape<N>, Shape<as_rows<A>::rows, N>>;
 }  // namespace detail
 
+// The shape rule (core/shape_rule.hpp says how its message reaches the first error line).
+template <class A, class B>
+constexpr auto matmul_rule() {
+  if constexpr (!detail::as_rows<A>::valid)
+    return broken<"matmul: the left operand must be a vector [K] or a matrix [M,K], not {}", A>;
+  else if constexpr (B::rank != 2)
+    return broken<"matmul: the right operand must be a matrix [K,N], not {}", B>;
+  else if constexpr (detail::as_rows<A>::cols != B::dims[0])
+    return broken<"matmul: inner extents differ: {} x {}", A, B>;
+  else
+    return holds;
+}
+
 // y = a b with a [M,K] (or a vector [K]) and b [K,N]: the fully connected
 // layers H3 and output, and the token-wise linear maps of a transformer.
 template <class A, class B>
 struct Matmul : OpBase {
   using a_shape = typename A::shape;
   using b_shape = typename B::shape;
-  static_assert(detail::as_rows<a_shape>::valid, "matmul: the left operand must be a vector [K] or a matrix [M,K]");
-  static_assert(b_shape::rank == 2, "matmul: the right operand must be a matrix [K,N]");
+  static_assert(checked<matmul_rule<a_shape, b_shape>()>);
   static constexpr std::size_t M = detail::as_rows<a_shape>::rows;
   static constexpr std::size_t K = detail::as_rows<a_shape>::cols;
   static constexpr std::size_t N = b_shape::dims[b_shape::rank - 1];
-  // The "In instantiation of Matmul<...>" line above this error names both shapes.
-  static_assert(K == b_shape::dims[0], "matmul: inner extents differ");
   using shape = detail::matmul_shape<a_shape, N>;
   using arguments = std::tuple<A, B>;
   static constexpr std::string_view op_name = "matmul";
@@ -80,8 +90,11 @@ struct Matmul : OpBase {
 };
 
 template <class A, class B>
+  requires rule_holds<matmul_rule<shape_of<A>, shape_of<B>>()>
 constexpr auto matmul(A&& a, B&& b) {
   return Matmul<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}};
 }
+template <class A, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
+auto matmul(A&&, B&&) -> shape_error<rule_message<matmul_rule<shape_of<A>, shape_of<B>>()>>;
 
 }  // namespace ctgrad

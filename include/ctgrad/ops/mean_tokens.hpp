@@ -5,10 +5,19 @@ namespace ctgrad {
 
 // Mean pooling over tokens: x [T, D] -> y [D], y = (1/T) sum_t x[t]. A ViT
 // classifier head can read this instead of a class token.
+// The shape rule (core/shape_rule.hpp says how its message reaches the first error line).
+template <class X>
+constexpr auto mean_tokens_rule() {
+  if constexpr (X::rank != 2)
+    return broken<"mean_tokens: the input must be a matrix [tokens, features], not {}", X>;
+  else
+    return holds;
+}
+
 template <class X>
 struct MeanTokens : OpBase {
   using in_shape = typename X::shape;
-  static_assert(in_shape::rank == 2, "mean_tokens: the input must be a matrix [tokens, features]");
+  static_assert(checked<mean_tokens_rule<in_shape>()>);
   static constexpr std::size_t tokens = in_shape::dims[0];
   static constexpr std::size_t features = in_shape::dims[1];
   using shape = Shape<features>;
@@ -33,8 +42,11 @@ struct MeanTokens : OpBase {
 };
 
 template <class X>
+  requires rule_holds<mean_tokens_rule<shape_of<X>>()>
 constexpr auto mean_tokens(X&& x) {
   return MeanTokens<expr_t<X>>{{}, {as_expr(x)}};
 }
+template <class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
+auto mean_tokens(X&&) -> shape_error<rule_message<mean_tokens_rule<shape_of<X>>()>>;
 
 }  // namespace ctgrad

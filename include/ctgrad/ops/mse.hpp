@@ -3,13 +3,21 @@
 
 namespace ctgrad {
 
+// The shape rule (core/shape_rule.hpp), on the nodes: the label must also be a target.
+template <class Y, class T>
+constexpr auto mse_rule() {
+  if constexpr (!std::is_same_v<typename Y::shape, typename T::shape>)
+    return broken<"mse: prediction and target shapes differ: {} vs {}", typename Y::shape, typename T::shape>;
+  else
+    return label_rule<"mse", Y, T>();
+}
+
 // Mean squared error: mean over all elements of (y - target)^2, a scalar.
 // LeCun 1989 trains on this loss with +1/-1 targets.
 template <class Y, class T>
 struct MseLoss : OpBase {
   using in_shape = typename Y::shape;
-  // The "In instantiation of MseLoss<...>" line above this error names both shapes.
-  static_assert(std::is_same_v<in_shape, typename T::shape>, "mse: prediction and target shapes differ");
+  static_assert(checked<mse_rule<Y, T>()>);
   using shape = Shape<>;
   using arguments = std::tuple<Y, T>;
   static constexpr std::string_view op_name = "mse";
@@ -47,8 +55,11 @@ struct MseLoss : OpBase {
 };
 
 template <class Y, class T>
+  requires rule_holds<mse_rule<expr_t<Y>, expr_t<T>>()>
 constexpr auto mse(Y&& y, T&& t) {
   return MseLoss<expr_t<Y>, expr_t<T>>{{}, {as_expr(y), as_expr(t)}};
 }
+template <class Y, class T>  // a broken rule: this call is the error (core/shape_rule.hpp)
+auto mse(Y&&, T&&) -> shape_error<rule_message<mse_rule<expr_t<Y>, expr_t<T>>()>>;
 
 }  // namespace ctgrad

@@ -12,11 +12,20 @@ struct padded_shape<Shape<C, H, W>, P> {
 };
 }  // namespace detail
 
+// The shape rule (core/shape_rule.hpp says how its message reaches the first error line).
+template <class X>
+constexpr auto pad_rule() {
+  if constexpr (X::rank != 3)
+    return broken<"pad: expects a [planes, height, width] input, not {}", X>;
+  else
+    return holds;
+}
+
 // Constant padding of the two spatial axes of a [planes, height, width] input.
 // LeNet-1 pads with -1, the paper's background value, not 0.
 template <std::size_t P, class X>
 struct Pad : OpBase {
-  static_assert(X::shape::rank == 3, "pad: expects a [planes, height, width] input");
+  static_assert(checked<pad_rule<typename X::shape>()>);
   using in_shape = typename X::shape;
   using shape = typename detail::padded_shape<in_shape, P>::type;
   using arguments = std::tuple<X>;
@@ -45,8 +54,11 @@ struct Pad : OpBase {
 };
 
 template <std::size_t P, class X>
+  requires rule_holds<pad_rule<shape_of<X>>()>
 constexpr auto pad(X&& x, float value) {
   return Pad<P, expr_t<X>>{{}, {as_expr(x)}, value};
 }
+template <std::size_t P, class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
+auto pad(X&&, float) -> shape_error<rule_message<pad_rule<shape_of<X>>()>>;
 
 }  // namespace ctgrad

@@ -9,16 +9,26 @@ namespace ctgrad {
 // the order of ViT's Conv2d(kernel = stride = P) weight, so that
 // matmul(patchify<P>(x), w) with w [C*P*P, D] is that patch embedding.
 // A pure rearrangement: forward copies, backward scatters the gradient back.
+// The shape rule (core/shape_rule.hpp says how its message reaches the first error line).
+template <std::size_t P, class X>
+constexpr auto patchify_rule() {
+  if constexpr (X::rank != 3)
+    return broken<"patchify: the image must be [channels, height, width], not {}", X>;
+  else if constexpr (P < 1)
+    return broken<"patchify: the patch size must be at least 1">;
+  else if constexpr (X::dims[1] % P != 0 || X::dims[2] % P != 0)
+    return broken<"patchify: the patch size does not divide the image: patch {}, image {}", number<P>, X>;
+  else
+    return holds;
+}
+
 template <std::size_t P, class X>
 struct Patchify : OpBase {
   using in_shape = typename X::shape;
-  static_assert(in_shape::rank == 3, "patchify: the image must be [channels, height, width]");
-  static_assert(P >= 1, "patchify: the patch size must be at least 1");
+  static_assert(checked<patchify_rule<P, in_shape>()>);
   static constexpr std::size_t channels = in_shape::dims[0];
   static constexpr std::size_t height = in_shape::dims[1];
   static constexpr std::size_t width = in_shape::dims[2];
-  // The "In instantiation of Patchify<...>" line above this error names the image shape.
-  static_assert(height % P == 0 && width % P == 0, "patchify: the patch size does not divide the image");
   static constexpr std::size_t patches_down = height / P;
   static constexpr std::size_t patches_across = width / P;
   static constexpr std::size_t features = channels * P * P;
@@ -51,9 +61,11 @@ struct Patchify : OpBase {
 };
 
 template <std::size_t P, class X>
+  requires rule_holds<patchify_rule<P, shape_of<X>>()>
 constexpr auto patchify(X&& x) {
-  static_assert(expr_t<X>::shape::rank == 3, "patchify: the image must be [channels, height, width]");
   return Patchify<P, expr_t<X>>{{}, {as_expr(x)}};
 }
+template <std::size_t P, class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
+auto patchify(X&&) -> shape_error<rule_message<patchify_rule<P, shape_of<X>>()>>;
 
 }  // namespace ctgrad

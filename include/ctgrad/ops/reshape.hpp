@@ -5,9 +5,18 @@ namespace ctgrad {
 
 // Same values in the same (row-major) order under another shape.
 // flatten(h2) of [12,4,4] gives index plane*16 + row*4 + col, as the paper's H3 reads it.
+// The shape rule (core/shape_rule.hpp says how its message reaches the first error line).
+template <class To, class From>
+constexpr auto reshape_rule() {
+  if constexpr (To::size != From::size)
+    return broken<"reshape: the new shape holds a different number of elements: {} to {}", From, To>;
+  else
+    return holds;
+}
+
 template <class To, class X>
 struct Reshape : OpBase {
-  static_assert(To::size == X::shape::size, "reshape: the new shape holds a different number of elements");
+  static_assert(checked<reshape_rule<To, typename X::shape>()>);
   using shape = To;
   using in_shape = typename X::shape;
   using arguments = std::tuple<X>;
@@ -27,9 +36,12 @@ struct Reshape : OpBase {
 };
 
 template <class To, class X>
+  requires rule_holds<reshape_rule<To, shape_of<X>>()>
 constexpr auto reshape(X&& x) {
   return Reshape<To, expr_t<X>>{{}, {as_expr(x)}};
 }
+template <class To, class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
+auto reshape(X&&) -> shape_error<rule_message<reshape_rule<To, shape_of<X>>()>>;
 template <class X>
 constexpr auto flatten(X&& x) {
   return reshape<Shape<expr_t<X>::shape::size>>(std::forward<X>(x));

@@ -5,13 +5,23 @@ namespace ctgrad {
 
 // y[t, :] = x[t, :] + b: one bias vector shared by every row (token), as in
 // a token-wise linear layer. (LeNet-1's untied biases are a plain add.)
+// The shape rule (core/shape_rule.hpp says how its message reaches the first error line).
+template <class X, class B>
+constexpr auto row_bias_rule() {
+  if constexpr (X::rank != 2)
+    return broken<"row_bias: the input must be a matrix [rows, features], not {}", X>;
+  else if constexpr (!std::is_same_v<B, Shape<X::dims[1]>>)
+    return broken<"row_bias: the bias must be a vector [features] matching the input's last extent: bias {}, input {}",
+                  B, X>;
+  else
+    return holds;
+}
+
 template <class X, class B>
 struct RowBias : OpBase {
   using shape = typename X::shape;
   using bias_shape = typename B::shape;
-  static_assert(shape::rank == 2, "row_bias: the input must be a matrix [rows, features]");
-  static_assert(std::is_same_v<bias_shape, Shape<shape::dims[1]>>,
-                "row_bias: the bias must be a vector [features] matching the input's last extent");
+  static_assert(checked<row_bias_rule<shape, bias_shape>()>);
   static constexpr std::size_t rows = shape::dims[0], features = shape::dims[1];
   using arguments = std::tuple<X, B>;
   static constexpr std::string_view op_name = "row_bias";
@@ -33,8 +43,11 @@ struct RowBias : OpBase {
 };
 
 template <class X, class B>
+  requires rule_holds<row_bias_rule<shape_of<X>, shape_of<B>>()>
 constexpr auto row_bias(X&& x, B&& b) {
   return RowBias<expr_t<X>, expr_t<B>>{{}, {as_expr(x), as_expr(b)}};
 }
+template <class X, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
+auto row_bias(X&&, B&&) -> shape_error<rule_message<row_bias_rule<shape_of<X>, shape_of<B>>()>>;
 
 }  // namespace ctgrad

@@ -16,11 +16,31 @@ struct drop_first<Shape<First, Rest...>> {
 };
 }  // namespace detail
 
+// The shape rules (core/shape_rule.hpp says how their messages reach the first error line).
+template <std::size_t Index, class X>
+constexpr auto take_rule() {
+  if constexpr (X::rank < 1)
+    return broken<"take: the input must have a leading axis to index, not {}", X>;
+  else if constexpr (Index >= X::dims[0])
+    return broken<"take: the index {} is past the end of the leading axis of {}", number<Index>, X>;
+  else
+    return holds;
+}
+template <std::size_t Begin, std::size_t Count, bool ByColumns, class X>
+constexpr auto slice_rule() {
+  if constexpr (X::rank != 2)
+    return broken<"slice: rows<>/columns<> take a matrix, not {}", X>;
+  else if constexpr (Count < 1 || Begin + Count > X::dims[ByColumns ? 1 : 0])
+    return broken<"slice: the range runs past the end of the matrix: {} {} from {} of {}", number<Count>,
+                  std::conditional_t<ByColumns, word<"columns">, word<"rows">>, number<Begin>, X>;
+  else
+    return holds;
+}
+
 template <std::size_t Index, class X>
 struct Take : OpBase {
   using in_shape = typename X::shape;
-  static_assert(in_shape::rank >= 1, "take: the input must have a leading axis to index");
-  static_assert(Index < in_shape::dims[0], "take: the index is past the end of the leading axis");
+  static_assert(checked<take_rule<Index, in_shape>()>);
   using shape = typename detail::drop_first<in_shape>::type;
   static constexpr std::size_t offset = Index * shape::size;
   using arguments = std::tuple<X>;
@@ -41,10 +61,8 @@ struct Take : OpBase {
 template <std::size_t Begin, std::size_t Count, bool ByColumns, class X>
 struct MatrixSlice : OpBase {
   using in_shape = typename X::shape;
-  static_assert(in_shape::rank == 2, "slice: rows<>/columns<> take a matrix");
+  static_assert(checked<slice_rule<Begin, Count, ByColumns, in_shape>()>);
   static constexpr std::size_t in_rows = in_shape::dims[0], in_cols = in_shape::dims[1];
-  static_assert(Count >= 1 && Begin + Count <= (ByColumns ? in_cols : in_rows),
-                "slice: the range runs past the end of the matrix");
   static constexpr std::size_t out_rows = ByColumns ? in_rows : Count, out_cols = ByColumns ? Count : in_cols;
   using shape = Shape<out_rows, out_cols>;
   using arguments = std::tuple<X>;
@@ -67,17 +85,29 @@ struct MatrixSlice : OpBase {
   }
 };
 
+// For each factory, a second overload for a broken rule: the call is the error (core/shape_rule.hpp).
 template <std::size_t Index, class X>
+  requires rule_holds<take_rule<Index, shape_of<X>>()>
 constexpr auto take(X&& x) {
   return Take<Index, expr_t<X>>{{}, {as_expr(x)}};
 }
+template <std::size_t Index, class X>
+auto take(X&&) -> shape_error<rule_message<take_rule<Index, shape_of<X>>()>>;
+
 template <std::size_t Begin, std::size_t Count, class X>
+  requires rule_holds<slice_rule<Begin, Count, false, shape_of<X>>()>
 constexpr auto rows(X&& x) {
   return MatrixSlice<Begin, Count, false, expr_t<X>>{{}, {as_expr(x)}};
 }
 template <std::size_t Begin, std::size_t Count, class X>
+auto rows(X&&) -> shape_error<rule_message<slice_rule<Begin, Count, false, shape_of<X>>()>>;
+
+template <std::size_t Begin, std::size_t Count, class X>
+  requires rule_holds<slice_rule<Begin, Count, true, shape_of<X>>()>
 constexpr auto columns(X&& x) {
   return MatrixSlice<Begin, Count, true, expr_t<X>>{{}, {as_expr(x)}};
 }
+template <std::size_t Begin, std::size_t Count, class X>
+auto columns(X&&) -> shape_error<rule_message<slice_rule<Begin, Count, true, shape_of<X>>()>>;
 
 }  // namespace ctgrad

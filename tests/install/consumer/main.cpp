@@ -1,5 +1,6 @@
 // Fits a tiny two-layer network to one target with SGD; prints "consumer ok"
-// if the loss falls by 10x. Exercises the installed headers end to end.
+// if the loss falls by 10x. Exercises the installed headers end to end, and
+// prints the kernel path and instruction set it was built for.
 #include <cstdio>
 #include <memory>
 #include <random>
@@ -14,13 +15,14 @@ struct Params {
 };
 
 int main() {
+  std::printf("kernels %s, arch %s\n", kernels::Simd::name, kernels::Simd::arch());
   auto p = std::make_unique<Params>();
   std::mt19937 rng(1);
   init_uniform_fan_in(*p, rng, 1.f);
   auto loss = mse(tanh(matmul(tanh(matmul(input<Shape<8>>(), p->w1) + p->b1), p->w2) + p->b2), target<Shape<4>>());
   auto graph = std::make_unique<Graph<decltype(loss)>>(loss);
-  for (std::size_t i = 0; i < 8; ++i) graph->input<"x">()[i] = 0.1f * static_cast<float>(i);
-  auto& t = graph->input<"target">();
+  for (std::size_t i = 0; i < 8; ++i) input<"x">(*graph)[i] = 0.1f * static_cast<float>(i);
+  auto& t = target(*graph);
   t[0] = 0.5f, t[1] = -0.5f, t[2] = 0.25f, t[3] = 0.f;
   graph->forward();
   const float first = graph->loss();

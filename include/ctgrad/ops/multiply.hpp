@@ -1,0 +1,48 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+// The shape rule (core/shape_rule.hpp says how its message reaches the first error line).
+template <class A, class B>
+constexpr auto multiply_rule() {
+  if constexpr (!std::is_same_v<A, B>)
+    return broken<"multiply: operand shapes differ: {} * {}", A, B>;
+  else
+    return holds;
+}
+
+// y = a * b, elementwise (a gate, a mask); a * b in expressions.
+// Backward: da += dy * b, db += dy * a (x * x gets both, 2 x dy).
+template <class A, class B>
+struct Multiply : OpBase {
+  static_assert(checked<multiply_rule<typename A::shape, typename B::shape>()>);
+  using shape = typename A::shape;
+  using arguments = std::tuple<A, B>;
+  static constexpr std::string_view op_name = "multiply";
+  static constexpr std::size_t macs = shape::size;
+  arguments args;
+  bool operator==(const Multiply&) const = default;
+
+  template <class K>
+  void forward(const Tensor<shape>& a, const Tensor<shape>& b, Tensor<shape>& y, NoScratch&) const {
+    K::template multiply<shape::size>(a.data(), b.data(), y.data());
+  }
+  template <class K, class DA, class DB>
+  void backward(const Tensor<shape>& a, const Tensor<shape>& b, const Tensor<shape>&, const Tensor<shape>& dy, DA da,
+                DB db, NoScratch&) const {
+    if constexpr (wants_grad<DA>) K::template accumulate_product<shape::size>(dy.data(), b.data(), da.data());
+    if constexpr (wants_grad<DB>) K::template accumulate_product<shape::size>(dy.data(), a.data(), db.data());
+  }
+};
+
+template <class A, class B>
+  requires(operands<A, B> && rule_holds<multiply_rule<shape_of<A>, shape_of<B>>()>)
+constexpr auto operator*(A&& a, B&& b) {
+  return Multiply<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}};
+}
+template <class A, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
+  requires operands<A, B>
+auto operator*(A&&, B&&) -> shape_error<rule_message<multiply_rule<shape_of<A>, shape_of<B>>()>>;
+
+}  // namespace ctgrad

@@ -1,0 +1,30 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+// y = 1 / (1 + e^-x); the backward uses the saved output: dy * y (1 - y).
+template <class X>
+struct Sigmoid : OpBase {
+  using shape = typename X::shape;
+  using arguments = std::tuple<X>;
+  static constexpr std::string_view op_name = "sigmoid";
+  arguments args;
+  bool operator==(const Sigmoid&) const = default;
+
+  template <class K>
+  void forward(const Tensor<shape>& x, Tensor<shape>& y, NoScratch&) const {
+    K::template sigmoid_forward<shape::size>(x.data(), y.data());
+  }
+  template <class K, class DX>
+  void backward(const Tensor<shape>&, const Tensor<shape>& y, const Tensor<shape>& dy, DX dx, NoScratch&) const {
+    if constexpr (wants_grad<DX>) K::template sigmoid_backward<shape::size>(y.data(), dy.data(), dx.data());
+  }
+};
+
+template <class X>
+constexpr auto sigmoid(X&& x) {
+  return Sigmoid<expr_t<X>>{{}, {as_expr(x)}};
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,46 @@
+#pragma once
+#include "ctgrad/ops/expr.hpp"
+
+namespace ctgrad {
+
+// The shape rule (core/shape_rule.hpp says how its message reaches the first error line).
+template <class A, class B>
+constexpr auto subtract_rule() {
+  if constexpr (!std::is_same_v<A, B>)
+    return broken<"subtract: operand shapes differ: {} - {}", A, B>;
+  else
+    return holds;
+}
+
+// y = a - b, elementwise; a - b in expressions. Backward: da += dy, db -= dy.
+template <class A, class B>
+struct Subtract : OpBase {
+  static_assert(checked<subtract_rule<typename A::shape, typename B::shape>()>);
+  using shape = typename A::shape;
+  using arguments = std::tuple<A, B>;
+  static constexpr std::string_view op_name = "subtract";
+  arguments args;
+  bool operator==(const Subtract&) const = default;
+
+  template <class K>
+  void forward(const Tensor<shape>& a, const Tensor<shape>& b, Tensor<shape>& y, NoScratch&) const {
+    K::template subtract<shape::size>(a.data(), b.data(), y.data());
+  }
+  template <class K, class DA, class DB>
+  void backward(const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DA da,
+                DB db, NoScratch&) const {
+    if constexpr (wants_grad<DA>) K::template accumulate<shape::size>(dy.data(), da.data());
+    if constexpr (wants_grad<DB>) K::template axpy<shape::size>(-1.f, dy.data(), db.data());
+  }
+};
+
+template <class A, class B>
+  requires(operands<A, B> && rule_holds<subtract_rule<shape_of<A>, shape_of<B>>()>)
+constexpr auto operator-(A&& a, B&& b) {
+  return Subtract<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}};
+}
+template <class A, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
+  requires operands<A, B>
+auto operator-(A&&, B&&) -> shape_error<rule_message<subtract_rule<shape_of<A>, shape_of<B>>()>>;
+
+}  // namespace ctgrad

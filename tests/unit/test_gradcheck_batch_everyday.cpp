@@ -1,0 +1,42 @@
+// The everyday ops and the tied bias in a batched graph
+// (tests/support/batch_check.hpp), both kernel paths.
+#include <boost/hana/define_struct.hpp>
+
+#include "tests/support/batch_check.hpp"
+
+using namespace ctgrad;
+using ctgrad::testing::check_batch;
+using ctgrad::testing::x;
+
+namespace {
+
+using Volume = Shape<3, 5, 7>;
+struct Binary {
+  BOOST_HANA_DEFINE_STRUCT(Binary, (Parameter<Volume, "a">, a), (Parameter<Volume, "b">, b));
+};
+struct Planes {
+  BOOST_HANA_DEFINE_STRUCT(Planes, (Parameter<Shape<3>, "b">, b));
+};
+struct Rows {
+  BOOST_HANA_DEFINE_STRUCT(Rows, (Parameter<Shape<2, 19>, "first">, first), (Parameter<Shape<6, 4>, "w">, w));
+};
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("batched: multiply, subtract, scale, sigmoid", "[gradcheck][batch]", kernels::Scalar,
+                   kernels::Simd) {
+  Binary p;
+  check_batch<TestType>(p, mse(x<Volume>() * p.a - 0.5f * p.b, target<Volume>()), 111);
+  check_batch<TestType>(p, mse(sigmoid(x<Volume>() * p.a + p.b), target<Volume>()), 112);
+}
+
+TEMPLATE_TEST_CASE("batched: plane_bias", "[gradcheck][batch]", kernels::Scalar, kernels::Simd) {
+  Planes p;
+  check_batch<TestType>(p, mse(tanh(plane_bias(x<Volume>(), p.b)), target<Volume>()), 113);
+}
+
+TEMPLATE_TEST_CASE("batched: softmax, concat, transpose", "[gradcheck][batch]", kernels::Scalar, kernels::Simd) {
+  Rows p;
+  check_batch<TestType>(p, mse(softmax(concat(p.first, x<Shape<3, 19>>())), target<Shape<5, 19>>()), 114);
+  check_batch<TestType>(p, mse(matmul(transpose(x<Shape<6, 4>>()), p.w), target<Shape<4, 4>>()), 115);
+}
