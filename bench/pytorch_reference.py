@@ -4,6 +4,8 @@ comparison with ctgrad on the same machine and the same data files.
 
     /usr/bin/python3 bench/pytorch_reference.py --data data            # 2,000 steps: us/step
     /usr/bin/python3 bench/pytorch_reference.py --data data --passes 23 # the whole reproduction
+    /usr/bin/python3 bench/pytorch_reference.py --data data --batch-sweep   # examples/s by batch and threads
+    /usr/bin/python3 bench/pytorch_reference.py --data data --time-to-error 5.0 --batch 32 --lr 0.17 --threads 2
 
 Needs PyTorch (Debian: apt-get install python3-torch python3-numpy); it is not
 part of the build or the tests. The network, init, loss and SGD are those of
@@ -88,7 +90,18 @@ def main():
     parser.add_argument("--modern", action="store_true",
                         help="the 'modern' recipe: ReLU, dropout 0.25, cross-entropy, AdamW 3e-4 decaying to 1e-4, "
                              "1-pixel shifts (lenet1 train --recipe modern)")
+    parser.add_argument("--batch-sweep", action="store_true",
+                        help="1989 training throughput (examples/s, median of 3) for batch 1, 8, 32, 128 on 1 and 2 "
+                             "threads, as ctgrad_bench --benchmark_filter=lenet1_train measures it")
+    parser.add_argument("--time-to-error", type=float, default=0,
+                        help="train the 1989 network in shuffled minibatches of --batch until the test error is at "
+                             "most this (%%); print the training seconds (evaluation excluded) and the pass")
+    parser.add_argument("--batch", type=int, default=32, help="minibatch size for --time-to-error")
     args = parser.parse_args()
+    if args.batch_sweep:
+        return batch_sweep(args)
+    if args.time_to_error:
+        return time_to_error(args)
 
     torch.manual_seed(1337)
     np.random.seed(1337)
@@ -140,6 +153,70 @@ def main():
         times.sort()
         print(f"pytorch per-example SGD step: median {times[2]:.1f} us over 5 x {args.steps} steps "
               f"(min {times[0]:.1f}, max {times[-1]:.1f})")
+
+
+def mse_step(model, optimizer, x, y):
+    loss = torch.mean((y - model(x)) ** 2)  # mean over the batch and the 10 outputs, as ctgrad's mse
+    model.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+
+
+def batch_sweep(args):
+    train_x, train_y = load(args.data, "train")
+    print(f"torch {torch.__version__}; 1989 LeNet-1, MSE, SGD; examples/s, median of 3 runs of >= 4096 examples")
+    print("| threads | " + " | ".join(f"batch {b}" for b in (1, 8, 32, 128)) + " |")
+    print("|---|" + "---:|" * 4)
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        row = []
+        for batch in (1, 8, 32, 128):
+            torch.manual_seed(1)
+            model = Net()
+            optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
+            steps = max(4096 // batch, 32)
+            for i in range(10):  # warm-up
+                mse_step(model, optimizer, train_x[:batch], train_y[:batch])
+            rates = []
+            for repeat in range(3):
+                start = time.perf_counter()
+                for i in range(steps):
+                    first = (i * batch) % (train_x.size(0) - batch)
+                    mse_step(model, optimizer, train_x[first:first + batch], train_y[first:first + batch])
+                rates.append(steps * batch / (time.perf_counter() - start))
+            rates.sort()
+            row.append(f"{rates[1] / 1000:.1f}k")
+        print(f"| {threads} | " + " | ".join(row) + " |", flush=True)
+
+
+def time_to_error(args):
+    torch.manual_seed(1)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    train_x, train_y = load(args.data, "train")
+    test_x, test_y = load(args.data, "test")
+    model = Net()
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
+    generator = torch.Generator().manual_seed(1)
+    training = 0.0
+    for p in range(200):
+        start = time.perf_counter()
+        order = torch.randperm(train_x.size(0), generator=generator)
+        for first in range(0, train_x.size(0), args.batch):
+            index = order[first:first + args.batch]
+            mse_step(model, optimizer, train_x[index], train_y[index])
+        training += time.perf_counter() - start
+        model.eval()
+        with torch.no_grad():
+            error = torch.mean((test_y.argmax(dim=1) != model(test_x).argmax(dim=1)).float()).item() * 100
+        model.train()
+        print(f"pass {p + 1}: test error {error:.2f}%, {training:.3f} s of training", flush=True)
+        if error <= args.time_to_error:
+            print(f"target: test error {error:.2f}% <= {args.time_to_error:.2f}% after pass {p + 1}, "
+                  f"{training:.3f} s of training (evaluation excluded); torch {torch.__version__}, "
+                  f"threads {torch.get_num_threads()}, batch {args.batch}, lr {args.lr}")
+            return
+    print("target not reached in 200 passes")
 
 
 if __name__ == "__main__":

@@ -17,11 +17,12 @@
 #include "lenet1/prepare.hpp"
 #include "lenet1/recipes.hpp"
 #include "lenet1/report.hpp"
-#include "lenet1/train.hpp"
+#include "lenet1/run.hpp"
 
 namespace {
 
 using namespace lenet1;
+using namespace ctgrad::training;
 
 // Flags given on the command line; each overrides the recipe's value.
 struct TrainFlags {
@@ -87,10 +88,9 @@ template <class Variant, class K>
 RunOutcome run_variant(const TrainConfig& config, const Split& train_split, const Split& test_split,
                        const TrainFlags& flags) {
   RunOutcome outcome;
-  outcome.passes = ctgrad::training::run_training<Model<Variant>, K>(
+  outcome.passes = train_variant<Variant, K>(
       config, train_split, test_split,
-      {flags.out.value_or(""), flags.save.value_or(""), flags.resume.value_or(""), flags.overwrite},
-      [&](Params& params) { initialize(params, config.seed, static_cast<float>(config.output_bias)); });
+      {flags.out.value_or(""), flags.save.value_or(""), flags.resume.value_or(""), flags.overwrite});
   outcome.seconds = outcome.passes.empty() ? 0 : outcome.passes.back().seconds;
   return outcome;
 }

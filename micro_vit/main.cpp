@@ -9,10 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include <ctgrad/train/trainer.hpp>
-
-#include "micro_vit/model.hpp"
 #include "micro_vit/report.hpp"
+#include "micro_vit/run.hpp"
 
 namespace {
 
@@ -21,8 +19,7 @@ using namespace ctgrad::training;
 template <class K>
 int train_with(const TrainConfig& config, const RunPaths& paths) {
   const auto splits = load_splits(config.data);
-  run_training<micro_vit::Model, K>(config, splits.train, splits.test, paths,
-                                    [&](micro_vit::Params& p) { micro_vit::initialize(p, config.seed); });
+  micro_vit::train_on<K>(config, splits.train, splits.test, paths);
   return 0;
 }
 

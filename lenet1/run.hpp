@@ -1,0 +1,37 @@
+#pragma once
+// One training run of one LeNet-1 variant on one kernel path. Declared here,
+// instantiated once per (variant, path) in a translation unit of its own
+// (train_variant.cpp.in, CMakeLists.txt): each pulls in a whole trainer with
+// its graphs, and six of them in main.cpp made it a minute-long, 1.6 GB
+// compile.
+#include <vector>
+
+#include <ctgrad/train/trainer.hpp>
+
+namespace lenet1 {
+
+struct Classic;
+struct Softmax;
+struct Modern;
+
+// run_training of Model<Variant> on path K, initialized from the config's
+// seed and output bias.
+template <class Variant, class K>
+std::vector<ctgrad::training::PassResult> train_variant(const ctgrad::training::TrainConfig& config,
+                                                        const ctgrad::training::Split& train_split,
+                                                        const ctgrad::training::Split& test_split,
+                                                        const ctgrad::training::RunPaths& paths);
+
+#define LENET1_TRAIN_VARIANT(Variant, Path)                                                             \
+  extern template std::vector<ctgrad::training::PassResult> train_variant<Variant, ctgrad::kernels::Path>( \
+      const ctgrad::training::TrainConfig&, const ctgrad::training::Split&, const ctgrad::training::Split&,   \
+      const ctgrad::training::RunPaths&);
+LENET1_TRAIN_VARIANT(Classic, Scalar)
+LENET1_TRAIN_VARIANT(Classic, Simd)
+LENET1_TRAIN_VARIANT(Softmax, Scalar)
+LENET1_TRAIN_VARIANT(Softmax, Simd)
+LENET1_TRAIN_VARIANT(Modern, Scalar)
+LENET1_TRAIN_VARIANT(Modern, Simd)
+#undef LENET1_TRAIN_VARIANT
+
+}  // namespace lenet1
