@@ -4,12 +4,57 @@
 // [0, threads) and returns when all have finished; inside a job, sync() is a
 // barrier of all of them. Nothing is allocated per run (no std::function, no
 // thread started per step): a step of the training loop touches no heap.
-#include <barrier>
+// The barriers spin before they sleep (SpinBarrier), since a step waits for
+// microseconds.
+#include <atomic>
 #include <cstddef>
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace ctgrad::training {
+
+// A reusable barrier for a step's few microseconds of waiting: it spins
+// first, then sleeps (std::atomic::wait). std::barrier puts a waiter to sleep
+// at once, and waking it costs tens of microseconds: on two threads a batch
+// of 8 took 2.5 times as long as on one.
+class SpinBarrier {
+ public:
+  explicit SpinBarrier(unsigned count) : count_(count) {}
+  void arrive_and_wait() {
+    const unsigned generation = generation_.load(std::memory_order_acquire);
+    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == count_) {
+      arrived_.store(0, std::memory_order_relaxed);
+      generation_.store(generation + 1, std::memory_order_release);
+      generation_.notify_all();
+      return;
+    }
+    for (int spin = 0; spin < spin_limit; ++spin) {
+      if (generation_.load(std::memory_order_acquire) != generation) return;
+      pause();
+    }
+    while (generation_.load(std::memory_order_acquire) == generation)
+      generation_.wait(generation, std::memory_order_acquire);
+  }
+
+ private:
+  // About 100 us of spinning (a pause is some 10-140 cycles): longer than a
+  // step's imbalance, short against the seconds a pool may sit idle.
+  static constexpr int spin_limit = 1 << 13;
+  static void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#else
+    std::this_thread::yield();
+#endif
+  }
+  const unsigned count_;
+  std::atomic<unsigned> arrived_{0};
+  std::atomic<unsigned> generation_{0};
+};
 
 class ThreadPool {
  public:
@@ -52,7 +97,7 @@ class ThreadPool {
   }
 
   unsigned threads_;
-  std::barrier<> start_, middle_, done_;
+  SpinBarrier start_, middle_, done_;
   std::vector<std::thread> workers_;
   void* job_ = nullptr;
   void (*call_)(void*, unsigned) = nullptr;
