@@ -34,7 +34,7 @@ inline constexpr std::array<Recipe, 6> recipes = {{
     {"augment", "+ random 1-pixel shifts", "softmax", 60, 3e-4, "adamw", true, true, 0.0, 0.0, "1.70% / 2.19%"},
     {"modern", "+ dropout 0.25 on the H2 output (before H3), ReLU in place of tanh", "modern", 80, 3e-4, "adamw",
      true, true, 0.25, 0.0, "1.47% / 1.59%"},
-    {"modern-batch", "modern in minibatches of 16, AdamW one-cycle peaking at lr 3e-3 (10% warm-up)", "modern", 80,
+    {"modern-batch", "modern in minibatches of 16, AdamW one-cycle peaking at lr 3e-3 (10% warm-up), 120 passes", "modern", 120,
      3e-3, "adamw", false, true, 0.25, 0.0, "PyTorch 1.13 here: 2.14% / 1.89% test (seeds 1, 2)", 16, true},
 }};
 
