@@ -34,13 +34,6 @@ void copy_example(Batched& batched, Single& single, std::size_t b) {
   });
 }
 
-template <class Params>
-std::vector<float> all_gradients(Params& params) {
-  std::vector<float> all;
-  for_each_parameter(params, [&](auto& p) { all.insert(all.end(), p.grad.begin(), p.grad.end()); });
-  return all;
-}
-
 // `reseed` runs before every forward (dropout: the same masks every time).
 template <class K, class Params, class Expression, class Reseed>
 void check_batch(Params& params, const Expression& loss, std::uint32_t seed, Reseed reseed) {

@@ -25,6 +25,14 @@ void randomize(Tensor<S>& tensor, std::mt19937& rng, float scale = 1.f) {
   for (float& v : tensor) v = (uniform01(rng) * 2.f - 1.f) * scale;
 }
 
+// Every parameter's gradient, in declaration order, as one vector.
+template <class Params>
+std::vector<float> all_gradients(Params& params) {
+  std::vector<float> all;
+  for_each_parameter(params, [&](auto& p) { all.insert(all.end(), p.grad.begin(), p.grad.end()); });
+  return all;
+}
+
 // Float loss, step 1e-3: truncation error ~1e-6, rounding ~1e-4 of the loss
 // scale, hence |numeric - analytic| <= 2e-3 + 2e-2 |analytic|.
 template <class G, class Params>

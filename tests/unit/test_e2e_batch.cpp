@@ -12,9 +12,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/run_program.hpp"
+#include "tests/support/e2e.hpp"
 
 using ctgrad::testing::BackgroundProgram;
+using ctgrad::testing::data_dir;
+using ctgrad::testing::lenet1_exe;
+using ctgrad::testing::micro_vit_exe;
+using ctgrad::testing::run_ok;
 using ctgrad::testing::file_bytes;
 using ctgrad::testing::paused_at;
 using ctgrad::testing::wait_for_pause;
@@ -22,23 +26,7 @@ using ctgrad::testing::run_program;
 
 namespace {
 
-const std::string lenet1_exe = CTGRAD_LENET1_EXE;
-const std::string micro_vit_exe = CTGRAD_MICRO_VIT_EXE;
-const std::string data_dir = CTGRAD_DATA_DIR;
-
-std::filesystem::path scratch_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("ctgrad_batch_" + std::to_string(::getpid())) / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-std::string run_ok(const std::string& command) {
-  const auto run = run_program(command);
-  INFO(command << " -> " << run.output);
-  REQUIRE(run.status == 0);
-  return run.output;
-}
+std::filesystem::path scratch_dir(const std::string& name) { return ctgrad::testing::scratch_dir("ctgrad_batch", name); }
 
 // The weights `command --threads T --save ...` trains, for T = 1 and 2, must be equal byte for byte.
 void same_weights_on_1_and_2_threads(const std::string& command, const std::filesystem::path& dir) {

@@ -12,9 +12,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/support/run_program.hpp"
+#include "tests/support/e2e.hpp"
 
 using ctgrad::testing::BackgroundProgram;
+using ctgrad::testing::data_dir;
+using ctgrad::testing::lenet1_exe;
+using ctgrad::testing::micro_vit_exe;
+using ctgrad::testing::run_ok;
 using ctgrad::testing::file_bytes;
 using ctgrad::testing::paused_at;
 using ctgrad::testing::wait_for_pause;
@@ -22,16 +26,7 @@ using ctgrad::testing::run_program;
 
 namespace {
 
-const std::string lenet1_exe = CTGRAD_LENET1_EXE;
-const std::string micro_vit_exe = CTGRAD_MICRO_VIT_EXE;
-const std::string data_dir = CTGRAD_DATA_DIR;
-
-std::filesystem::path scratch_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("ctgrad_resume_" + std::to_string(::getpid())) / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path scratch_dir(const std::string& name) { return ctgrad::testing::scratch_dir("ctgrad_resume", name); }
 
 // metrics.csv without its wall-clock column: what must agree between runs.
 std::vector<std::string> metrics_rows(const std::filesystem::path& run) {
@@ -39,14 +34,6 @@ std::vector<std::string> metrics_rows(const std::filesystem::path& run) {
   std::ifstream stream(run / "metrics.csv");
   for (std::string line; std::getline(stream, line);) rows.push_back(line.substr(0, line.rfind(',')));
   return rows;
-}
-
-// Runs a command that must succeed; returns its output.
-std::string run_ok(const std::string& command) {
-  const auto run = run_program(command);
-  INFO(command << " -> " << run.output);
-  REQUIRE(run.status == 0);
-  return run.output;
 }
 
 // Starts `command` (a training run of `total_steps` steps with

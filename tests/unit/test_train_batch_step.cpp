@@ -3,64 +3,13 @@
 // step, and a batch larger than the step was built for refused. (Bits across
 // thread counts: test_train_parallel.cpp.)
 #include <cstring>
-#include <memory>
-#include <random>
-#include <vector>
 
 #include <catch2/catch.hpp>
 
-#include "lenet1/train.hpp"
+#include "tests/support/lenet1_steps.hpp"
 #include "tests/support/counting_allocator.hpp"
 
-namespace {
-
-using namespace lenet1;
-using ctgrad::training::DataParallelStep;
-using ctgrad::training::ThreadPool;
-
-// 64 random images with labels.
-const Split& sample_split() {
-  static const Split split = [] {
-    Split s;
-    std::mt19937 rng(3);
-    s.images.resize(64 * image_size);
-    s.labels.resize(64);
-    for (float& v : s.images) v = ctgrad::uniform01(rng) * 2.f - 1.f;
-    for (auto& label : s.labels) label = static_cast<std::uint8_t>(rng() % 10);
-    return s;
-  }();
-  return split;
-}
-
-std::vector<std::size_t> shuffled(std::size_t count, std::uint32_t seed) {
-  std::vector<std::size_t> order(sample_split().count());
-  ctgrad::training::shuffled_order(order, seed, 0);
-  order.resize(count);
-  return order;
-}
-
-template <class P>
-std::vector<float> gradients_of(P& params) {
-  std::vector<float> all;
-  ctgrad::for_each_parameter(params, [&](auto& p) { all.insert(all.end(), p.grad.begin(), p.grad.end()); });
-  return all;
-}
-
-// One step of `Variant` with dropout and shifts where the variant has them,
-// on `threads` threads: the gradient it leaves and the loss.
-template <class Variant, class K>
-std::pair<std::vector<float>, float> step_on(unsigned threads, std::span<const std::size_t> indices) {
-  auto params = std::make_unique<Params>();
-  initialize(*params, 5, Variant::cross_entropy ? 0.f : -1.f);
-  const bool modern = std::is_same_v<Variant, Modern>;
-  ThreadPool pool(threads);
-  DataParallelStep<Model<Variant>, K> step(indices.size(), modern ? 0.25f : 0.f, pool);
-  std::mt19937 noise(11);
-  const float loss = step.run(*params, sample_split(), indices, modern, noise);
-  return {gradients_of(*params), loss};
-}
-
-}  // namespace
+using namespace ctgrad::testing::lenet1_steps;
 
 using TestType = ctgrad::kernels::Simd;
 
@@ -80,7 +29,7 @@ TEST_CASE("a minibatch step leaves the gradient of the batch's mean loss", "[tra
       graph->backward();
       loss_sum += graph->loss();
     }
-    const auto summed = gradients_of(*params);
+    const auto summed = ctgrad::testing::all_gradients(*params);
     INFO("batch " << batch);
     CHECK(batched_loss == Approx(loss_sum / batch).epsilon(1e-5));
     double difference = 0, norm = 0;

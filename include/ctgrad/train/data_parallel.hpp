@@ -69,9 +69,16 @@ class DataParallelStep {
                              " examples, more than the batch it was built for (or none)");
     for (std::size_t k = 0; k < shards; ++k) seeds_[k] = noise();
     const float scale = 1.f / static_cast<float>(n);
-    const unsigned threads = pool_.size();
+    // Threads beyond the shard count would only wait at the barriers: a
+    // batch of one shard runs on the calling thread, without the pool.
+    const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(pool_.size(), shards));
+    const bool pooled = threads > 1;
 
     auto job = [&](unsigned t) {
+      if (t >= threads) {  // no shard and no share of the sum
+        pool_.sync();
+        return;
+      }
       Worker& worker = *workers_[t];
       for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
       for (std::size_t k = t; k < shards; k += threads) {
@@ -83,7 +90,7 @@ class DataParallelStep {
           losses_[k] = worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), augment,
                                   scale, slot);
       }
-      pool_.sync();
+      if (pooled) pool_.sync();
       // Thread t's share of the elements, each summed over the slots in
       // shard order.
       const std::size_t begin = parameters * t / threads, end = parameters * (t + 1) / threads;
@@ -101,7 +108,10 @@ class DataParallelStep {
         offset += master.grad.size;
       });
     };
-    pool_.run(job);
+    if (pooled)
+      pool_.run(job);
+    else
+      job(0);
 
     float loss_sum = 0;
     for (std::size_t k = 0; k < shards; ++k) loss_sum += losses_[k];
