@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 #include <boost/hana/for_each.hpp>
 
+#include "bench/train_bench.hpp"
 #include "lenet1/train.hpp"
 
 namespace {
@@ -60,12 +61,7 @@ template <class K>
 void lenet1_eval(benchmark::State& state) {
   auto params = std::make_unique<Params>();
   initialize(*params, 1);
-  Split split;
-  std::mt19937 rng(9);
-  split.images.resize(2007 * image_size);
-  split.labels.resize(2007);
-  for (float& v : split.images) v = ctgrad::uniform01(rng) * 2.f - 1.f;
-  for (auto& label : split.labels) label = static_cast<std::uint8_t>(rng() % 10);
+  const Split split = ctgrad::bench::random_split(2007);
   const auto threads = static_cast<unsigned>(state.range(0));
   for (auto _ : state) benchmark::DoNotOptimize(evaluate<Model<Classic>, K>(*params, split, threads).loss);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(split.count()));

@@ -15,17 +15,18 @@
 
 namespace ctgrad::bench {
 
-// 512 random images with labels: a Split the step reads like the real one.
+// `count` random images with labels (seed 9): a Split read like the real one.
+inline training::Split random_split(std::size_t count) {
+  training::Split s;
+  std::mt19937 rng(9);
+  s.images.resize(count * training::image_size);
+  s.labels.resize(count);
+  for (float& v : s.images) v = uniform01(rng) * 2.f - 1.f;
+  for (auto& label : s.labels) label = static_cast<std::uint8_t>(rng() % 10);
+  return s;
+}
 inline const training::Split& synthetic_split() {
-  static const training::Split split = [] {
-    training::Split s;
-    std::mt19937 rng(9);
-    s.images.resize(512 * training::image_size);
-    s.labels.resize(512);
-    for (float& v : s.images) v = uniform01(rng) * 2.f - 1.f;
-    for (auto& label : s.labels) label = static_cast<std::uint8_t>(rng() % 10);
-    return s;
-  }();
+  static const training::Split split = random_split(512);
   return split;
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/e2e.hpp"
 
@@ -161,6 +162,18 @@ TEST_CASE("--resume and --checkpoint-every refuse what they cannot honour", "[e2
     CHECK(result.status == c.status);
     CHECK(result.output.find(c.says) != std::string::npos);
   }
+  // A config.json edited to a batch of 0 is named, not divided by.
+  const std::string config = file_bytes(run / "config.json");
+  {
+    auto edited = nlohmann::json::parse(config);
+    edited["batch"] = 0;
+    std::ofstream(run / "config.json", std::ios::trunc) << edited.dump(2);
+  }
+  const auto zero_batch = run_program(lenet1_exe + " train --resume " + run.string());
+  INFO(zero_batch.output);
+  CHECK(zero_batch.status == 1);
+  CHECK(zero_batch.output.find("config.json: expected a batch of 1 to 4096, found 0") != std::string::npos);
+  std::ofstream(run / "config.json", std::ios::trunc) << config;
   // A damaged checkpoint is named, not trusted.
   std::ofstream(run / "checkpoint.safetensors", std::ios::trunc) << "not a checkpoint";
   const auto damaged = run_program(lenet1_exe + " train --resume " + run.string());

@@ -19,7 +19,6 @@
 // Workers, graphs and gradient slots are allocated once, in the
 // constructor; a step allocates nothing.
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstddef>
 #include <memory>

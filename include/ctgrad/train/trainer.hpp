@@ -158,6 +158,11 @@ inline TrainConfig config_from_json(const std::filesystem::path& file) {
   } catch (const nlohmann::json::exception& error) {
     io::fail(file, std::string("expected a run configuration written by --out, found: ") + error.what());
   }
+  // The ranges the programs' flags allow: an edited file must not divide by
+  // a zero batch or allocate for an absurd one.
+  if (c.batch < 1 || c.batch > 4096)
+    io::fail(file, "expected a batch of 1 to 4096, found " + std::to_string(c.batch));
+  if (!(c.warmup >= 0 && c.warmup <= 1)) io::fail(file, "expected a warmup in [0, 1], found " + std::to_string(c.warmup));
   return c;
 }
 
