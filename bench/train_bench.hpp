@@ -15,14 +15,15 @@
 
 namespace ctgrad::bench {
 
-// `count` random images with labels (seed 9): a Split read like the real one.
+// `count` random 16x16 images with labels 0..9 (seed 9): a Split shaped like the digits.
 inline training::Split random_split(std::size_t count) {
   training::Split s;
+  s.example_shape = {1, 16, 16};
   std::mt19937 rng(9);
-  s.images.resize(count * training::image_size);
+  s.images.resize(count * s.example_size());
   s.labels.resize(count);
   for (float& v : s.images) v = uniform01(rng) * 2.f - 1.f;
-  for (auto& label : s.labels) label = static_cast<std::uint8_t>(rng() % 10);
+  for (auto& label : s.labels) label = static_cast<std::uint32_t>(rng() % 10);
   return s;
 }
 inline const training::Split& synthetic_split() {
@@ -52,7 +53,7 @@ void train_step(benchmark::State& state, std::size_t batch, unsigned threads, In
   for (auto _ : state) {
     if (next + batch > order.size()) next = 0;
     if (batch == 1) {
-      const auto image = training::example_image(split, next);
+      const auto image = training::example<Model>(split, next);
       training::load_example<Model>(*graph, 0, image, split.labels[next]);
       if (augment) random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
       graph->forward();

@@ -22,14 +22,14 @@
 
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/io/npy.hpp"
-#include "ctgrad/io/resize.hpp"
-#include <ctgrad/data/digits.hpp>
+#include <ctgrad/data/dataset.hpp>
+
+#include "lenet1/resize.hpp"
 
 extern char** environ;
 
 namespace lenet1 {
 
-using ctgrad::data::load_split;
 using ctgrad::data::Split;
 namespace {
 
@@ -47,7 +47,7 @@ constexpr std::size_t digit_count = 10'000;  // the MNIST test set, which the pa
 // handwritten zip code recognition").
 constexpr std::size_t train_count = 7'291;
 constexpr std::size_t test_count = 2'007;
-constexpr std::size_t target_side = Split::image_side;
+constexpr std::size_t target_side = image_side;
 constexpr std::size_t target_pixels = target_side * target_side;
 
 struct Digits {
@@ -117,8 +117,8 @@ bool holds_prepared_data(const std::filesystem::path& out, std::ostream& log) {
   for (const char* name : {"train_images.npy", "train_labels.npy", "test_images.npy", "test_labels.npy"})
     if (!std::filesystem::exists(out / name)) return false;
   try {
-    const Split train = load_split(out, "train");
-    const Split test = load_split(out, "test");
+    const Split train = load_prepared(out, "train");
+    const Split test = load_prepared(out, "test");
     if (train.count() == train_count && test.count() == test_count) return true;
     log << "data: " << out.string() << " holds " << train.count() << " train and " << test.count()
         << " test digits instead of " << train_count << " and " << test_count << ", preparing again\n";
@@ -171,7 +171,7 @@ std::filesystem::path extract_digits(const std::filesystem::path& tarball, const
 Digits read_and_resample(const std::filesystem::path& digits_folder, std::ostream& log) {
   Digits digits;
   std::string per_class;
-  for (std::uint8_t label = 0; label < Split::class_count; ++label) {
+  for (std::uint8_t label = 0; label < class_count; ++label) {
     const std::filesystem::path file = digits_folder / (std::to_string(label) + ".json");
     const std::vector<float> pixels = read_digit_file(file);
     const std::size_t count = pixels.size() / source_pixels;
@@ -219,8 +219,8 @@ std::vector<std::size_t> shuffled_indices(std::size_t count, std::uint64_t seed)
   return order;
 }
 
-std::string class_counts(const std::vector<std::uint8_t>& labels) {
-  std::array<std::size_t, Split::class_count> counts{};
+std::string class_counts(const std::vector<std::uint32_t>& labels) {
+  std::array<std::size_t, class_count> counts{};
   for (std::uint8_t label : labels) ++counts[label];
   std::string text;
   for (std::size_t label = 0; label < counts.size(); ++label)
@@ -230,7 +230,7 @@ std::string class_counts(const std::vector<std::uint8_t>& labels) {
 
 void write_split(const std::filesystem::path& out, const std::string& name, const Digits& digits,
                  std::span<const std::size_t> indices) {
-  Split split;
+  Digits split;
   split.images.reserve(indices.size() * target_pixels);
   for (std::size_t index : indices) {
     const auto image = digits.images.begin() + static_cast<std::ptrdiff_t>(index * target_pixels);
@@ -300,8 +300,8 @@ void prepare(const PrepareOptions& options, std::ostream& log) {
 
   write_split(options.out, "train", digits, train);
   write_split(options.out, "test", digits, test);
-  const Split written_train = load_split(options.out, "train");
-  const Split written_test = load_split(options.out, "test");
+  const Split written_train = load_prepared(options.out, "train");
+  const Split written_test = load_prepared(options.out, "test");
   log << "data: wrote " << options.out.string() << ": " << written_train.count() << " train digits (per class "
       << class_counts(written_train.labels) << "), " << written_test.count() << " test digits (per class "
       << class_counts(written_test.labels) << ")\n";

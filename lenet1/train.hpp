@@ -10,13 +10,15 @@ namespace lenet1 {
 
 using namespace ctgrad::training;
 
+inline constexpr std::size_t image_size = Image::size;
+
 // One of the architectures of model.hpp (Classic, Softmax, Modern) as a Model.
 template <class Variant>
 struct Model {
   using params_type = Params;
   using image_shape = Image;
   static constexpr std::size_t classes = Scores::size;
-  static constexpr bool cross_entropy = Variant::cross_entropy;
+  static constexpr Targets targets = Variant::cross_entropy ? Targets::one_hot : Targets::plus_minus_one;
   static auto network(Params& p, const DropoutControl& control, float dropout) {
     return lenet1::network<Variant>(p, control, dropout);
   }
@@ -28,7 +30,7 @@ struct Model {
 // One per-example SGD step of the 1989 network; returns the example's loss.
 // No heap allocation.
 template <class K, class G>
-float train_step(G& graph, Params& params, std::span<const float, image_size> image, std::uint8_t label,
+float train_step(G& graph, Params& params, std::span<const float, Image::size> image, std::uint32_t label,
                  float learning_rate) {
   load_example<Model<Classic>>(graph, 0, image, label);
   graph.forward();

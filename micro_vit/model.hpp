@@ -8,6 +8,7 @@
 #include <utility>
 
 #include <ctgrad/ctgrad.hpp>
+#include <ctgrad/train/model.hpp>
 
 namespace micro_vit {
 
@@ -128,7 +129,7 @@ struct Model {
   using params_type = Params;
   using image_shape = Image;
   static constexpr std::size_t classes = micro_vit::classes;
-  static constexpr bool cross_entropy = true;
+  static constexpr ctgrad::training::Targets targets = ctgrad::training::Targets::one_hot;
   static auto network(Params& p, const DropoutControl& control, float dropout) {
     return micro_vit::network(p, control, dropout);
   }

@@ -4,6 +4,7 @@
 // Errors are one line naming the argument or file; the exit status is 2 for a
 // usage error (a missing folder, a bad PASSES) and 1 for a bad file.
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdio>
 #include <exception>
@@ -15,7 +16,7 @@
 #include <string>
 
 #include <ctgrad/ctgrad.hpp>
-#include <ctgrad/data/digits.hpp>
+#include <ctgrad/data/dataset.hpp>
 
 #include "leaky_relu.hpp"
 
@@ -39,8 +40,10 @@ int train(const std::filesystem::path& data, int passes) {
   if (!std::filesystem::is_directory(data))
     throw UsageError("DATA_DIR: expected a folder of prepared digits (run `lenet1 prepare`), found no folder " +
                      data.string());
-  const data::Split train_split = data::load_split(data, "train");  // io::Error names a missing or bad file
-  const data::Split test_split = data::load_split(data, "test");
+  // io::Error names a missing file, or one of another shape than 1x16x16 or labels outside 0..9.
+  const std::array<std::size_t, 3> digit = {1, 16, 16};
+  const data::Split train_split = data::load_split(data, "train", digit, 10);
+  const data::Split test_split = data::load_split(data, "test", digit, 10);
 
   auto p = std::make_unique<Params>();
   std::mt19937 rng(1);

@@ -21,11 +21,12 @@ using ctgrad::training::ThreadPool;
 inline const Split& sample_split() {
   static const Split split = [] {
     Split s;
+    s.example_shape = {1, 16, 16};
     std::mt19937 rng(3);
     s.images.resize(64 * image_size);
     s.labels.resize(64);
     for (float& v : s.images) v = ctgrad::uniform01(rng) * 2.f - 1.f;
-    for (auto& label : s.labels) label = static_cast<std::uint8_t>(rng() % 10);
+    for (auto& label : s.labels) label = static_cast<std::uint32_t>(rng() % 10);
     return s;
   }();
   return split;

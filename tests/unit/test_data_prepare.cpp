@@ -15,9 +15,9 @@
 
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/io/npy.hpp"
-#include <ctgrad/data/digits.hpp>
 
 #include "lenet1/prepare.hpp"
+#include "tests/support/temp_folder.hpp"
 
 namespace {
 
@@ -25,14 +25,9 @@ using Catch::Matchers::Contains;
 
 constexpr std::size_t pixels_per_image = 16 * 16;
 
-struct TemporaryFolder {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("ctgrad_test_data_prepare_" + std::to_string(::getpid()));
-  TemporaryFolder() {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TemporaryFolder() { std::filesystem::remove_all(path); }
+// Each test's folder, named after this file.
+struct TemporaryFolder : ctgrad::testing::TemporaryFolder {
+  TemporaryFolder() : ctgrad::testing::TemporaryFolder("test_data_prepare") {}
 };
 
 template <class Action>
@@ -53,7 +48,7 @@ void check_split(const ctgrad::data::Split& split, std::size_t expected_count) {
   CHECK(*highest <= 1.0f);
 
   std::array<std::size_t, 10> per_class{};
-  for (std::uint8_t label : split.labels) ++per_class.at(label);
+  for (const std::uint32_t label : split.labels) ++per_class.at(label);
   for (std::size_t label = 0; label < per_class.size(); ++label) {
     INFO("class " << label);
     // A uniform draw of ~2,000 from 10,000 digits leaves well over 100 of each class.
@@ -88,8 +83,8 @@ TEST_CASE("the prepared digits have the paper's split sizes, range [-1, 1] and e
   // The README's test command prepares the data before running the tests, so
   // missing data is a failure here, not a skip.
   if (!std::filesystem::exists(data / "train_images.npy")) FAIL("no prepared data in " << data << "; run `lenet1 prepare`");
-  const ctgrad::data::Split train = ctgrad::data::load_split(data, "train");
-  const ctgrad::data::Split test = ctgrad::data::load_split(data, "test");
+  const ctgrad::data::Split train = lenet1::load_prepared(data, "train");
+  const ctgrad::data::Split test = lenet1::load_prepared(data, "test");
   SECTION("train") { check_split(train, 7291); }
   SECTION("test") { check_split(test, 2007); }
 }
@@ -97,11 +92,11 @@ TEST_CASE("the prepared digits have the paper's split sizes, range [-1, 1] and e
 TEST_CASE("load_split on a missing folder says to run lenet1 prepare", "[data]") {
   const std::filesystem::path missing = std::filesystem::temp_directory_path() / "ctgrad_no_such_data_folder";
   std::filesystem::remove_all(missing);
-  CHECK_THAT(error_message([&] { ctgrad::data::load_split(missing, "train"); }),
+  CHECK_THAT(error_message([&] { lenet1::load_prepared(missing, "train"); }),
              Contains(missing.string()) && Contains("lenet1 prepare"));
 
   TemporaryFolder folder;
-  CHECK_THAT(error_message([&] { ctgrad::data::load_split(folder.path, "test"); }),
+  CHECK_THAT(error_message([&] { lenet1::load_prepared(folder.path, "test"); }),
              Contains("test_images.npy") && Contains("lenet1 prepare"));
 }
 
@@ -113,7 +108,7 @@ TEST_CASE("load_split refuses inconsistent files and names the culprit", "[data]
                          std::vector<std::uint8_t> label_values) {
     ctgrad::io::write_npy<float>(images, image_shape, pixels);
     ctgrad::io::write_npy<std::uint8_t>(labels, std::vector<std::size_t>{label_values.size()}, label_values);
-    return error_message([&] { ctgrad::data::load_split(folder.path, "train"); });
+    return error_message([&] { lenet1::load_prepared(folder.path, "train"); });
   };
   const std::vector<float> two_images(2 * pixels_per_image, -1.0f);
 

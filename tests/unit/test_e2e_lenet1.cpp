@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "lenet1/prepare.hpp"
 #include "lenet1/train.hpp"
 #include "tests/support/run_program.hpp"
 
@@ -80,7 +81,7 @@ TEST_CASE("--steps stops training after that many SGD steps and still saves", "[
 TEST_CASE("evaluation does not depend on the thread count", "[e2e]") {
   auto params = std::make_unique<lenet1::Params>();
   lenet1::initialize(*params, 3);
-  const lenet1::Split test = lenet1::load_split(data_dir, "test");
+  const lenet1::Split test = lenet1::load_prepared(data_dir, "test");
   using Model = lenet1::Model<lenet1::Classic>;
   const auto one = lenet1::evaluate<Model, ctgrad::kernels::Simd>(*params, test, 1);
   for (unsigned threads : {2u, 3u, 7u}) {

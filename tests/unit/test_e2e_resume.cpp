@@ -172,7 +172,7 @@ TEST_CASE("--resume and --checkpoint-every refuse what they cannot honour", "[e2
   const auto zero_batch = run_program(lenet1_exe + " train --resume " + run.string());
   INFO(zero_batch.output);
   CHECK(zero_batch.status == 1);
-  CHECK(zero_batch.output.find("config.json: expected a batch of 1 to 4096, found 0") != std::string::npos);
+  CHECK(zero_batch.output.find("config.json: expected 'batch' to be a whole number from 1 to 4096, found 0") != std::string::npos);
   std::ofstream(run / "config.json", std::ios::trunc) << config;
   // A damaged checkpoint is named, not trusted.
   std::ofstream(run / "checkpoint.safetensors", std::ios::trunc) << "not a checkpoint";

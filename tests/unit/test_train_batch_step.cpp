@@ -24,7 +24,7 @@ TEST_CASE("a minibatch step leaves the gradient of the batch's mean loss", "[tra
     auto graph = std::make_unique<Graph<decltype(loss), TestType>>(loss);
     double loss_sum = 0;
     for (std::size_t index : indices) {
-      load_example<Model<Classic>>(*graph, 0, example_image(sample_split(), index), sample_split().labels[index]);
+      load_example<Model<Classic>>(*graph, 0, example<Model<Classic>>(sample_split(), index), sample_split().labels[index]);
       graph->forward();
       graph->backward();
       loss_sum += graph->loss();

@@ -7,7 +7,8 @@
 //   {'descr': '<f4', 'fortran_order': False, 'shape': (2, 1, 16, 16), }
 // padded with spaces and ended by '\n' so that the data start on a 64-byte
 // boundary. Only the two element types this project stores are supported:
-// float ('<f4') and std::uint8_t ('|u1'), both in C order.
+// float ('<f4'), std::uint8_t ('|u1'), std::int32_t ('<i4') and std::int64_t
+// ('<i8'), all in C order.
 //
 // Files come from disk and may be damaged or hostile, so the reader checks
 // every length against the file's size before it reads or allocates.
@@ -34,11 +35,18 @@ namespace ctgrad::io {
 static_assert(std::endian::native == std::endian::little,
               "npy.hpp copies '<f4' data straight into floats, which needs a little-endian host");
 
+// The element types read and written: float32 data, and the integer types
+// labels come in (uint8 from our own tools; int32 and int64, numpy's default
+// integers, from a user's np.save).
 template <class T>
-concept NpyElement = std::same_as<T, float> || std::same_as<T, std::uint8_t>;
+concept NpyElement = std::same_as<T, float> || std::same_as<T, std::uint8_t> || std::same_as<T, std::int32_t> ||
+                     std::same_as<T, std::int64_t>;
 
 template <NpyElement T>
-inline constexpr std::string_view npy_descr = std::same_as<T, float> ? "<f4" : "|u1";
+inline constexpr std::string_view npy_descr = std::same_as<T, float>          ? "<f4"
+                                              : std::same_as<T, std::uint8_t> ? "|u1"
+                                              : std::same_as<T, std::int32_t> ? "<i4"
+                                                                              : "<i8";
 
 template <NpyElement T>
 struct NpyArray {
@@ -241,14 +249,14 @@ class HeaderParser {
   std::size_t position_ = 0;
 };
 
-}  // namespace npy_detail
+// A stream positioned at the data, with its parsed header.
+struct Opened {
+  Header header;
+  std::uintmax_t data_bytes = 0;  // what the stream holds after the header
+};
 
-// The whole of a seekable stream, from its start, as one .npy file: a file, or
-// bytes in memory in a std::istringstream (the fuzzer's input). Messages name
-// `file`, whatever the stream really is.
-template <NpyElement T>
-NpyArray<T> read_npy(std::istream& stream, const std::filesystem::path& file) {
-  using namespace npy_detail;
+// Reads and checks the preamble and header of the .npy file in `stream`.
+inline Opened open(std::istream& stream, const std::filesystem::path& file) {
   // The size of the stream actually read, not of whatever the path names now.
   stream.seekg(0, std::ios::end);
   const std::streamoff end_position = stream.tellg();
@@ -277,22 +285,24 @@ NpyArray<T> read_npy(std::istream& stream, const std::filesystem::path& file) {
   std::string header_text(header_size, '\0');
   if (!stream.read(header_text.data(), static_cast<std::streamsize>(header_size)))
     fail(file, "expected a " + std::to_string(header_size) + "-byte header, found a read error");
-  const Header header = HeaderParser(file, header_text).parse();
+  return {HeaderParser(file, header_text).parse(), file_size - preamble_size - header_size};
+}
 
-  if (header.descr != npy_descr<T>)
-    fail(file, "expected dtype '" + std::string(npy_descr<T>) + "', found '" + printable(header.descr) + "'");
+// The data of an opened file whose dtype is T.
+template <NpyElement T>
+NpyArray<T> read_data(std::istream& stream, const std::filesystem::path& file, const Header& header,
+                      std::uintmax_t data_bytes) {
   if (header.fortran_order) fail(file, "expected fortran_order False (C order), found True");
   const std::optional<std::size_t> count = element_count(header.shape);
   if (!count || *count > std::numeric_limits<std::size_t>::max() / sizeof(T))
     fail(file, "expected a shape whose size fits in memory, found " + format_shape(header.shape));
   const std::size_t expected_bytes = *count * sizeof(T);
-  const std::uintmax_t found_bytes = file_size - preamble_size - header_size;
-  if (found_bytes < expected_bytes)
+  if (data_bytes < expected_bytes)
     fail(file, "expected " + std::to_string(expected_bytes) + " data bytes for shape " + format_shape(header.shape) +
-                   ", found " + std::to_string(found_bytes) + " (truncated data)");
-  if (found_bytes > expected_bytes)
+                   ", found " + std::to_string(data_bytes) + " (truncated data)");
+  if (data_bytes > expected_bytes)
     fail(file, "expected " + std::to_string(expected_bytes) + " data bytes for shape " + format_shape(header.shape) +
-                   ", found " + std::to_string(found_bytes) + " (trailing bytes after the array)");
+                   ", found " + std::to_string(data_bytes) + " (trailing bytes after the array)");
 
   NpyArray<T> array{header.shape, std::vector<T>(*count)};
   if (!stream.read(reinterpret_cast<char*>(array.values.data()), static_cast<std::streamsize>(expected_bytes)))
@@ -300,15 +310,57 @@ NpyArray<T> read_npy(std::istream& stream, const std::filesystem::path& file) {
   return array;
 }
 
+}  // namespace npy_detail
+
+// The whole of a seekable stream, from its start, as one .npy file: a file, or
+// bytes in memory in a std::istringstream (the fuzzer's input). Messages name
+// `file`, whatever the stream really is.
 template <NpyElement T>
-NpyArray<T> read_npy(const std::filesystem::path& file) {
+NpyArray<T> read_npy(std::istream& stream, const std::filesystem::path& file) {
+  using namespace npy_detail;
+  const auto [header, data_bytes] = npy_detail::open(stream, file);
+  if (header.descr != npy_descr<T>)
+    fail(file, "expected dtype '" + std::string(npy_descr<T>) + "', found '" + printable(header.descr) + "'");
+  return read_data<T>(stream, file, header, data_bytes);
+}
+
+// Class labels: an integer array of dtype uint8, int32 or int64 (what
+// np.save writes for np.uint8 or a default integer array), as int64.
+inline NpyArray<std::int64_t> read_npy_labels(std::istream& stream, const std::filesystem::path& file) {
+  using namespace npy_detail;
+  const auto [header, data_bytes] = npy_detail::open(stream, file);
+  const auto widened = [&](auto array) {
+    return NpyArray<std::int64_t>{std::move(array.shape),
+                                  std::vector<std::int64_t>(array.values.begin(), array.values.end())};
+  };
+  if (header.descr == npy_descr<std::uint8_t>) return widened(read_data<std::uint8_t>(stream, file, header, data_bytes));
+  if (header.descr == npy_descr<std::int32_t>) return widened(read_data<std::int32_t>(stream, file, header, data_bytes));
+  if (header.descr != npy_descr<std::int64_t>)
+    fail(file, "expected integer labels of dtype '|u1', '<i4' or '<i8', found '" + printable(header.descr) + "'");
+  return read_data<std::int64_t>(stream, file, header, data_bytes);
+}
+
+namespace npy_detail {
+inline std::ifstream open_file(const std::filesystem::path& file) {
   std::error_code error;
   const auto status = std::filesystem::status(file, error);
   if (!std::filesystem::exists(status)) fail(file, "expected a .npy file, found nothing at this path");
   if (!std::filesystem::is_regular_file(status)) fail(file, "expected a .npy file, found something else (a folder?)");
   std::ifstream stream(file, std::ios::binary);
   if (!stream) fail(file, "expected a readable .npy file, found it cannot be opened");
+  return stream;
+}
+}  // namespace npy_detail
+
+template <NpyElement T>
+NpyArray<T> read_npy(const std::filesystem::path& file) {
+  std::ifstream stream = npy_detail::open_file(file);
   return read_npy<T>(stream, file);
+}
+
+inline NpyArray<std::int64_t> read_npy_labels(const std::filesystem::path& file) {
+  std::ifstream stream = npy_detail::open_file(file);
+  return read_npy_labels(stream, file);
 }
 
 template <NpyElement T>

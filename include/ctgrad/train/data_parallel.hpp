@@ -32,7 +32,7 @@
 #include "ctgrad/nn/augment.hpp"
 #include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/ops/dropout.hpp"
-#include "ctgrad/train/examples.hpp"
+#include "ctgrad/train/model.hpp"
 #include "ctgrad/train/thread_pool.hpp"
 
 namespace ctgrad::training {
@@ -135,7 +135,7 @@ class DataParallelStep {
               float scale, float* slot) {
       zero_grad(*params);
       for (std::size_t b = 0; b < B; ++b) {
-        const auto image = example_image(split, indices[b]);
+        const auto image = example<Model>(split, indices[b]);
         load_example<Model>(graph, b, image, split.labels[indices[b]]);
         if (augment) random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise);
       }

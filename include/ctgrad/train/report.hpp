@@ -35,17 +35,17 @@ TrainConfig write_run_report(const std::filesystem::path& run_dir, const std::fi
   io::load_parameters(run_dir / "weights.safetensors", *params);
   weight_pictures(*params, run_dir);
 
-  const Split test = load_split(data_dir.empty() ? std::filesystem::path(config.data) : data_dir, "test");
-  std::vector<std::uint8_t> predicted;
+  const Split test = load_split<Model>(data_dir.empty() ? std::filesystem::path(config.data) : data_dir, "test");
+  std::vector<std::uint32_t> predicted;
   evaluate<Model, kernels::Simd>(*params, test, std::max(1u, std::thread::hardware_concurrency()), &predicted);
   std::vector<float> images;
-  std::vector<std::uint8_t> truth, guesses;
+  std::vector<std::uint8_t> truth, guesses;  // class numbers, at most 255 in a picture
   for (std::size_t i = 0; i < test.count(); ++i) {
     if (predicted[i] == test.labels[i]) continue;
-    const auto image = example_image(test, i);
+    const auto image = example<Model>(test, i);
     images.insert(images.end(), image.begin(), image.end());
-    truth.push_back(test.labels[i]);
-    guesses.push_back(predicted[i]);
+    truth.push_back(static_cast<std::uint8_t>(test.labels[i]));
+    guesses.push_back(static_cast<std::uint8_t>(predicted[i]));
   }
   char title[128];
   std::snprintf(title, sizeof title, "test mistakes: %zu of %zu (t: true, p: predicted)", truth.size(), test.count());

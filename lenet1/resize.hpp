@@ -1,5 +1,6 @@
 #pragma once
-// Bilinear resampling of one single-channel image, row-major.
+// Bilinear resampling of one single-channel image, row-major: how `lenet1
+// prepare` makes 16x16 digits of the 28x28 ones.
 //
 // Reproduces PyTorch's F.interpolate(mode='bilinear', align_corners=False,
 // antialias=False) with an explicit output size (aten/src/ATen/native/

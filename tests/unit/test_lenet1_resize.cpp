@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "ctgrad/io/resize.hpp"
+#include "lenet1/resize.hpp"
 
 // Expected values below are worked out by hand from PyTorch's rule
 //   source = (destination + 0.5) * (source_size / destination_size) - 0.5, clamped at 0,

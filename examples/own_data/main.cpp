@@ -1,0 +1,51 @@
+// Trains examples/own_data/model.hpp on any folder of .npy files of its shape
+// with the library's trainer and its flags (docs/extending.md, section 5):
+//   own_data train --data DIR [--passes N --lr X --batch B --out RUN ...]
+// DIR holds {train,test}_images.npy (float32 [N, 3, 12, 12]) and
+// {train,test}_labels.npy (integers [N] in 0..3).
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+#include <ctgrad/train/cli.hpp>
+#include <ctgrad/train/trainer.hpp>
+
+#include "model.hpp"
+
+using namespace ctgrad::training;
+
+int main(int argc, char** argv) {
+  CLI::App app{"own_data: a small convnet trained on your own .npy files by ctgrad's trainer"};
+  app.require_subcommand(1);
+  auto* train = app.add_subcommand("train", "Train and evaluate after every pass");
+  TrainConfig defaults;  // the library's defaults, with this program's recipe
+  defaults.recipe = defaults.variant = "own_data";
+  defaults.passes = 10;
+  defaults.learning_rate = 3e-3;
+  defaults.optimizer = "adamw";
+  defaults.output_bias = 0;
+  defaults.batch = 16;
+  const TrainFlags flags(*train, defaults);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    const TrainConfig config = flags.config(defaults, {"own_data"}, "own_data");
+    const Splits splits = load_splits<own_data::Model>(config.data);
+    run_training<own_data::Model, ctgrad::kernels::Simd>(
+        config, splits.train, splits.test, flags.paths(),
+        [&](own_data::Params& params) { own_data::initialize(params, config.seed); });
+    return 0;
+  } catch (const UsageError& error) {
+    std::fprintf(stderr, "own_data: %s\n", error.what());
+    return 2;
+  } catch (const Interrupted& error) {
+    std::fprintf(stderr, "own_data: %s\n", error.what());
+    return 130;
+  } catch (const std::exception& error) {  // io::Error: "<file>: expected ..., found ..."
+    std::fprintf(stderr, "own_data: %s\n", error.what());
+    return 1;
+  }
+}

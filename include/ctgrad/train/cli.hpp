@@ -1,0 +1,146 @@
+#pragma once
+// A program's `train` flags, made from the option table (train/config.hpp):
+// every option with a flag becomes a CLI11 option (on/off settings a
+// --name/--no-name pair), checked against the values the table allows, and
+// the run's paths (--out, --overwrite, --save, --resume) come with them.
+// Flags override the program's values (a recipe's) only when given; with
+// --resume, only the options that may change are accepted.
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include <CLI/CLI.hpp>
+
+#include "ctgrad/train/config.hpp"
+
+namespace ctgrad::training {
+
+namespace cli_detail {
+template <class... T>
+std::tuple<T...> values_of(const std::tuple<Option<T>...>&);
+inline std::string shown(bool value) { return value ? "on" : "off"; }
+inline std::string shown(const std::string& value) { return value.empty() ? "none" : value; }
+template <class T>
+std::string shown(const T& value) {
+  return config_detail::number_text(static_cast<double>(value));
+}
+}  // namespace cli_detail
+
+class TrainFlags {
+ public:
+  // Adds the flags to `command`, showing `defaults` in --help. `only`, if not
+  // empty, limits them to these flags (without the run paths), e.g. for a
+  // command that trains several recipes.
+  TrainFlags(CLI::App& command, const TrainConfig& defaults, std::initializer_list<std::string_view> only = {})
+      : command_(command) {
+    values_ = std::apply([&](const auto&... option) { return Values{defaults.*option.member...}; }, train_options);
+    const auto wanted = [&](std::string_view flag) {
+      return !flag.empty() && (only.size() == 0 || std::find(only.begin(), only.end(), flag) != only.end());
+    };
+    std::size_t index = 0;
+    for_each_option_value([&](const auto& option, auto& value) {
+      using T = std::remove_cvref_t<decltype(value)>;
+      CLI::Option*& bound = options_[index++];
+      if (!wanted(option.flag)) return;
+      const std::string flag(option.flag);
+      std::string help = std::string(option.help);
+      if constexpr (std::is_same_v<T, std::string>)
+        if (!option.choices.empty()) help += ": " + config_detail::allowed(option);
+      help += " [default: " + cli_detail::shown(value) + "]";
+      if constexpr (std::is_same_v<T, bool>) {
+        bound = command.add_flag(flag + ",!--no-" + flag.substr(2), value, help);
+      } else {
+        bound = command.add_option(flag, value, help);
+        if constexpr (std::is_same_v<T, std::string>)
+          if (option.existing_file) bound->check(CLI::ExistingFile);
+      }
+    });
+    if (only.size() == 0) {
+      out_ = command.add_option("--out", paths_.out, "Run folder: metrics.csv, config.json, weights.safetensors");
+      overwrite_ = command.add_flag("--overwrite", paths_.overwrite, "Let --out replace a run already in its folder");
+      command.add_option("--save", paths_.save, "Write the final weights here (safetensors)");
+      resume_ = command.add_option("--resume", paths_.resume,
+                                   "Continue the run in this folder from its checkpoint (after a crash, a kill or "
+                                   "Ctrl-C) with its own settings");
+      resume_->excludes(out_)->excludes(overwrite_);
+      index = 0;
+      for_each_option([&](const auto& option) {
+        CLI::Option* bound = options_[index++];
+        if (bound && option.on_resume == OnResume::fixed) resume_->excludes(bound);
+      });
+    }
+  }
+  TrainFlags(const TrainFlags&) = delete;  // CLI11 holds pointers into this object
+  TrainFlags& operator=(const TrainFlags&) = delete;
+
+  // Whether the flag was on the command line.
+  bool given(std::string_view flag) const {
+    const CLI::Option* option = command_.get_option_no_throw(std::string(flag));
+    return option && option->count() > 0;
+  }
+
+  // `base` (the program's or a recipe's values) with every flag given on the
+  // command line written over it. With --resume: the run's own
+  // configuration from its folder instead, with only the flags that may
+  // change over it; `variants` are the calling program's own, so a run of
+  // another program is refused.
+  TrainConfig config(TrainConfig base, std::initializer_list<std::string_view> variants = {},
+                     std::string_view program = {}) const {
+    const bool resuming = resume_ && resume_->count() > 0;
+    if (resuming) base = resumed_config(variants, program);
+    std::size_t index = 0;
+    for_each_option_value([&](const auto& option, const auto& value) {
+      const CLI::Option* bound = options_[index++];
+      if (!bound || bound->count() == 0 || (resuming && option.on_resume == OnResume::fixed)) return;
+      if (const auto expected = check_option(option, value))
+        throw UsageError(std::string(option.flag) + ": expected " + *expected + ", found " + cli_detail::shown(value));
+      base.*option.member = value;
+    });
+    return base;
+  }
+
+  const RunPaths& paths() const { return paths_; }
+
+ private:
+  using Values = decltype(cli_detail::values_of(train_options));
+  static constexpr std::size_t option_count = std::tuple_size_v<Values>;
+
+  template <class F>
+  void for_each_option_value(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (f(std::get<I>(train_options), std::get<I>(values_)), ...);
+    }(std::make_index_sequence<option_count>{});
+  }
+  template <class F>
+  void for_each_option_value(F&& f) const {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (f(std::get<I>(train_options), std::get<I>(values_)), ...);
+    }(std::make_index_sequence<option_count>{});
+  }
+
+  TrainConfig resumed_config(std::initializer_list<std::string_view> variants, std::string_view program) const {
+    const std::filesystem::path& dir = paths_.resume;
+    if (!std::filesystem::is_regular_file(dir / "checkpoint.safetensors"))
+      throw UsageError("--resume: expected a run folder holding checkpoint.safetensors (written by "
+                       "--checkpoint-every or Ctrl-C), found none in " + dir.string());
+    TrainConfig config = config_from_json(dir / "config.json");
+    if (variants.size() > 0 && std::find(variants.begin(), variants.end(), config.variant) == variants.end())
+      throw UsageError("--resume: " + dir.string() + " holds a run of variant '" + config.variant + "', not a " +
+                       std::string(program) + " one");
+    return config;
+  }
+
+  CLI::App& command_;
+  Values values_;
+  std::array<CLI::Option*, option_count> options_{};
+  RunPaths paths_;
+  CLI::Option* out_ = nullptr;
+  CLI::Option* overwrite_ = nullptr;
+  CLI::Option* resume_ = nullptr;
+};
+
+}  // namespace ctgrad::training

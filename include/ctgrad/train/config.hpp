@@ -1,0 +1,231 @@
+#pragma once
+// Everything that defines a training run, described once.
+//
+// `train_options` is the one table of the options: for each, its member of
+// TrainConfig, its key in config.json, its command-line flag, its help, the
+// values it allows, and whether `--resume` may change it. config.json is
+// written and read by walking the table (here), every program's `train`
+// flags are made from it (train/cli.hpp), and so is what `--resume` refuses.
+// A new option is one line in the table plus its use in the trainer.
+//
+// The table is a std::tuple of Option<T> rather than Hana reflection of the
+// struct: each option carries more than a name (flag, help, range), which a
+// reflected member would have to get from a second list anyway.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+
+#include <nlohmann/json.hpp>
+
+#include "ctgrad/io/error.hpp"
+#include "ctgrad/train/model.hpp"
+
+namespace ctgrad::training {
+
+struct TrainConfig {
+  std::string recipe = "1989";   // the program's name for this set of values
+  std::string variant = "1989";  // the program's architecture
+  int passes = 23;
+  double learning_rate = 0.03;
+  std::string optimizer = "sgd";
+  bool learning_rate_decay = false;
+  bool augment = false;
+  double dropout = 0;
+  double output_bias = -1;
+  std::uint32_t seed = 1;
+  long long steps = -1;  // total steps before stopping; -1: all passes; 0: evaluate only
+  unsigned threads = 1;
+  std::string kernels = "simd";
+  std::string data = "data";
+  std::string init{};              // weights to start from (safetensors), or empty
+  long long checkpoint_every = 0;  // steps between checkpoints in the run folder; 0: none
+  std::size_t batch = 1;           // examples per step; 1: the paper's per-example training, in data order
+  bool one_cycle = false;          // one-cycle schedule peaking at the learning rate (replaces lr_decay)
+  double warmup = 0.1;             // the one-cycle warm-up, as a fraction of the steps
+  double target_test_error = 0;    // stop after the first pass whose test error (%) is at most this; 0: never
+};
+
+// What `--resume` does with an option: a run's own settings are `fixed`
+// (its numbers depend on them); `may_change` ones (threads, the data
+// folder's place) can be given again.
+enum class OnResume { fixed, may_change };
+
+template <class T>
+struct Option {
+  using value_type = T;
+  T TrainConfig::*member;
+  std::string_view key;   // in config.json
+  std::string_view flag;  // on the command line; empty: set by the program (a recipe), not a flag
+  std::string_view help;
+  double min = -std::numeric_limits<double>::infinity();  // numbers: the allowed range, inclusive ...
+  double max = std::numeric_limits<double>::infinity();
+  bool above_min = false;          // ... or exclusive at min
+  std::string_view choices = {};   // strings: the allowed values, space-separated; empty: any
+  OnResume on_resume = OnResume::fixed;
+  bool in_old_runs = true;  // false: added later; a config.json without it takes TrainConfig's default
+  bool existing_file = false;  // strings: a path that must name a file
+};
+
+inline constexpr double max_steps = 1e15;
+inline constexpr auto train_options = std::tuple{
+    Option<std::string>{&TrainConfig::recipe, "recipe", "", "the program's recipe"},
+    Option<std::string>{&TrainConfig::variant, "variant", "", "the program's architecture"},
+    Option<int>{&TrainConfig::passes, "passes", "--passes", "Passes over the training set", 1, 1e6},
+    Option<double>{&TrainConfig::learning_rate, "lr", "--lr", "Learning rate (the peak with --one-cycle)", 0, 1e3, true},
+    Option<std::string>{&TrainConfig::optimizer, "optimizer", "--optimizer", "Optimizer", 0, 0, false, "sgd adamw"},
+    Option<bool>{&TrainConfig::learning_rate_decay, "lr_decay", "--lr-decay",
+                 "Decay the learning rate linearly to lr/3 over the passes"},
+    Option<bool>{&TrainConfig::augment, "augment", "--augment", "Random 1-pixel shifts of the training images"},
+    Option<double>{&TrainConfig::dropout, "dropout", "--dropout", "Dropout probability (where the model has dropout)",
+                   0, 0.95},
+    Option<double>{&TrainConfig::output_bias, "output_bias", "", "initial output biases", -1e3, 1e3},
+    Option<std::uint32_t>{&TrainConfig::seed, "seed", "--seed", "Seed of the initialisation, dropout, shifts, order",
+                          0, 4294967295.0},
+    Option<long long>{&TrainConfig::steps, "steps", "--steps",
+                      "Stop after this many steps in total (0: evaluate only; -1: all passes)", -1, max_steps},
+    Option<unsigned>{&TrainConfig::threads, "threads", "--threads",
+                     "Threads for minibatch steps and evaluation (the results do not depend on it)", 1, 1024, false,
+                     {}, OnResume::may_change},
+    Option<std::string>{&TrainConfig::kernels, "kernels", "--kernels", "Kernel path", 0, 0, false, "simd scalar"},
+    Option<std::string>{&TrainConfig::data, "data", "--data", "Folder with {train,test}_{images,labels}.npy", 0, 0,
+                        false, {}, OnResume::may_change},
+    Option<std::string>{&TrainConfig::init, "init", "--init",
+                        "Start from these weights (safetensors) instead of a random init", 0, 0, false, {},
+                        OnResume::fixed, true, true},
+    Option<long long>{&TrainConfig::checkpoint_every, "checkpoint_every", "--checkpoint-every",
+                      "Write a resumable checkpoint into the run folder every N steps (0: never)", 0, max_steps,
+                      false, {}, OnResume::fixed, false},
+    Option<std::size_t>{&TrainConfig::batch, "batch", "--batch",
+                        "Examples per step (1: per-example steps in data order, else shuffled minibatches whose loss "
+                        "is the mean over the batch)",
+                        1, 4096, false, {}, OnResume::fixed, false},
+    Option<bool>{&TrainConfig::one_cycle, "one_cycle", "--one-cycle",
+                 "One-cycle schedule peaking at --lr, per step (replaces --lr-decay)", 0, 0, false, {},
+                 OnResume::fixed, false},
+    Option<double>{&TrainConfig::warmup, "warmup", "--warmup", "The one-cycle warm-up, a fraction of all steps", 0, 1,
+                   false, {}, OnResume::fixed, false},
+    Option<double>{&TrainConfig::target_test_error, "target_test_error", "--target-test-error",
+                   "Stop after the first pass whose test error (%) is at most this, printing the training time "
+                   "(0: never)",
+                   0, 100, false, {}, OnResume::fixed, false},
+};
+
+// Where a run reads and writes besides its data, not part of its settings:
+// the run folder (`out`, refused if it holds a run unless `overwrite`), a
+// copy of the final weights (`save`), and the run folder to continue
+// (`resume`). Empty: none.
+struct RunPaths {
+  std::filesystem::path out, save, resume;
+  bool overwrite = false;
+};
+
+template <class F>
+void for_each_option(F&& f) {
+  std::apply([&](const auto&... option) { (f(option), ...); }, train_options);
+}
+
+namespace config_detail {
+
+inline std::string number_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", value);
+  return text;
+}
+
+// What an option allows, for messages: "a whole number from 1 to 4096".
+template <class T>
+std::string allowed(const Option<T>& option) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return "true or false";
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (option.choices.empty()) return "a string";
+    std::string text = "one of ";
+    for (const char c : option.choices) text += c == ' ' ? std::string(", ") : std::string(1, c);
+    return text;
+  } else {
+    const std::string kind = std::is_integral_v<T> ? "a whole number" : "a number";
+    if (std::isinf(option.max)) return kind + (option.above_min ? " above " : " of at least ") + number_text(option.min);
+    return kind + (option.above_min ? " above " + number_text(option.min) + " up to " : " from " + number_text(option.min) + " to ") +
+           number_text(option.max);
+  }
+}
+
+}  // namespace config_detail
+
+// Empty if `value` is allowed for `option`, else what was expected.
+template <class T>
+std::optional<std::string> check_option(const Option<T>& option, const T& value) {
+  bool ok = true;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!option.choices.empty()) {
+      ok = false;
+      std::string_view rest = option.choices;
+      while (!rest.empty()) {
+        const std::size_t space = rest.find(' ');
+        ok = ok || rest.substr(0, space) == value;
+        rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+      }
+    }
+  } else if constexpr (!std::is_same_v<T, bool>) {
+    const auto number = static_cast<double>(value);
+    ok = (option.above_min ? number > option.min : number >= option.min) && number <= option.max;
+  }
+  if (ok) return std::nullopt;
+  return config_detail::allowed(option);
+}
+
+inline nlohmann::json to_json(const TrainConfig& config) {
+  nlohmann::json j = nlohmann::json::object();
+  for_each_option([&](const auto& option) { j[std::string(option.key)] = config.*option.member; });
+  return j;
+}
+
+// A run folder's config.json back into a TrainConfig (for --resume and
+// reports): every option checked as on the command line.
+inline TrainConfig config_from_json(const std::filesystem::path& file) {
+  std::ifstream stream(file);
+  if (!stream) io::fail(file, "expected the run's configuration, found no readable file");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(stream);
+  } catch (const nlohmann::json::exception& error) {
+    io::fail(file, std::string("expected a run configuration written by --out, found: ") + error.what());
+  }
+  if (!j.is_object()) io::fail(file, "expected a JSON object of run settings, found " + std::string(j.type_name()));
+  TrainConfig config;
+  for_each_option([&](const auto& option) {
+    using T = typename std::remove_cvref_t<decltype(option)>::value_type;
+    const std::string key(option.key);
+    const auto found = j.find(key);
+    if (found == j.end()) {
+      if (option.in_old_runs) io::fail(file, "expected the setting '" + key + "', found none");
+      return;  // written before the option existed: its default
+    }
+    const bool right_type = std::is_same_v<T, bool>          ? found->is_boolean()
+                            : std::is_same_v<T, std::string> ? found->is_string()
+                            : std::is_integral_v<T>          ? found->is_number_integer()
+                                                             : found->is_number();
+    if (!right_type) io::fail(file, "expected '" + key + "' to be " + config_detail::allowed(option) + ", found " + found->dump());
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      // Range first, as a double: a get<unsigned>() of -1 would wrap.
+      const double number = found->template get<double>();
+      if (number < option.min || number > option.max || (option.above_min && number <= option.min))
+        io::fail(file, "expected '" + key + "' to be " + config_detail::allowed(option) + ", found " + found->dump());
+    }
+    const T value = found->template get<T>();
+    if (const auto expected = check_option(option, value))
+      io::fail(file, "expected '" + key + "' to be " + *expected + ", found " + found->dump());
+    config.*option.member = value;
+  });
+  return config;
+}
+
+}  // namespace ctgrad::training

@@ -1,0 +1,105 @@
+#pragma once
+// What the trainer asks of a model and of its data.
+//
+// A Model is a type with
+//   using params_type = ...;           // a BOOST_HANA_DEFINE_STRUCT of Parameters
+//   using image_shape = Shape<...>;    // one example's input, e.g. Shape<3, 32, 32>
+//   static constexpr std::size_t classes;
+//   static constexpr Targets targets;  // how a label becomes the "target" input
+//   static auto network(params_type&, const DropoutControl&, float dropout);  // the class scores
+//   static auto loss(params_type&, const DropoutControl&, float dropout);     // their scalar loss
+// whose network reads input<"x"> of image_shape and whose loss compares the
+// scores with target<Shape<classes>>(). Data comes as a data::Split of the
+// same example shape with labels below `classes`; both are checked: the
+// model at compile time, the files when they are read.
+#include <algorithm>
+#include <concepts>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "ctgrad/data/dataset.hpp"
+#include "ctgrad/ops/dropout.hpp"
+
+namespace ctgrad::training {
+
+using data::Split;
+
+// A wrong flag or input file: the programs print it in one line and exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The target a label becomes: one-hot probabilities (cross-entropy), or +1
+// for the true class and -1 elsewhere (the 1989 paper's MSE on tanh outputs).
+enum class Targets { one_hot, plus_minus_one };
+
+template <class M>
+concept TrainableModel = requires(typename M::params_type& params, const DropoutControl& control) {
+  typename M::image_shape;
+  { M::classes } -> std::convertible_to<std::size_t>;
+  { M::targets } -> std::convertible_to<Targets>;
+  M::network(params, control, 0.f);
+  M::loss(params, control, 0.f);
+};
+
+template <TrainableModel Model>
+constexpr void check_model() {
+  using Scores = typename decltype(Model::network(std::declval<typename Model::params_type&>(), no_dropout, 0.f))::shape;
+  static_assert(Scores::size == Model::classes,
+                "trainer: the model's network must give one score per class (Model::classes)");
+}
+
+// The example shape a Model reads, as a data::Split states it.
+template <TrainableModel Model>
+constexpr auto example_shape() {
+  return Model::image_shape::dims;
+}
+
+// Example `index` of `split` as the model's input.
+template <TrainableModel Model>
+std::span<const float, Model::image_shape::size> example(const Split& split, std::size_t index) {
+  return std::span<const float, Model::image_shape::size>(split.images.data() + index * Model::image_shape::size,
+                                                          Model::image_shape::size);
+}
+
+// The split `name` of `dir`, checked against the model's input shape and
+// classes; `how_to_make` tells a user where the files come from.
+template <TrainableModel Model>
+Split load_split(const std::filesystem::path& dir, std::string_view name, std::string_view how_to_make = {}) {
+  static constexpr auto shape = example_shape<Model>();
+  return data::load_split(dir, name, shape, Model::classes, how_to_make);
+}
+
+struct Splits {
+  Split train, test;
+};
+// The train and test splits of a data folder; a folder that is not there is
+// a usage error of --data.
+template <TrainableModel Model>
+Splits load_splits(const std::filesystem::path& dir, std::string_view how_to_make = {}) {
+  if (!std::filesystem::is_directory(dir))
+    throw UsageError("--data: expected a folder holding train_{images,labels}.npy and test_{images,labels}.npy, "
+                     "found no folder " + dir.string() +
+                     (how_to_make.empty() ? std::string() : " (" + std::string(how_to_make) + ")"));
+  return {load_split<Model>(dir, "train", how_to_make), load_split<Model>(dir, "test", how_to_make)};
+}
+
+// The input and the target of one example, written into example b of a graph.
+template <TrainableModel Model, class G>
+void load_example(G& graph, std::size_t b, std::span<const float, Model::image_shape::size> image,
+                  std::uint32_t label) {
+  auto& input = graph.template input<"x">(b);
+  static_assert(std::remove_cvref_t<decltype(input)>::shape::size == Model::image_shape::size,
+                "trainer: the network's input<\"x\"> must be one example of Model::image_shape");
+  std::copy(image.begin(), image.end(), input.begin());
+  auto& target = graph.template input<"target">(b);
+  target.fill(Model::targets == Targets::one_hot ? 0.f : -1.f);
+  target[label] = 1.f;
+}
+
+}  // namespace ctgrad::training
