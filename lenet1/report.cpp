@@ -2,9 +2,8 @@
 
 #include <cstdio>
 
-#include <ctgrad/train/report.hpp>
-
 #include "lenet1/train.hpp"
+#include "report/run_report.hpp"
 
 namespace lenet1 {
 
@@ -12,9 +11,8 @@ namespace {
 
 template <class Variant>
 void report_variant(const std::filesystem::path& run_dir, const std::filesystem::path& data_dir) {
-  ctgrad::training::write_run_report<Model<Variant>>(run_dir, data_dir, "lenet1", [](Params& params, const auto& dir) {
-    ctgrad::report::write_png(dir / "h1_kernels.png",
-                              ctgrad::report::kernel_grid(params.H1w.value.span(), 12, 5, "H1 kernels (5x5)"));
+  report::write_run_report<Model<Variant>>(run_dir, data_dir, "lenet1", [](Params& params, const auto& dir) {
+    report::write_kernel_grid(dir / "h1_kernels.png", params.H1w.value.span(), 12, 5, "H1 kernels (5x5)");
   });
 }
 

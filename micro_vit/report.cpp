@@ -3,9 +3,8 @@
 #include <cstdio>
 #include <vector>
 
-#include <ctgrad/train/report.hpp>
-
 #include "micro_vit/model.hpp"
+#include "report/run_report.hpp"
 
 namespace micro_vit {
 
@@ -13,14 +12,13 @@ void write_report(const std::filesystem::path& run_dir, const std::filesystem::p
   const auto config = ctgrad::training::config_from_json(run_dir / "config.json");
   if (config.variant != "micro_vit")
     ctgrad::io::fail(run_dir / "config.json", "expected a micro_vit run, found variant '" + config.variant + "'");
-  ctgrad::training::write_run_report<Model>(run_dir, data_dir, "micro_vit", [](Params& params, const auto& dir) {
+  report::write_run_report<Model>(run_dir, data_dir, "micro_vit", [](Params& params, const auto& dir) {
     // embed_w is [patch pixel, unit]: unit u's filter is column u.
     std::vector<float> filters(width * patch_features);
     for (std::size_t unit = 0; unit < width; ++unit)
       for (std::size_t pixel = 0; pixel < patch_features; ++pixel)
         filters[unit * patch_features + pixel] = params.embed_w.value[pixel * width + unit];
-    ctgrad::report::write_png(dir / "patch_filters.png",
-                              ctgrad::report::kernel_grid(filters, width, patch, "patch embedding filters (4x4)"));
+    report::write_kernel_grid(dir / "patch_filters.png", filters, width, patch, "patch embedding filters (4x4)");
   });
   std::printf("report: %s/{learning_curves,mistakes,patch_filters}.png\n", run_dir.c_str());
 }

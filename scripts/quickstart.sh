@@ -14,7 +14,7 @@ case "$mode" in
 esac
 cd "$(dirname "$0")/.."
 
-packages=(g++ cmake make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libstb-dev)
+packages=(g++ cmake make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libcairo2-dev pkg-config)
 # The fuzz tests need Clang and its libFuzzer runtime, libclang-rt-14-dev, which
 # clang only recommends (indirectly), so --no-install-recommends leaves it out.
 if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev); fi

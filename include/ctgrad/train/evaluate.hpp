@@ -10,15 +10,9 @@
 
 #include "ctgrad/graph/compile.hpp"
 #include "ctgrad/train/model.hpp"
+#include "ctgrad/train/results.hpp"
 
 namespace ctgrad::training {
-
-struct EvalResult {
-  double loss = 0;  // the recipe's loss, mean over the examples
-  std::size_t misses = 0;
-  std::size_t count = 0;
-  double error_percent() const { return count ? 100.0 * static_cast<double>(misses) / static_cast<double>(count) : 0; }
-};
 
 inline std::size_t argmax(const float* scores, std::size_t n) {
   return static_cast<std::size_t>(std::max_element(scores, scores + n) - scores);

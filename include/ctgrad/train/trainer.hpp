@@ -8,8 +8,6 @@
 // --resume (train/checkpoint.hpp), and stops on divergence and Ctrl-C
 // (train/interrupt.hpp). Its settings are a TrainConfig (train/config.hpp).
 #include <algorithm>
-#include <array>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -31,86 +29,10 @@
 #include "ctgrad/train/interrupt.hpp"
 #include "ctgrad/train/model.hpp"
 #include "ctgrad/train/progress.hpp"
+#include "ctgrad/train/run_folder.hpp"
 #include "ctgrad/io/safetensors.hpp"
 
 namespace ctgrad::training {
-
-struct PassResult {
-  int pass = 0;
-  EvalResult train, test;
-  double seconds = 0;  // since training started, evaluation included
-};
-
-// Where a run's records go besides stdout: the run folder (--out) with
-// metrics.csv, config.json and the final weights.
-class RunFolder {
- public:
-  RunFolder() = default;
-  // The files a run writes into its folder.
-  static constexpr std::array<const char*, 4> run_files = {"config.json", "metrics.csv", "weights.safetensors",
-                                                          "checkpoint.safetensors"};
-  // Refuses a folder that already holds a run (so a later command never
-  // replaces a finished run) unless `overwrite`, which deletes that run's
-  // files first; other files in the folder are left alone.
-  static void claim(const std::filesystem::path& dir, bool overwrite) {
-    if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir))
-      throw UsageError("--out: expected a run folder, found a file named " + dir.string());
-    std::string found;
-    for (const char* name : run_files)
-      if (std::filesystem::exists(dir / name)) found += (found.empty() ? "" : ", ") + std::string(name);
-    if (found.empty()) return;
-    if (!overwrite)
-      throw UsageError("--out: " + dir.string() + " already holds a run (" + found +
-                       "); give a new folder, continue it with --resume " + dir.string() +
-                       ", or pass --overwrite to replace it");
-    for (const char* name : run_files) std::filesystem::remove(dir / name);
-  }
-  RunFolder(const std::filesystem::path& dir, const TrainConfig& config) : dir_(dir) {
-    std::filesystem::create_directories(dir);
-    io::write_text_atomically(dir / "config.json", to_json(config).dump(2) + "\n");
-    metrics_.open(dir / "metrics.csv");
-    if (!metrics_) throw ctgrad::io::Error((dir / "metrics.csv").string() + ": cannot create the file");
-    metrics_ << metrics_header;
-  }
-  // An existing run folder, continued: metrics.csv keeps the rows of the
-  // first `passes_done` passes (later ones were written after the checkpoint,
-  // and are computed again). Lines that do not parse are dropped too.
-  static RunFolder reopen(const std::filesystem::path& dir, int passes_done) {
-    RunFolder folder;
-    folder.dir_ = dir;
-    std::ifstream old(dir / "metrics.csv");
-    std::string header, line, kept;
-    std::getline(old, header);
-    while (std::getline(old, line))
-      if (std::isdigit(static_cast<unsigned char>(line.empty() ? ' ' : line[0])) && std::stoi(line) <= passes_done)
-        kept += line + "\n";
-    old.close();
-    // Replaced atomically: a kill right now must not lose the kept rows.
-    io::write_text_atomically(dir / "metrics.csv", std::string(metrics_header) + kept);
-    folder.metrics_.open(dir / "metrics.csv", std::ios::app);
-    if (!folder.metrics_) throw ctgrad::io::Error((dir / "metrics.csv").string() + ": cannot append to the file");
-    return folder;
-  }
-  std::filesystem::path checkpoint_path() const { return dir_ / "checkpoint.safetensors"; }
-  const std::filesystem::path& dir() const { return dir_; }
-  bool active() const { return !dir_.empty(); }
-  static constexpr const char* metrics_header = "pass,split,loss,error,misses,seconds\n";
-  void record(const PassResult& r) {
-    if (!active()) return;
-    char line[256];
-    for (const auto& [name, result] : {std::pair{"train", &r.train}, std::pair{"test", &r.test}}) {
-      std::snprintf(line, sizeof line, "%d,%s,%.6e,%.4f,%zu,%.3f\n", r.pass, name, result->loss,
-                    result->error_percent(), result->misses, r.seconds);
-      metrics_ << line;
-    }
-    metrics_.flush();
-  }
-  std::filesystem::path weights_path() const { return dir_ / "weights.safetensors"; }
-
- private:
-  std::filesystem::path dir_;
-  std::ofstream metrics_;
-};
 
 // Steps in a pass of `examples` examples, `batch` a step (the last may be smaller).
 inline std::size_t steps_per_pass(std::size_t examples, std::size_t batch) { return (examples + batch - 1) / batch; }
@@ -194,7 +116,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
     if (!folder.active()) {  // Ctrl-C without --out: a new folder, never over an old one
       std::filesystem::path dir = "interrupted-run";
       for (int k = 2; std::filesystem::exists(dir); ++k) dir = "interrupted-run-" + std::to_string(k);
-      folder = RunFolder(dir, config);
+      folder = RunFolder(dir, to_json(config).dump(2) + "\n");
     }
     save_checkpoint(folder.checkpoint_path(), params, state);
   };
@@ -303,7 +225,7 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
   } else {
     initialize(*params);
   }
-  if (resume.empty() && !out.empty()) folder = RunFolder(out, config);
+  if (resume.empty() && !out.empty()) folder = RunFolder(out, to_json(config).dump(2) + "\n");
   std::signal(SIGINT, request_interrupt);
   auto results = train<Model, K>(config, train_split, test_split, *params, folder, state);
   std::signal(SIGINT, SIG_DFL);
