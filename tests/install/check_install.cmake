@@ -1,7 +1,8 @@
 # cmake -DBUILD_DIR=... -DCONSUMER_DIR=... -DWORK_DIR=... -DCOMPILER=... -P check_install.cmake
 # Installs ctgrad to a temporary prefix, builds the consumer project against it
 # with find_package(ctgrad CONFIG), and runs it twice: portable
-# (ctgrad::ctgrad) and native (ctgrad::ctgrad ctgrad::native). On a machine
+# (ctgrad::ctgrad) and native (ctgrad::ctgrad ctgrad::native), and a program
+# that includes every installed header in two translation units. On a machine
 # whose -march=native has AVX, the native build must run another xsimd path
 # than the portable one: the opt-in must change what the binary runs.
 file(REMOVE_RECURSE ${WORK_DIR})
@@ -16,6 +17,11 @@ run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix)
 run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/build -DCMAKE_BUILD_TYPE=Release
     -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_CXX_COMPILER=${COMPILER})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
+
+run(${WORK_DIR}/build/all_headers)
+if(NOT last_output MATCHES "all headers ok")
+  message(FATAL_ERROR "all_headers did not run:\n${last_output}")
+endif()
 
 foreach(program consumer consumer_native)
   run(${WORK_DIR}/build/${program})

@@ -5,12 +5,10 @@
 #include <cstdint>
 #include <random>
 
+#include "ctgrad/core/random.hpp"
 #include "ctgrad/nn/parameters.hpp"
 
 namespace ctgrad {
-
-// Uniform in [0, 1) from the top 24 bits of one mt19937 draw.
-inline float uniform01(std::mt19937& rng) { return static_cast<float>(rng() >> 8) * (1.f / 16777216.f); }
 
 // Inputs feeding one output unit, read from the weight's layout:
 // [out, in-per-out, k, k] for a convolution, [in, out] for a matrix.

@@ -20,7 +20,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "ctgrad/nn/init.hpp"
+#include "ctgrad/core/random.hpp"
 #include "ctgrad/ops/expr.hpp"
 
 namespace ctgrad {
