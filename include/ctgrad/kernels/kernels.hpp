@@ -17,9 +17,11 @@
 // A path is its four families joined by inheritance: the ops call
 // K::template relu_forward<N>(...) and find it in whichever family declares
 // it. Every kernel name belongs to exactly one family, so no lookup is
-// ambiguous.
+// ambiguous. kernel_path.hpp states what a path must provide (the concept
+// KernelPath), and both paths are checked against it below.
 #include "ctgrad/kernels/convolution.hpp"
 #include "ctgrad/kernels/elementwise.hpp"
+#include "ctgrad/kernels/kernel_path.hpp"
 #include "ctgrad/kernels/matmul.hpp"
 #include "ctgrad/kernels/optimizer.hpp"
 
@@ -40,6 +42,9 @@ struct Simd : SimdElementwise, SimdMatmul, SimdConvolution, SimdOptimizer {
   // a consumer built without -march (or ctgrad::native) gets sse2 on x86-64.
   static constexpr const char* arch() { return xsimd::default_arch::name(); }
 };
+
+static_assert(check_kernel_path<Scalar>());
+static_assert(check_kernel_path<Simd>());
 
 using Default = Simd;
 
