@@ -93,10 +93,15 @@ struct SimdSupport {
   }
 
   // How many rows of N floats one rows_times_matrix call keeps in registers
-  // (leaving room for the row of b and the broadcast scale).
+  // (leaving room for the row of b and the broadcast scale). A row wider
+  // than the registers gets a block of one row, which spills (the unsigned
+  // difference used to wrap around to a block of 2^60 rows: SSE2 could not
+  // compile a 64-wide rows_matmul).
   template <std::size_t N>
-  static constexpr std::size_t register_rows = std::max<std::size_t>(1, (registers - 2 - (N + width - 1) / width) /
-                                                                          ((N + width - 1) / width));
+  static constexpr std::size_t register_rows = [] {
+    constexpr std::size_t vectors = (N + width - 1) / width;
+    return registers > vectors + 2 ? std::max<std::size_t>(1, (registers - 2 - vectors) / vectors) : 1;
+  }();
 };
 
 }  // namespace ctgrad::kernels
