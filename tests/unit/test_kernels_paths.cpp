@@ -10,28 +10,14 @@
 #include <catch2/catch.hpp>
 
 #include <ctgrad/kernels/kernels.hpp>
-#include <ctgrad/nn/init.hpp>
+
+#include "tests/support/kernel_check.hpp"
 
 using ctgrad::kernels::Scalar;
 using ctgrad::kernels::Simd;
 
-namespace {
-std::vector<float> random_vector(std::size_t n, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::vector<float> values(n);
-  for (float& v : values) v = ctgrad::uniform01(rng) * 2.f - 1.f;
-  return values;
-}
-// margin: the absolute error allowed near zero, where a sum of many terms
-// rounded in another order can cancel to a small value.
-void require_close(const std::vector<float>& expected, const std::vector<float>& actual, float margin = 1e-6f) {
-  REQUIRE(expected.size() == actual.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    INFO("element " << i);
-    REQUIRE(actual[i] == Approx(expected[i]).epsilon(1e-5).margin(margin));
-  }
-}
-}  // namespace
+using ctgrad::testing::random_vector;
+using ctgrad::testing::require_close;
 
 TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]", ((std::size_t N), N), 1, 7, 16, 30,
                        33, 64, 100) {
@@ -75,56 +61,6 @@ TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]",
   SECTION("dot") { REQUIRE(Simd::dot<N>(a.data(), b.data()) == Approx(Scalar::dot<N>(a.data(), b.data())).epsilon(1e-5)); }
 }
 
-// Below one vector the SIMD path's elementwise kernels run their tail, which
-// calls the same element function (kernels/elementwise.hpp) as the scalar
-// path's loop: the two agree to the bit, not only within a tolerance. (1 and
-// 3 are below SSE2's 4 floats too; tanh_forward pads one vector instead.)
-TEMPLATE_TEST_CASE_SIG("below one vector the SIMD tails equal the scalar path exactly", "[kernels]",
-                       ((std::size_t N), N), 1, 3, 7, 15) {
-  if constexpr (N < Simd::width) {
-    const auto a = random_vector(N, 1), b = random_vector(N, 2), c = random_vector(N, 3);
-    const auto both = [&](auto kernel) {
-      auto scalar = c, simd = c;
-      kernel(Scalar{}, scalar.data());
-      kernel(Simd{}, simd.data());
-      REQUIRE(scalar == simd);
-    };
-    both([&](auto path, float* out) { decltype(path)::template gelu_forward<N>(a.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template gelu_backward<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template relu_forward<N>(a.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template relu_backward<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template tanh_backward<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template tanh_backward<N, true>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template sigmoid_forward<N>(a.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template sigmoid_backward<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template add<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template accumulate<N>(a.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template subtract<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template multiply<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template accumulate_product<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template scale<N>(0.3f, a.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template axpy<N>(0.3f, a.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template add_constant<N>(a.data(), 0.3f, out); });
-    both([&](auto path, float* out) { decltype(path)::template exp_shifted<N>(a.data(), 0.3f, out); });
-    both([&](auto path, float* out) { decltype(path)::template softmax_backward_row<N>(a.data(), b.data(), 0.3f, out); });
-    both([&](auto path, float* out) { *out = decltype(path)::template sum<N>(a.data()); });
-    both([&](auto path, float* out) { *out = decltype(path)::template max<N>(a.data()); });
-    both([&](auto path, float* out) { *out = decltype(path)::template dot<N>(a.data(), b.data()); });
-    auto grad = a;
-    both([&](auto path, float* value) {
-      grad = a;
-      decltype(path)::template sgd_update<N>(0.3f, grad.data(), value);
-    });
-    auto exp_avg = b, exp_avg_sq = c;
-    const ctgrad::kernels::AdamWConstants constants{0.999f, 0.1f, 0.999f, 0.001f, 0.01f, 0.03f, 1e-8f};
-    both([&](auto path, float* value) {
-      exp_avg = b;
-      exp_avg_sq = std::vector<float>(N, 0.5f);
-      decltype(path)::template adamw_update<N>(constants, value, a.data(), exp_avg.data(), exp_avg_sq.data());
-    });
-  }
-}
-
 TEMPLATE_TEST_CASE_SIG("dot_many equals one dot product per row", "[kernels]", ((std::size_t N, std::size_t Count), N, Count),
                        (16, 25), (64, 25), (30, 192), (21, 4), (7, 3), (33, 17)) {
   const auto a = random_vector(N, 3);
@@ -156,25 +92,6 @@ TEMPLATE_TEST_CASE_SIG("matmul and its backward match the scalar path", "[kernel
   std::vector<float> scalar_db(K * N, 0.25f), simd_db(K * N, 0.25f);
   Scalar::matmul_backward_b<M, K, N>(a.data(), dc.data(), scalar_db.data());
   Simd::matmul_backward_b<M, K, N>(a.data(), dc.data(), simd_db.data());
-  require_close(scalar_db, simd_db);
-}
-
-// A batch's rows through accessors (ops/matmul.hpp's forward_batch and
-// backward_batch). 520 columns are more vectors than either instruction set
-// has registers: the register block is then one row.
-TEMPLATE_TEST_CASE_SIG("rows_matmul and its weight gradient match the scalar path", "[kernels]",
-                       ((std::size_t Rows, std::size_t Depth, std::size_t Cols), Rows, Depth, Cols), (9, 30, 10),
-                       (13, 19, 21), (5, 7, 64), (3, 4, 520)) {
-  const auto a = random_vector(Rows * Depth, 5), b = random_vector(Depth * Cols, 6), dc = random_vector(Rows * Cols, 7);
-  const auto a_row = [&](std::size_t r) { return a.data() + r * Depth; };
-  const auto dc_row = [&](std::size_t r) { return dc.data() + r * Cols; };
-  std::vector<float> scalar(Rows * Cols), simd(Rows * Cols);
-  Scalar::rows_matmul<Depth, Cols>(Rows, a_row, b.data(), [&](std::size_t r) { return scalar.data() + r * Cols; });
-  Simd::rows_matmul<Depth, Cols>(Rows, a_row, b.data(), [&](std::size_t r) { return simd.data() + r * Cols; });
-  require_close(scalar, simd);
-  std::vector<float> scalar_db(Depth * Cols, 0.25f), simd_db(Depth * Cols, 0.25f);
-  Scalar::rows_matmul_backward_b<Depth, Cols>(Rows, a_row, dc_row, scalar_db.data());
-  Simd::rows_matmul_backward_b<Depth, Cols>(Rows, a_row, dc_row, simd_db.data());
   require_close(scalar_db, simd_db);
 }
 
