@@ -10,28 +10,14 @@
 #include <catch2/catch.hpp>
 
 #include <ctgrad/kernels/kernels.hpp>
-#include <ctgrad/nn/init.hpp>
+
+#include "tests/support/kernel_check.hpp"
 
 using ctgrad::kernels::Scalar;
 using ctgrad::kernels::Simd;
 
-namespace {
-std::vector<float> random_vector(std::size_t n, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::vector<float> values(n);
-  for (float& v : values) v = ctgrad::uniform01(rng) * 2.f - 1.f;
-  return values;
-}
-// margin: the absolute error allowed near zero, where a sum of many terms
-// rounded in another order can cancel to a small value.
-void require_close(const std::vector<float>& expected, const std::vector<float>& actual, float margin = 1e-6f) {
-  REQUIRE(expected.size() == actual.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    INFO("element " << i);
-    REQUIRE(actual[i] == Approx(expected[i]).epsilon(1e-5).margin(margin));
-  }
-}
-}  // namespace
+using ctgrad::testing::random_vector;
+using ctgrad::testing::require_close;
 
 TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]", ((std::size_t N), N), 1, 7, 16, 30,
                        33, 64, 100) {

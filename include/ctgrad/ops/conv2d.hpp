@@ -6,7 +6,7 @@
 // plane o holds the kernel applied to input plane Table::planes[o][j].
 #include <array>
 
-#include "ctgrad/kernels/conv_geometry.hpp"
+#include "ctgrad/kernels/convolution.hpp"
 #include "ctgrad/ops/expr.hpp"
 
 namespace ctgrad {

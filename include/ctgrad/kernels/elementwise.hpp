@@ -1,0 +1,360 @@
+#pragma once
+// The elementwise kernel family, both paths: activations, the everyday
+// arithmetic (add, multiply, scale, axpy, ...), softmax's helpers, and the
+// reductions sum, max and dot.
+//
+// Each rule is written once, as an element function in namespace `element`.
+// ScalarElementwise loops over it; SimdElementwise computes whole vectors
+// with xsimd and calls the same element function for lengths below one
+// vector (its tail). A vector formula may be arranged differently (a fused
+// multiply-add, a select) but takes its constants from the element rule.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+
+#include "ctgrad/kernels/simd_support.hpp"
+
+namespace ctgrad::kernels {
+
+namespace element {
+// The exact GELU, 0.5 x (1 + erf(x / sqrt 2)); backward from the saved input:
+// dx += dy * (Phi(x) + x phi(x)).
+struct gelu {
+  static constexpr float inverse_sqrt2 = 0.70710678f;     // 1 / sqrt(2)
+  static constexpr float inverse_sqrt_2pi = 0.39894228f;  // 1 / sqrt(2 pi), phi's factor
+  static float forward(float x) { return 0.5f * x * (1.f + std::erf(x * inverse_sqrt2)); }
+  static float gradient(float x, float dy) {  // dy * gelu'(x)
+    const float cdf = 0.5f * (1.f + std::erf(x * inverse_sqrt2));
+    return dy * (cdf + x * inverse_sqrt_2pi * std::exp(-0.5f * x * x));
+  }
+};
+// Backward from the saved output: positive exactly where the input was.
+struct relu {
+  static float forward(float x) { return x > 0.f ? x : 0.f; }
+  static float backward(float y, float dy, float dx) { return y > 0.f ? dx + dy : dx; }  // the new dx
+};
+struct tanh {
+  static float forward(float x) { return std::tanh(x); }
+  static float gradient(float y, float dy) { return dy * (1.f - y * y); }  // from the saved output
+};
+struct sigmoid {
+  static float forward(float x) { return 1.f / (1.f + std::exp(-x)); }
+  static float gradient(float y, float dy) { return dy * y * (1.f - y); }  // from the saved output
+};
+inline float add(float a, float b) { return a + b; }
+inline float subtract(float a, float b) { return a - b; }
+inline float multiply(float a, float b) { return a * b; }
+inline float scale(float factor, float x) { return factor * x; }
+inline float multiply_add(float a, float b, float c) { return c + a * b; }  // axpy, accumulate_product
+// Softmax: its numerators, shifted by the row's largest value, and its
+// vector-Jacobian product's term y (dy - weighted), weighted = dot(dy, y).
+inline float exp_shifted(float x, float shift) { return std::exp(x - shift); }
+inline float softmax_gradient(float y, float dy, float weighted) { return y * (dy - weighted); }
+}  // namespace element
+
+// ---- the scalar path: a loop over each element function -------------------------------
+struct ScalarElementwise {
+  template <std::size_t N>
+  static void gelu_forward(const float* x, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = element::gelu::forward(x[i]);
+  }
+  template <std::size_t N>
+  static void gelu_backward(const float* x, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < N; ++i) dx[i] += element::gelu::gradient(x[i], dy[i]);
+  }
+  template <std::size_t N>
+  static void relu_forward(const float* x, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = element::relu::forward(x[i]);
+  }
+  template <std::size_t N>  // dx += dy where the saved output is positive (the input was)
+  static void relu_backward(const float* y, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < N; ++i) dx[i] = element::relu::backward(y[i], dy[i], dx[i]);
+  }
+  template <std::size_t N>
+  static void tanh_forward(const float* x, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = element::tanh::forward(x[i]);
+  }
+  template <std::size_t N, bool Write = false>  // dx += dy * (1 - y^2), from the saved output (Write: =)
+  static void tanh_backward(const float* y, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < N; ++i) {
+      if constexpr (Write)
+        dx[i] = element::tanh::gradient(y[i], dy[i]);
+      else
+        dx[i] += element::tanh::gradient(y[i], dy[i]);
+    }
+  }
+  template <std::size_t N>  // y = 1 / (1 + e^-x)
+  static void sigmoid_forward(const float* x, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = element::sigmoid::forward(x[i]);
+  }
+  template <std::size_t N>  // dx += dy * y (1 - y), from the saved output
+  static void sigmoid_backward(const float* y, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < N; ++i) dx[i] += element::sigmoid::gradient(y[i], dy[i]);
+  }
+
+  template <std::size_t N>
+  static void add(const float* a, const float* b, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = element::add(a[i], b[i]);
+  }
+  template <std::size_t N>  // target += source
+  static void accumulate(const float* source, float* target) {
+    for (std::size_t i = 0; i < N; ++i) target[i] = element::add(target[i], source[i]);
+  }
+  template <std::size_t N>
+  static void subtract(const float* a, const float* b, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = element::subtract(a[i], b[i]);
+  }
+  template <std::size_t N>
+  static void multiply(const float* a, const float* b, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = element::multiply(a[i], b[i]);
+  }
+  template <std::size_t N>  // target += a * b
+  static void accumulate_product(const float* a, const float* b, float* target) {
+    for (std::size_t i = 0; i < N; ++i) target[i] = element::multiply_add(a[i], b[i], target[i]);
+  }
+  template <std::size_t N>  // out = factor * x
+  static void scale(float factor, const float* x, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = element::scale(factor, x[i]);
+  }
+  template <std::size_t N>  // y += alpha * x
+  static void axpy(float alpha, const float* x, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = element::multiply_add(alpha, x[i], y[i]);
+  }
+  template <std::size_t N>  // out = x + value: one bias added to a whole plane
+  static void add_constant(const float* x, float value, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = element::add(x[i], value);
+  }
+  template <std::size_t N>  // y = e^(x - shift): softmax's numerators
+  static void exp_shifted(const float* x, float shift, float* y) {
+    for (std::size_t i = 0; i < N; ++i) y[i] = element::exp_shifted(x[i], shift);
+  }
+  template <std::size_t N>  // dx += y (dy - weighted): softmax's vector-Jacobian product
+  static void softmax_backward_row(const float* y, const float* dy, float weighted, float* dx) {
+    for (std::size_t i = 0; i < N; ++i) dx[i] += element::softmax_gradient(y[i], dy[i], weighted);
+  }
+
+  // ---- reductions, in index order (the SIMD path's answer for N below one vector) ----
+  template <std::size_t N>
+  static float sum(const float* x) {
+    float total = 0;
+    for (std::size_t i = 0; i < N; ++i) total += x[i];
+    return total;
+  }
+  template <std::size_t N>
+  static float max(const float* x) {
+    float largest = x[0];
+    for (std::size_t i = 1; i < N; ++i) largest = std::max(largest, x[i]);
+    return largest;
+  }
+  template <std::size_t N>
+  static float dot(const float* a, const float* b) {
+    float total = 0;
+    for (std::size_t i = 0; i < N; ++i) total += a[i] * b[i];
+    return total;
+  }
+};
+
+// ---- the SIMD path: vectors, and the element function for the tail -----------------
+struct SimdElementwise : SimdSupport {
+  template <std::size_t N>
+  static void gelu_forward(const float* x, float* y) {
+    const batch half(0.5f), one(1.f), inverse_sqrt2(element::gelu::inverse_sqrt2);
+    elementwise<N>(
+        [&](std::size_t i) {
+          const batch v = load(x + i);
+          return half * v * (one + xsimd::erf(v * inverse_sqrt2));
+        },
+        [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
+        [&](std::size_t i) { y[i] = element::gelu::forward(x[i]); });
+  }
+  template <std::size_t N>
+  static void gelu_backward(const float* x, const float* dy, float* dx) {
+    const batch half(0.5f), one(1.f), inverse_sqrt2(element::gelu::inverse_sqrt2),
+        inverse_sqrt_2pi(element::gelu::inverse_sqrt_2pi);
+    elementwise<N>(
+        [&](std::size_t i) {
+          const batch v = load(x + i);
+          const batch cdf = half * (one + xsimd::erf(v * inverse_sqrt2));
+          const batch density = inverse_sqrt_2pi * xsimd::exp(-half * v * v);
+          return xsimd::fma(load(dy + i), xsimd::fma(v, density, cdf), load(dx + i));
+        },
+        [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
+        [&](std::size_t i) { dx[i] += element::gelu::gradient(x[i], dy[i]); });
+  }
+  template <std::size_t N>
+  static void relu_forward(const float* x, float* y) {
+    const batch zero(0.f);
+    elementwise<N>([&](std::size_t i) { return xsimd::max(load(x + i), zero); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
+                   [&](std::size_t i) { y[i] = element::relu::forward(x[i]); });
+  }
+  template <std::size_t N>
+  static void relu_backward(const float* y, const float* dy, float* dx) {
+    const batch zero(0.f);
+    elementwise<N>(
+        [&](std::size_t i) {
+          const batch before = load(dx + i);
+          return xsimd::select(load(y + i) > zero, before + load(dy + i), before);
+        },
+        [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
+        [&](std::size_t i) { dx[i] = element::relu::backward(y[i], dy[i], dx[i]); });
+  }
+  template <std::size_t N>
+  static void tanh_forward(const float* x, float* y) {
+    if constexpr (N < width) {  // LeNet-1's 10 outputs: one padded vector beats N calls of std::tanh
+      alignas(64) std::array<float, width> lanes{};
+      std::copy_n(x, N, lanes.data());
+      xsimd::tanh(batch::load_aligned(lanes.data())).store_aligned(lanes.data());
+      std::copy_n(lanes.data(), N, y);
+      return;
+    }
+    elementwise<N>([&](std::size_t i) { return xsimd::tanh(load(x + i)); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
+                   [&](std::size_t i) { y[i] = element::tanh::forward(x[i]); });
+  }
+  // Write: dx = dy (1 - y^2), for dx's first writer; the same value as
+  // adding it to a zeroed dx.
+  template <std::size_t N, bool Write = false>
+  static void tanh_backward(const float* y, const float* dy, float* dx) {
+    const batch one(1.f);
+    elementwise<N>(
+        [&](std::size_t i) {
+          const batch out = load(y + i);
+          if constexpr (Write)
+            return load(dy + i) * xsimd::fnma(out, out, one);
+          else
+            return xsimd::fma(load(dy + i), xsimd::fnma(out, out, one), load(dx + i));
+        },
+        [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
+        [&](std::size_t i) {
+          if constexpr (Write)
+            dx[i] = element::tanh::gradient(y[i], dy[i]);
+          else
+            dx[i] += element::tanh::gradient(y[i], dy[i]);
+        });
+  }
+  template <std::size_t N>
+  static void sigmoid_forward(const float* x, float* y) {
+    const batch one(1.f);
+    elementwise<N>([&](std::size_t i) { return one / (one + xsimd::exp(-load(x + i))); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
+                   [&](std::size_t i) { y[i] = element::sigmoid::forward(x[i]); });
+  }
+  template <std::size_t N>
+  static void sigmoid_backward(const float* y, const float* dy, float* dx) {
+    const batch one(1.f);
+    elementwise<N>(
+        [&](std::size_t i) {
+          const batch out = load(y + i);
+          return xsimd::fma(load(dy + i) * out, one - out, load(dx + i));
+        },
+        [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
+        [&](std::size_t i) { dx[i] += element::sigmoid::gradient(y[i], dy[i]); });
+  }
+
+  template <std::size_t N>
+  static void add(const float* a, const float* b, float* out) {
+    elementwise<N>([&](std::size_t i) { return load(a + i) + load(b + i); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
+                   [&](std::size_t i) { out[i] = element::add(a[i], b[i]); });
+  }
+  template <std::size_t N>
+  static void accumulate(const float* source, float* target) {
+    elementwise<N>([&](std::size_t i) { return load(target + i) + load(source + i); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(target + i); },
+                   [&](std::size_t i) { target[i] = element::add(target[i], source[i]); });
+  }
+  template <std::size_t N>
+  static void subtract(const float* a, const float* b, float* out) {
+    elementwise<N>([&](std::size_t i) { return load(a + i) - load(b + i); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
+                   [&](std::size_t i) { out[i] = element::subtract(a[i], b[i]); });
+  }
+  template <std::size_t N>
+  static void multiply(const float* a, const float* b, float* out) {
+    elementwise<N>([&](std::size_t i) { return load(a + i) * load(b + i); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
+                   [&](std::size_t i) { out[i] = element::multiply(a[i], b[i]); });
+  }
+  template <std::size_t N>
+  static void accumulate_product(const float* a, const float* b, float* target) {
+    elementwise<N>([&](std::size_t i) { return xsimd::fma(load(a + i), load(b + i), load(target + i)); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(target + i); },
+                   [&](std::size_t i) { target[i] = element::multiply_add(a[i], b[i], target[i]); });
+  }
+  template <std::size_t N>
+  static void scale(float factor, const float* x, float* out) {
+    const batch f(factor);
+    elementwise<N>([&](std::size_t i) { return f * load(x + i); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
+                   [&](std::size_t i) { out[i] = element::scale(factor, x[i]); });
+  }
+  template <std::size_t N>
+  static void axpy(float alpha, const float* x, float* y) {
+    const batch a(alpha);
+    elementwise<N>([&](std::size_t i) { return xsimd::fma(a, load(x + i), load(y + i)); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
+                   [&](std::size_t i) { y[i] = element::multiply_add(alpha, x[i], y[i]); });
+  }
+  template <std::size_t N>
+  static void add_constant(const float* x, float value, float* out) {
+    const batch v(value);
+    elementwise<N>([&](std::size_t i) { return load(x + i) + v; },
+                   [&](std::size_t i, batch result) { result.store_unaligned(out + i); },
+                   [&](std::size_t i) { out[i] = element::add(x[i], value); });
+  }
+  template <std::size_t N>
+  static void exp_shifted(const float* x, float shift, float* y) {
+    const batch s(shift);
+    elementwise<N>([&](std::size_t i) { return xsimd::exp(load(x + i) - s); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
+                   [&](std::size_t i) { y[i] = element::exp_shifted(x[i], shift); });
+  }
+  template <std::size_t N>
+  static void softmax_backward_row(const float* y, const float* dy, float weighted, float* dx) {
+    const batch w(weighted);
+    elementwise<N>([&](std::size_t i) { return xsimd::fma(load(y + i), load(dy + i) - w, load(dx + i)); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
+                   [&](std::size_t i) { dx[i] += element::softmax_gradient(y[i], dy[i], weighted); });
+  }
+
+  // ---- reductions: below one vector, the scalar path's loop -----------------
+  template <std::size_t N>
+  static float sum(const float* x) {
+    if constexpr (N < width) {
+      return ScalarElementwise::sum<N>(x);
+    } else {
+      batch total(0.f);
+      for (std::size_t i = 0; i + width <= N; i += width) total += load(x + i);
+      if constexpr (N % width != 0) total = xsimd::fma(load(x + N - width), ragged_tail_weights<N>(), total);
+      return xsimd::hadd(total);
+    }
+  }
+  template <std::size_t N>
+  static float max(const float* x) {
+    if constexpr (N < width) {
+      return ScalarElementwise::max<N>(x);
+    } else {
+      batch largest = load(x);  // the overlapping last vector is harmless for a maximum
+      for (std::size_t i = width; i < N; i += width) largest = xsimd::max(largest, load(x + std::min(i, N - width)));
+      alignas(64) std::array<float, width> lanes;
+      largest.store_aligned(lanes.data());
+      return ScalarElementwise::max<width>(lanes.data());
+    }
+  }
+  template <std::size_t N>
+  static float dot(const float* a, const float* b) {
+    if constexpr (N < width) {
+      return ScalarElementwise::dot<N>(a, b);
+    } else {
+      batch total(0.f);
+      for (std::size_t i = 0; i + width <= N; i += width) total = xsimd::fma(load(a + i), load(b + i), total);
+      if constexpr (N % width != 0)
+        total = xsimd::fma(load(a + N - width) * ragged_tail_weights<N>(), load(b + N - width), total);
+      return xsimd::hadd(total);
+    }
+  }
+};
+
+}  // namespace ctgrad::kernels

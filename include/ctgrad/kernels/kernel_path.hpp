@@ -1,0 +1,111 @@
+#pragma once
+// What a kernel path must provide: every kernel the ops, the graph and the
+// optimizers call (as K::template name<...>(...)), with the signature they
+// call it with, at representative extents. One concept per kernel family,
+// so a failure's notes name the family and the missing expression.
+//
+// Checking a path instantiates only declarations, not kernel bodies, so the
+// check costs next to nothing at compile time.
+#include <array>
+#include <concepts>
+#include <cstddef>
+
+#include "ctgrad/kernels/convolution.hpp"
+#include "ctgrad/kernels/optimizer.hpp"
+
+namespace ctgrad::kernels {
+
+namespace kernel_path_check {
+// 30: ragged on every vector width, and longer than one vector on all.
+inline constexpr std::size_t length = 30;
+// A small sparse convolution: 3 output planes reading 2 of 3 input planes.
+struct Table {
+  static constexpr std::array<std::array<std::size_t, 2>, 3> planes{{{0, 1}, {1, 2}, {0, 2}}};
+};
+using Geometry = ConvGeometry<3, 8, 8, 3, 2, 3, 1, Table>;
+// Accessors of rows gathered from a batch (the ops pass lambdas).
+using Rows = const float* (*)(std::size_t);
+using MutableRows = float* (*)(std::size_t);
+}  // namespace kernel_path_check
+
+template <class Path>
+concept ElementwiseKernels = requires(const float* x, const float* y, const float* dy, float* out, float value) {
+  Path::template gelu_forward<kernel_path_check::length>(x, out);
+  Path::template gelu_backward<kernel_path_check::length>(x, dy, out);
+  Path::template relu_forward<kernel_path_check::length>(x, out);
+  Path::template relu_backward<kernel_path_check::length>(y, dy, out);
+  Path::template tanh_forward<kernel_path_check::length>(x, out);
+  Path::template tanh_backward<kernel_path_check::length>(y, dy, out);
+  Path::template tanh_backward<kernel_path_check::length, true>(y, dy, out);
+  Path::template sigmoid_forward<kernel_path_check::length>(x, out);
+  Path::template sigmoid_backward<kernel_path_check::length>(y, dy, out);
+  Path::template add<kernel_path_check::length>(x, y, out);
+  Path::template accumulate<kernel_path_check::length>(x, out);
+  Path::template subtract<kernel_path_check::length>(x, y, out);
+  Path::template multiply<kernel_path_check::length>(x, y, out);
+  Path::template accumulate_product<kernel_path_check::length>(x, y, out);
+  Path::template scale<kernel_path_check::length>(value, x, out);
+  Path::template axpy<kernel_path_check::length>(value, x, out);
+  Path::template add_constant<kernel_path_check::length>(x, value, out);
+  Path::template exp_shifted<kernel_path_check::length>(x, value, out);
+  Path::template softmax_backward_row<kernel_path_check::length>(y, dy, value, out);
+  { Path::template sum<kernel_path_check::length>(x) } -> std::same_as<float>;
+  { Path::template max<kernel_path_check::length>(x) } -> std::same_as<float>;
+  { Path::template dot<kernel_path_check::length>(x, y) } -> std::same_as<float>;
+};
+
+template <class Path>
+concept MatmulKernels = requires(const float* a, const float* b, const float* dc, float* out, std::size_t rows,
+                                 kernel_path_check::Rows a_rows, kernel_path_check::Rows dc_rows,
+                                 kernel_path_check::MutableRows c_rows) {
+  Path::template matmul<3, 5, 7>(a, b, out);
+  Path::template matmul_backward_a<3, 5, 7>(dc, b, out);
+  Path::template matmul_backward_a<3, 5, 7, true>(dc, b, out);
+  Path::template matmul_backward_b<3, 5, 7>(a, dc, out);
+  Path::template rows_matmul<5, kernel_path_check::length>(rows, a_rows, b, c_rows);
+  Path::template rows_matmul_backward_b<5, kernel_path_check::length>(rows, a_rows, dc_rows, out);
+};
+
+template <class Path>
+concept ConvolutionKernels = requires(const float* x, const float* w, const float* dy, float* y, float* dw,
+                                      float* dx, float* scratch, std::size_t count, kernel_path_check::Rows x_of,
+                                      kernel_path_check::Rows dy_of, kernel_path_check::MutableRows dx_of,
+                                      kernel_path_check::MutableRows scratch_of) {
+  Path::template conv2d_forward<kernel_path_check::Geometry>(x, w, y, scratch);
+  Path::template conv2d_backward<kernel_path_check::Geometry>(x, w, dy, dw, dx, scratch);
+  Path::template conv2d_backward<kernel_path_check::Geometry, true>(x, w, dy, dw, dx, scratch);
+  Path::template conv2d_backward_batch<kernel_path_check::Geometry, false>(count, x_of, w, dy_of, dw, dx_of,
+                                                                           scratch_of);
+  Path::template conv2d_backward_batch<kernel_path_check::Geometry, true>(count, x_of, w, dy_of, dw, dx_of,
+                                                                          scratch_of);
+};
+
+template <class Path>
+concept OptimizerKernels = requires(const AdamWConstants& constants, float learning_rate, const float* grad,
+                                    float* grad_to_reset, float* value, float* exp_avg, float* exp_avg_sq) {
+  Path::template sgd_update<kernel_path_check::length>(learning_rate, grad_to_reset, value);
+  Path::template adamw_update<kernel_path_check::length>(constants, value, grad, exp_avg, exp_avg_sq);
+};
+
+// A path also names itself for benchmarks and logs: name ("scalar", "simd")
+// and arch(), the instruction set it was compiled for.
+template <class Path>
+concept KernelPath = ElementwiseKernels<Path> && MatmulKernels<Path> && ConvolutionKernels<Path> &&
+                     OptimizerKernels<Path> && requires {
+                       { Path::name } -> std::convertible_to<const char*>;
+                       { Path::arch() } -> std::convertible_to<const char*>;
+                     };
+
+// The check a path states about itself (kernels.hpp, for Scalar and Simd):
+// static_assert(check_kernel_path<MyPath>()). It is true or does not
+// compile: its first error line names the concept, the notes after it the
+// family and the kernel missing, and no second error follows.
+template <class Path>
+consteval bool check_kernel_path() {
+  static_assert(KernelPath<Path>,
+                "KernelPath: this kernel path lacks a kernel the ops call, or offers it with another signature "
+                "(the notes below name the family and the kernel; kernels/kernel_path.hpp lists them all)");
+  return true;
+}
+
+}  // namespace ctgrad::kernels

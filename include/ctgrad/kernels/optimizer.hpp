@@ -1,0 +1,93 @@
+#pragma once
+// The optimizer-update kernel family, both paths: SGD's and AdamW's in-place
+// updates of a parameter from its gradient (optim/sgd.hpp, optim/adamw.hpp).
+// Each rule is an element function; the scalar path loops over it, the SIMD
+// path does the same operations on vectors and calls it for the tail. (axpy,
+// y += alpha x, is in elementwise.hpp: the ops and matmul use it too.)
+#include <cmath>
+#include <cstddef>
+
+#include "ctgrad/kernels/simd_support.hpp"
+
+namespace ctgrad::kernels {
+
+// The per-step constants of AdamW (optim/adamw.hpp derives them).
+struct AdamWConstants {
+  float decay;                  // 1 - lr * weight_decay
+  float one_minus_beta1;
+  float beta2;
+  float one_minus_beta2;
+  float step_size;              // lr / (1 - beta1^t)
+  float bias_correction2_sqrt;  // sqrt(1 - beta2^t)
+  float eps;
+};
+
+namespace element {
+// value += -lr * grad, then grad = 0: SGD's update and the gradient's reset
+// for the next step in one pass over both (they do not fit L1 together).
+inline void sgd_update(float learning_rate, float& grad, float& value) {
+  value += -learning_rate * grad;
+  grad = 0.f;
+}
+// One AdamW step. The SIMD path's vectors do the same operations; the two can
+// differ in the last bit where one multiply-add is fused and the other not
+// (xsimd 8.1's AVX-512 fma is a plain x * y + z, fused or not as the
+// optimizer decides).
+inline void adamw_update(const AdamWConstants& c, float& value, float grad, float& exp_avg, float& exp_avg_sq) {
+  value *= c.decay;
+  exp_avg = std::fma(grad - exp_avg, c.one_minus_beta1, exp_avg);  // lerp toward grad
+  exp_avg_sq = std::fma(exp_avg_sq, c.beta2, c.one_minus_beta2 * grad * grad);
+  const float denominator = std::sqrt(exp_avg_sq) / c.bias_correction2_sqrt + c.eps;
+  value -= c.step_size * exp_avg / denominator;
+}
+}  // namespace element
+
+// ---- the scalar path -----------------------------------------------------------
+struct ScalarOptimizer {
+  template <std::size_t N>
+  static void sgd_update(float learning_rate, float* grad, float* value) {
+    for (std::size_t i = 0; i < N; ++i) element::sgd_update(learning_rate, grad[i], value[i]);
+  }
+  template <std::size_t N>  // AdamW, in place
+  static void adamw_update(const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
+                           float* exp_avg_sq) {
+    for (std::size_t i = 0; i < N; ++i) element::adamw_update(c, value[i], grad[i], exp_avg[i], exp_avg_sq[i]);
+  }
+};
+
+// ---- the SIMD path ---------------------------------------------------------------
+struct SimdOptimizer : SimdSupport {
+  template <std::size_t N>
+  static void sgd_update(float learning_rate, float* grad, float* value) {
+    const batch scale(-learning_rate), zero(0.f);
+    elementwise<N>([&](std::size_t i) { return xsimd::fma(scale, load(grad + i), load(value + i)); },
+                   [&](std::size_t i, batch v) {
+                     v.store_unaligned(value + i);
+                     zero.store_unaligned(grad + i);
+                   },
+                   [&](std::size_t i) { element::sgd_update(learning_rate, grad[i], value[i]); });
+  }
+  // AdamW, in place: whole vectors, then the element function for the tail
+  // (an overlapping vector would update its elements twice).
+  template <std::size_t N>
+  static void adamw_update(const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
+                           float* exp_avg_sq) {
+    const batch decay(c.decay), one_minus_beta1(c.one_minus_beta1), beta2(c.beta2),
+        one_minus_beta2(c.one_minus_beta2), step_size(c.step_size), bias_correction2_sqrt(c.bias_correction2_sqrt),
+        eps(c.eps);
+    constexpr std::size_t vectors = N / width;
+    for (std::size_t i = 0; i < vectors * width; i += width) {
+      const batch g = load(grad + i);
+      const batch m = xsimd::fma(g - load(exp_avg + i), one_minus_beta1, load(exp_avg + i));
+      const batch v = xsimd::fma(load(exp_avg_sq + i), beta2, one_minus_beta2 * g * g);
+      const batch denominator = xsimd::sqrt(v) / bias_correction2_sqrt + eps;
+      (load(value + i) * decay - step_size * m / denominator).store_unaligned(value + i);
+      m.store_unaligned(exp_avg + i);
+      v.store_unaligned(exp_avg_sq + i);
+    }
+    for (std::size_t i = vectors * width; i < N; ++i)
+      element::adamw_update(c, value[i], grad[i], exp_avg[i], exp_avg_sq[i]);
+  }
+};
+
+}  // namespace ctgrad::kernels

@@ -1,0 +1,65 @@
+// The SIMD path's tails against the scalar path, to the bit (test_kernels_paths
+// compares whole kernels within a tolerance; split from it to keep each file's
+// compile time down).
+#include <cstddef>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <ctgrad/kernels/kernels.hpp>
+
+#include "tests/support/kernel_check.hpp"
+
+using ctgrad::kernels::Scalar;
+using ctgrad::kernels::Simd;
+using ctgrad::testing::random_vector;
+
+// Below one vector the SIMD path's elementwise kernels run their tail, which
+// calls the same element function (kernels/elementwise.hpp) as the scalar
+// path's loop: the two agree to the bit, not only within a tolerance. (1 and
+// 3 are below SSE2's 4 floats too; tanh_forward pads one vector instead.)
+TEMPLATE_TEST_CASE_SIG("below one vector the SIMD tails equal the scalar path exactly", "[kernels]",
+                       ((std::size_t N), N), 1, 3, 7, 15) {
+  if constexpr (N < Simd::width) {
+    const auto a = random_vector(N, 1), b = random_vector(N, 2), c = random_vector(N, 3);
+    const auto both = [&](auto kernel) {
+      auto scalar = c, simd = c;
+      kernel(Scalar{}, scalar.data());
+      kernel(Simd{}, simd.data());
+      REQUIRE(scalar == simd);
+    };
+    both([&](auto path, float* out) { decltype(path)::template gelu_forward<N>(a.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template gelu_backward<N>(a.data(), b.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template relu_forward<N>(a.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template relu_backward<N>(a.data(), b.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template tanh_backward<N>(a.data(), b.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template tanh_backward<N, true>(a.data(), b.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template sigmoid_forward<N>(a.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template sigmoid_backward<N>(a.data(), b.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template add<N>(a.data(), b.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template accumulate<N>(a.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template subtract<N>(a.data(), b.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template multiply<N>(a.data(), b.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template accumulate_product<N>(a.data(), b.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template scale<N>(0.3f, a.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template axpy<N>(0.3f, a.data(), out); });
+    both([&](auto path, float* out) { decltype(path)::template add_constant<N>(a.data(), 0.3f, out); });
+    both([&](auto path, float* out) { decltype(path)::template exp_shifted<N>(a.data(), 0.3f, out); });
+    both([&](auto path, float* out) { decltype(path)::template softmax_backward_row<N>(a.data(), b.data(), 0.3f, out); });
+    both([&](auto path, float* out) { *out = decltype(path)::template sum<N>(a.data()); });
+    both([&](auto path, float* out) { *out = decltype(path)::template max<N>(a.data()); });
+    both([&](auto path, float* out) { *out = decltype(path)::template dot<N>(a.data(), b.data()); });
+    auto grad = a;
+    both([&](auto path, float* value) {
+      grad = a;
+      decltype(path)::template sgd_update<N>(0.3f, grad.data(), value);
+    });
+    auto exp_avg = b, exp_avg_sq = c;
+    const ctgrad::kernels::AdamWConstants constants{0.999f, 0.1f, 0.999f, 0.001f, 0.01f, 0.03f, 1e-8f};
+    both([&](auto path, float* value) {
+      exp_avg = b;
+      exp_avg_sq = std::vector<float>(N, 0.5f);
+      decltype(path)::template adamw_update<N>(constants, value, a.data(), exp_avg.data(), exp_avg_sq.data());
+    });
+  }
+}
