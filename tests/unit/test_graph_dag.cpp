@@ -1,6 +1,7 @@
 // The compiled graph is a DAG: a sub-expression used twice is one node,
 // computed once, and its gradient is the sum over its consumers.
 #include <boost/hana/define_struct.hpp>
+#include <boost/hana/equal.hpp>
 #include <boost/hana/length.hpp>
 
 #include <limits>

@@ -53,10 +53,14 @@ struct NodeState<ParamLeaf<P>, B> {  // value and grad live in the model's Param
   bool bound = false;
 };
 
-template <class Nodes, std::size_t B>
-using states_t = typename decltype(hana::unpack(Nodes{}, [](auto... types) {
-  return std::type_identity<std::tuple<NodeState<typename decltype(types)::type, B>...>>{};
-}))::type;
+template <class NodeList, std::size_t B>
+struct states_of;
+template <class... Ns, std::size_t B>
+struct states_of<type_list<Ns...>, B> {
+  using type = std::tuple<NodeState<Ns, B>...>;
+};
+template <class NodeList, std::size_t B>
+using states_t = typename states_of<NodeList, B>::type;
 
 }  // namespace graph
 
@@ -67,6 +71,16 @@ struct Batch {
   static constexpr std::size_t size = B;
 };
 
+namespace graph {
+template <class N, fixed_string Name>
+constexpr bool named_input() {
+  if constexpr (is_input<N>::value)
+    return N::name == Name.view();
+  else
+    return false;
+}
+}  // namespace graph
+
 template <class Root, class K = kernels::Default, std::size_t B = 1>
 class Graph {
   static_assert(checked<input_names_rule(inputs_below<Root>{})>);
@@ -75,6 +89,7 @@ class Graph {
   using root_type = Root;
   using kernels = K;
   static constexpr std::size_t batch = B;
+  using node_list = graph::schedule_t<Root>;
   static constexpr auto nodes = graph::topological_order<Root>;
   // One example's tensor of shape S, or all B of them.
   template <class S>
@@ -188,7 +203,7 @@ class Graph {
     if constexpr (is_leaf<C>) {
       return false;
     } else {
-      constexpr std::size_t writer = graph::first_writer<C>(nodes);
+      constexpr std::size_t writer = graph::first_writer<C>(node_list{});
       if constexpr (writer == graph::no_node) {
         return false;
       } else {
@@ -200,30 +215,29 @@ class Graph {
   template <class N, class C>
   static constexpr bool writes_first() {
     if constexpr (overwritten_by_first_writer<C>())
-      return graph::first_writer<C>(nodes) == graph::index_of(nodes, boost::hana::type_c<N>);
+      return graph::first_writer<C>(node_list{}) == graph::index_in<N>(node_list{});
     else
       return false;
   }
 
   template <class N>
-  auto& state() { return std::get<graph::index_of(nodes, boost::hana::type_c<N>)>(states_); }
+  auto& state() { return std::get<graph::index_in<N>(node_list{})>(states_); }
   template <class N>
-  const auto& state() const { return std::get<graph::index_of(nodes, boost::hana::type_c<N>)>(states_); }
+  const auto& state() const { return std::get<graph::index_in<N>(node_list{})>(states_); }
 
-  // Where the input of that name is in the schedule, and the rule that it exists.
+  // Where the input of that name is in the schedule (graph::no_node if it
+  // has none), and the rule that it exists.
   template <fixed_string Name>
-  static constexpr auto input_index() {
-    return boost::hana::index_if(nodes, [](auto type) {
-      using N = typename decltype(type)::type;
-      if constexpr (is_input<N>::value)
-        return boost::hana::bool_c<N::name == Name.view()>;
-      else
-        return boost::hana::false_c;
-    });
+  static constexpr std::size_t input_index() {
+    return []<class... Ns>(graph::type_list<Ns...>) {
+      std::size_t index = 0, found = graph::no_node;
+      ((graph::named_input<Ns, Name>() && found == graph::no_node ? (found = index, ++index) : ++index), ...);
+      return found;
+    }(node_list{});
   }
   template <fixed_string Name>
   static constexpr auto input_rule() {
-    if constexpr (decltype(boost::hana::is_nothing(input_index<Name>()))::value)
+    if constexpr (input_index<Name>() == graph::no_node)
       return broken<"Graph::input: the graph has no input named {}", quoted<Name>>;
     else
       return holds;
@@ -231,7 +245,7 @@ class Graph {
   template <fixed_string Name>
   auto& input_state() {
     static_assert(checked<input_rule<Name>()>);
-    return std::get<std::remove_cvref_t<decltype(input_index<Name>().value())>::value>(states_);
+    return std::get<input_index<Name>()>(states_);
   }
 
  private:
@@ -290,7 +304,7 @@ class Graph {
     std::apply([&](const auto&... children) { (bind(children), ...); }, node.args);
   }
 
-  graph::states_t<std::remove_const_t<decltype(nodes)>, B> states_;
+  graph::states_t<node_list, B> states_;
 };
 
 template <class T>

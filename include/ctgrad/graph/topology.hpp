@@ -3,49 +3,83 @@
 // node used twice (the residual input of x + f(x)) appears twice; ordering the
 // *distinct* node types children-first turns it into a DAG schedule where each
 // node is computed once and, run backwards, receives gradient from all users.
+#include <cstddef>
 #include <tuple>
 #include <type_traits>
 
-#include <boost/hana/append.hpp>
-#include <boost/hana/contains.hpp>
-#include <boost/hana/equal.hpp>
-#include <boost/hana/fold_left.hpp>
-#include <boost/hana/index_if.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
-#include <boost/hana/unpack.hpp>
 
 namespace ctgrad::graph {
 
 namespace hana = boost::hana;
 
-template <class N>
-constexpr auto child_types() {
-  return []<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
-    return hana::tuple_t<Cs...>;
-  }(std::type_identity<typename N::arguments>{});
+// The schedule is computed on a plain list of types with fold expressions
+// over std::is_same (a compiler builtin) rather than with hana::contains /
+// hana::append / hana::index_if: those instantiate a comparison object per
+// element per query, and with the long node types of a transformer that was
+// most of a training run's compile time. Only the finished schedule becomes a
+// hana::tuple, for the loops over it.
+template <class... Ts>
+struct type_list {};
+
+template <class N, class... Ts>
+constexpr bool contains(type_list<Ts...>) {
+  return (std::is_same_v<N, Ts> || ...);
 }
 
-// Post-order depth-first walk that skips types already scheduled.
+inline constexpr std::size_t no_node = static_cast<std::size_t>(-1);
+
+// Where N is in the list, or no_node.
+template <class N, class... Ts>
+constexpr std::size_t index_in(type_list<Ts...>) {
+  std::size_t index = 0, found = no_node;
+  ((std::is_same_v<N, Ts> && found == no_node ? (found = index, ++index) : ++index), ...);
+  return found;
+}
+
+namespace topology_detail {
+
+template <class Scheduled, class N, bool = contains<N>(Scheduled{})>
+struct schedule {  // N is scheduled already
+  using type = Scheduled;
+};
+template <class Scheduled, class Arguments>
+struct schedule_all;
+template <class Scheduled>
+struct schedule_all<Scheduled, std::tuple<>> {
+  using type = Scheduled;
+};
+template <class Scheduled, class C, class... Cs>
+struct schedule_all<Scheduled, std::tuple<C, Cs...>> {
+  using type = typename schedule_all<typename schedule<Scheduled, C>::type, std::tuple<Cs...>>::type;
+};
+template <class List, class N>
+struct append;
+template <class... Ts, class N>
+struct append<type_list<Ts...>, N> {
+  using type = type_list<Ts..., N>;
+};
+// Post-order depth-first walk: N's children first, then N.
 template <class Scheduled, class N>
-constexpr auto schedule(Scheduled scheduled, hana::basic_type<N> node) {
-  if constexpr (decltype(hana::contains(scheduled, node))::value) {
-    return scheduled;
-  } else {
-    auto with_children = hana::fold_left(child_types<N>(), scheduled,
-                                         [](auto so_far, auto child) { return schedule(so_far, child); });
-    return hana::append(with_children, hana::type_c<N>);
-  }
+struct schedule<Scheduled, N, false> {
+  using type = typename append<typename schedule_all<Scheduled, typename N::arguments>::type, N>::type;
+};
+
+template <class... Ts>
+constexpr auto as_hana_tuple(type_list<Ts...>) {
+  return hana::tuple_t<Ts...>;
 }
 
-// hana::tuple of hana::type<Node>, every child before its users, root last.
+}  // namespace topology_detail
+
+// Every distinct node type below Root, every child before its users, root last.
 template <class Root>
-constexpr auto topological_order = schedule(hana::tuple<>{}, hana::type_c<Root>);
+using schedule_t = typename topology_detail::schedule<type_list<>, Root>::type;
 
-template <class Nodes, class N>
-constexpr std::size_t index_of(Nodes nodes, hana::basic_type<N>) {
-  return std::remove_cvref_t<decltype(hana::index_if(nodes, hana::equal.to(hana::type_c<N>)).value())>::value;
-}
+// The same as a hana::tuple of hana::type<Node>, for hana::for_each.
+template <class Root>
+constexpr auto topological_order = topology_detail::as_hana_tuple(schedule_t<Root>{});
 
 // How many of N's arguments are C (0 for a leaf).
 template <class C, class N>
@@ -55,18 +89,14 @@ constexpr std::size_t uses() {
   }(std::type_identity<typename N::arguments>{});
 }
 
-inline constexpr std::size_t no_node = static_cast<std::size_t>(-1);
-
 // The first node to write C's gradient: backward runs the schedule in
 // reverse, so it is C's last consumer in the schedule (no_node for the root).
-template <class C, class Nodes>
-constexpr std::size_t first_writer(Nodes nodes) {
-  return hana::unpack(nodes, [](auto... types) {
-    const std::size_t counts[] = {uses<C, typename decltype(types)::type>()...};
-    for (std::size_t i = sizeof...(types); i-- > 0;)
-      if (counts[i] > 0) return i;
-    return no_node;
-  });
+template <class C, class... Ts>
+constexpr std::size_t first_writer(type_list<Ts...>) {
+  const std::size_t counts[] = {uses<C, Ts>()..., 0};
+  for (std::size_t i = sizeof...(Ts); i-- > 0;)
+    if (counts[i] > 0) return i;
+  return no_node;
 }
 
 }  // namespace ctgrad::graph
