@@ -1,5 +1,5 @@
 // The products over a batch's rows (rows_matmul, rows_matmul_backward_b)
-// against the scalar path (split from test_kernels_paths to keep each file's
+// against the scalar path (split from test_kernels_matmul to keep each file's
 // compile time down).
 #include <cstddef>
 #include <vector>

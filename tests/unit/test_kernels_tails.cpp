@@ -1,4 +1,4 @@
-// The SIMD path's tails against the scalar path, to the bit (test_kernels_paths
+// The SIMD path's tails against the scalar path, to the bit (test_kernels_elementwise
 // compares whole kernels within a tolerance; split from it to keep each file's
 // compile time down).
 #include <cstddef>

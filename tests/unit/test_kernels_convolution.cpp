@@ -1,6 +1,5 @@
-// The SIMD kernels against the scalar reference, directly, on lengths that
-// exercise every path: shorter than a vector, exact multiples, and ragged
-// tails handled by overlapping vectors.
+// The SIMD convolution kernels against the scalar reference, directly, with
+// connection tables and strides that exercise every path.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -18,82 +17,6 @@ using ctgrad::kernels::Simd;
 
 using ctgrad::testing::random_vector;
 using ctgrad::testing::require_close;
-
-TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]", ((std::size_t N), N), 1, 7, 16, 30,
-                       33, 64, 100) {
-  const auto a = random_vector(N, 1), b = random_vector(N, 2);
-  SECTION("axpy") {
-    auto scalar = b, simd = b;
-    Scalar::axpy<N>(0.7f, a.data(), scalar.data());
-    Simd::axpy<N>(0.7f, a.data(), simd.data());
-    require_close(scalar, simd);
-  }
-  SECTION("sgd_update: the value moves against the gradient, the gradient is reset") {
-    auto scalar_value = b, simd_value = b, scalar_grad = a, simd_grad = a;
-    Scalar::sgd_update<N>(0.3f, scalar_grad.data(), scalar_value.data());
-    Simd::sgd_update<N>(0.3f, simd_grad.data(), simd_value.data());
-    require_close(scalar_value, simd_value);
-    REQUIRE(scalar_value[0] == Approx(b[0] - 0.3f * a[0]));
-    REQUIRE(scalar_grad == std::vector<float>(N, 0.f));
-    REQUIRE(simd_grad == std::vector<float>(N, 0.f));
-  }
-  SECTION("accumulate") {
-    auto scalar = b, simd = b;
-    Scalar::accumulate<N>(a.data(), scalar.data());
-    Simd::accumulate<N>(a.data(), simd.data());
-    require_close(scalar, simd);
-  }
-  SECTION("tanh forward and backward") {
-    std::vector<float> scalar(N), simd(N);
-    Scalar::tanh_forward<N>(a.data(), scalar.data());
-    Simd::tanh_forward<N>(a.data(), simd.data());
-    require_close(scalar, simd);
-    auto scalar_dx = b, simd_dx = b;
-    Scalar::tanh_backward<N>(scalar.data(), a.data(), scalar_dx.data());
-    Simd::tanh_backward<N>(scalar.data(), a.data(), simd_dx.data());
-    require_close(scalar_dx, simd_dx);
-    std::vector<float> set(N, std::nanf(""));  // as dx's first writer: set, not added to
-    Simd::tanh_backward<N, true>(scalar.data(), a.data(), set.data());
-    std::vector<float> from_zero(N, 0.f);
-    Scalar::tanh_backward<N>(scalar.data(), a.data(), from_zero.data());
-    require_close(from_zero, set);
-  }
-  SECTION("dot") { REQUIRE(Simd::dot<N>(a.data(), b.data()) == Approx(Scalar::dot<N>(a.data(), b.data())).epsilon(1e-5)); }
-}
-
-TEMPLATE_TEST_CASE_SIG("dot_many equals one dot product per row", "[kernels]", ((std::size_t N, std::size_t Count), N, Count),
-                       (16, 25), (64, 25), (30, 192), (21, 4), (7, 3), (33, 17)) {
-  const auto a = random_vector(N, 3);
-  const auto rows = random_vector(N * Count, 4);
-  std::vector<float> expected(Count, 0.5f), actual(Count, 0.5f);
-  for (std::size_t c = 0; c < Count; ++c) expected[c] += Scalar::dot<N>(a.data(), rows.data() + c * N);
-  Simd::dot_many<N, Count, N>(a.data(), rows.data(), actual.data());
-  require_close(expected, actual);
-}
-
-TEMPLATE_TEST_CASE_SIG("matmul and its backward match the scalar path", "[kernels]",
-                       ((std::size_t M, std::size_t K, std::size_t N), M, K, N), (1, 192, 30), (1, 30, 10), (4, 19, 21),
-                       (3, 8, 16), (2, 5, 200)) {
-  const auto a = random_vector(M * K, 5), b = random_vector(K * N, 6), dc = random_vector(M * N, 7);
-  std::vector<float> scalar(M * N), simd(M * N);
-  Scalar::matmul<M, K, N>(a.data(), b.data(), scalar.data());
-  Simd::matmul<M, K, N>(a.data(), b.data(), simd.data());
-  require_close(scalar, simd);
-  std::vector<float> scalar_da(M * K, 0.25f), simd_da(M * K, 0.25f);
-  Scalar::matmul_backward_a<M, K, N>(dc.data(), b.data(), scalar_da.data());
-  Simd::matmul_backward_a<M, K, N>(dc.data(), b.data(), simd_da.data());
-  require_close(scalar_da, simd_da);
-  std::vector<float> from_zero(M * K, 0.f), scalar_set(M * K, 1e30f), simd_set(M * K, std::nanf(""));
-  Scalar::matmul_backward_a<M, K, N>(dc.data(), b.data(), from_zero.data());
-  Scalar::matmul_backward_a<M, K, N, true>(dc.data(), b.data(), scalar_set.data());
-  Simd::matmul_backward_a<M, K, N, true>(dc.data(), b.data(), simd_set.data());
-  require_close(from_zero, scalar_set);
-  require_close(from_zero, simd_set);
-  std::vector<float> scalar_db(K * N, 0.25f), simd_db(K * N, 0.25f);
-  Scalar::matmul_backward_b<M, K, N>(a.data(), dc.data(), scalar_db.data());
-  Simd::matmul_backward_b<M, K, N>(a.data(), dc.data(), simd_db.data());
-  require_close(scalar_db, simd_db);
-}
 
 namespace {
 // Output plane o reads input planes o, o+1, ..., o+FanIn-1 (mod InPlanes):

@@ -1,0 +1,53 @@
+// The SIMD products against the scalar reference, directly, on extents
+// shorter than a vector, exact multiples, and ragged ones.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <ctgrad/kernels/kernels.hpp>
+
+#include "tests/support/kernel_check.hpp"
+
+using ctgrad::kernels::Scalar;
+using ctgrad::kernels::Simd;
+
+using ctgrad::testing::random_vector;
+using ctgrad::testing::require_close;
+
+TEMPLATE_TEST_CASE_SIG("dot_many equals one dot product per row", "[kernels]", ((std::size_t N, std::size_t Count), N, Count),
+                       (16, 25), (64, 25), (30, 192), (21, 4), (7, 3), (33, 17)) {
+  const auto a = random_vector(N, 3);
+  const auto rows = random_vector(N * Count, 4);
+  std::vector<float> expected(Count, 0.5f), actual(Count, 0.5f);
+  for (std::size_t c = 0; c < Count; ++c) expected[c] += Scalar::dot<N>(a.data(), rows.data() + c * N);
+  Simd::dot_many<N, Count, N>(a.data(), rows.data(), actual.data());
+  require_close(expected, actual);
+}
+
+TEMPLATE_TEST_CASE_SIG("matmul and its backward match the scalar path", "[kernels]",
+                       ((std::size_t M, std::size_t K, std::size_t N), M, K, N), (1, 192, 30), (1, 30, 10), (4, 19, 21),
+                       (3, 8, 16), (2, 5, 200)) {
+  const auto a = random_vector(M * K, 5), b = random_vector(K * N, 6), dc = random_vector(M * N, 7);
+  std::vector<float> scalar(M * N), simd(M * N);
+  Scalar::matmul<M, K, N>(a.data(), b.data(), scalar.data());
+  Simd::matmul<M, K, N>(a.data(), b.data(), simd.data());
+  require_close(scalar, simd);
+  std::vector<float> scalar_da(M * K, 0.25f), simd_da(M * K, 0.25f);
+  Scalar::matmul_backward_a<M, K, N>(dc.data(), b.data(), scalar_da.data());
+  Simd::matmul_backward_a<M, K, N>(dc.data(), b.data(), simd_da.data());
+  require_close(scalar_da, simd_da);
+  std::vector<float> from_zero(M * K, 0.f), scalar_set(M * K, 1e30f), simd_set(M * K, std::nanf(""));
+  Scalar::matmul_backward_a<M, K, N>(dc.data(), b.data(), from_zero.data());
+  Scalar::matmul_backward_a<M, K, N, true>(dc.data(), b.data(), scalar_set.data());
+  Simd::matmul_backward_a<M, K, N, true>(dc.data(), b.data(), simd_set.data());
+  require_close(from_zero, scalar_set);
+  require_close(from_zero, simd_set);
+  std::vector<float> scalar_db(K * N, 0.25f), simd_db(K * N, 0.25f);
+  Scalar::matmul_backward_b<M, K, N>(a.data(), dc.data(), scalar_db.data());
+  Simd::matmul_backward_b<M, K, N>(a.data(), dc.data(), simd_db.data());
+  require_close(scalar_db, simd_db);
+}
