@@ -45,77 +45,15 @@ class DataParallelStep {
   static constexpr std::size_t parameters = parameter_count<Params>();
 
   // Room for batches of up to `batch` examples; `dropout` as in Model::loss.
-  DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool)
-      : pool_(pool),
-        batch_(batch),
-        max_shards_(batch / shard_size + std::min<std::size_t>(batch, shard_size - 1)),
-        slots_(max_shards_ * parameters),
-        seeds_(max_shards_),
-        losses_(max_shards_) {
-    for (unsigned t = 0; t < pool.size(); ++t) workers_.push_back(std::make_unique<Worker>(dropout));
-  }
+  DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool);
+  ~DataParallelStep();
 
   // Forward and backward of the examples `indices` of `split` (at most the
   // constructor's batch): leaves the gradient of their mean loss in
   // params' gradients (replacing what was there) and returns that loss.
   // `noise` seeds the shards' generators (one draw per shard).
   float run(Params& params, const Split& split, std::span<const std::size_t> indices, bool augment,
-            std::mt19937& noise) {
-    const std::size_t n = indices.size();
-    const std::size_t eights = n / shard_size, shards = eights + n % shard_size;
-    if (n == 0 || n > batch_)
-      throw std::logic_error("DataParallelStep::run: " + std::to_string(n) +
-                             " examples, more than the batch it was built for (or none)");
-    for (std::size_t k = 0; k < shards; ++k) seeds_[k] = noise();
-    const float scale = 1.f / static_cast<float>(n);
-    // Threads beyond the shard count would only wait at the barriers: a
-    // batch of one shard runs on the calling thread, without the pool.
-    const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(pool_.size(), shards));
-    const bool pooled = threads > 1;
-
-    auto job = [&](unsigned t) {
-      if (t >= threads) {  // no shard and no share of the sum
-        pool_.sync();
-        return;
-      }
-      Worker& worker = *workers_[t];
-      for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
-      for (std::size_t k = t; k < shards; k += threads) {
-        float* slot = slots_.data() + k * parameters;
-        worker.noise.seed(seeds_[k]);
-        if (k < eights)
-          losses_[k] = worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), augment, scale, slot);
-        else
-          losses_[k] = worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), augment,
-                                  scale, slot);
-      }
-      if (pooled) pool_.sync();
-      // Thread t's share of the elements, each summed over the slots in
-      // shard order.
-      const std::size_t begin = parameters * t / threads, end = parameters * (t + 1) / threads;
-      std::size_t offset = 0;
-      for_each_parameter(params, [&](auto& master) {
-        const std::size_t first = std::max(begin, offset), last = std::min(end, offset + master.grad.size);
-        if (first < last) {
-          float* sum = master.grad.data() - offset;
-          std::copy(slots_.data() + first, slots_.data() + last, sum + first);
-          for (std::size_t k = 1; k < shards; ++k) {
-            const float* slot = slots_.data() + k * parameters;
-            for (std::size_t i = first; i < last; ++i) sum[i] += slot[i];
-          }
-        }
-        offset += master.grad.size;
-      });
-    };
-    if (pooled)
-      pool_.run(job);
-    else
-      job(0);
-
-    float loss_sum = 0;
-    for (std::size_t k = 0; k < shards; ++k) loss_sum += losses_[k];
-    return loss_sum / static_cast<float>(n);
-  }
+            std::mt19937& noise);
 
  private:
   using Expression = decltype(Model::loss(std::declval<Params&>(), std::declval<const DropoutControl&>(), 0.f));
@@ -123,29 +61,12 @@ class DataParallelStep {
   using ShardGraph = Graph<Expression, K, B>;
 
   struct Worker {
-    explicit Worker(float dropout)
-        : params(std::make_unique<Params>()),
-          eight(std::make_unique<ShardGraph<shard_size>>(Model::loss(*params, control, dropout))),
-          one(std::make_unique<ShardGraph<1>>(Model::loss(*params, control, dropout))) {}
-
+    explicit Worker(float dropout);
     // B examples on `graph`: their gradient (scaled by `scale`) into `slot`,
     // their loss sum returned.
     template <std::size_t B>
     float run(ShardGraph<B>& graph, const Split& split, std::span<const std::size_t> indices, bool augment,
-              float scale, float* slot) {
-      zero_grad(*params);
-      for (std::size_t b = 0; b < B; ++b) {
-        const auto image = example<Model>(split, indices[b]);
-        load_example<Model>(graph, b, image, split.labels[indices[b]]);
-        if (augment) random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise);
-      }
-      graph.forward();
-      graph.backward(scale);
-      for_each_parameter(*params, [&](auto& p) { slot = std::copy(p.grad.begin(), p.grad.end(), slot); });
-      float loss_sum = 0;
-      for (std::size_t b = 0; b < B; ++b) loss_sum += graph.loss(b);
-      return loss_sum;
-    }
+              float scale, float* slot);
 
     std::unique_ptr<Params> params;
     std::mt19937 noise;
@@ -161,5 +82,108 @@ class DataParallelStep {
   std::vector<std::uint32_t> seeds_;
   std::vector<float> losses_;
 };
+
+// The members are defined out of the class (not implicitly inline), so a
+// program can instantiate a model's step in a translation unit of its own:
+//   extern template class ctgrad::training::DataParallelStep<Model, K>;  // where it is used
+//   template class ctgrad::training::DataParallelStep<Model, K>;         // in one other file
+// (lenet1/ and micro_vit/ do, to keep each file's compile short).
+template <class Model, class K>
+DataParallelStep<Model, K>::DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool)
+    : pool_(pool),
+      batch_(batch),
+      max_shards_(batch / shard_size + std::min<std::size_t>(batch, shard_size - 1)),
+      slots_(max_shards_ * parameters),
+      seeds_(max_shards_),
+      losses_(max_shards_) {
+  for (unsigned t = 0; t < pool.size(); ++t) workers_.push_back(std::make_unique<Worker>(dropout));
+}
+
+template <class Model, class K>
+DataParallelStep<Model, K>::~DataParallelStep() = default;
+
+template <class Model, class K>
+float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::span<const std::size_t> indices,
+                                      bool augment, std::mt19937& noise) {
+  const std::size_t n = indices.size();
+  const std::size_t eights = n / shard_size, shards = eights + n % shard_size;
+  if (n == 0 || n > batch_)
+    throw std::logic_error("DataParallelStep::run: " + std::to_string(n) +
+                           " examples, more than the batch it was built for (or none)");
+  for (std::size_t k = 0; k < shards; ++k) seeds_[k] = noise();
+  const float scale = 1.f / static_cast<float>(n);
+  // Threads beyond the shard count would only wait at the barriers: a
+  // batch of one shard runs on the calling thread, without the pool.
+  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(pool_.size(), shards));
+  const bool pooled = threads > 1;
+
+  auto job = [&](unsigned t) {
+    if (t >= threads) {  // no shard and no share of the sum
+      pool_.sync();
+      return;
+    }
+    Worker& worker = *workers_[t];
+    for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
+    for (std::size_t k = t; k < shards; k += threads) {
+      float* slot = slots_.data() + k * parameters;
+      worker.noise.seed(seeds_[k]);
+      if (k < eights)
+        losses_[k] = worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), augment, scale, slot);
+      else
+        losses_[k] = worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), augment,
+                                scale, slot);
+    }
+    if (pooled) pool_.sync();
+    // Thread t's share of the elements, each summed over the slots in
+    // shard order.
+    const std::size_t begin = parameters * t / threads, end = parameters * (t + 1) / threads;
+    std::size_t offset = 0;
+    for_each_parameter(params, [&](auto& master) {
+      const std::size_t first = std::max(begin, offset), last = std::min(end, offset + master.grad.size);
+      if (first < last) {
+        float* sum = master.grad.data() - offset;
+        std::copy(slots_.data() + first, slots_.data() + last, sum + first);
+        for (std::size_t k = 1; k < shards; ++k) {
+          const float* slot = slots_.data() + k * parameters;
+          for (std::size_t i = first; i < last; ++i) sum[i] += slot[i];
+        }
+      }
+      offset += master.grad.size;
+    });
+  };
+  if (pooled)
+    pool_.run(job);
+  else
+    job(0);
+
+  float loss_sum = 0;
+  for (std::size_t k = 0; k < shards; ++k) loss_sum += losses_[k];
+  return loss_sum / static_cast<float>(n);
+}
+
+template <class Model, class K>
+DataParallelStep<Model, K>::Worker::Worker(float dropout)
+    : params(std::make_unique<Params>()),
+      eight(std::make_unique<ShardGraph<shard_size>>(Model::loss(*params, control, dropout))),
+      one(std::make_unique<ShardGraph<1>>(Model::loss(*params, control, dropout))) {}
+
+template <class Model, class K>
+template <std::size_t B>
+float DataParallelStep<Model, K>::Worker::run(ShardGraph<B>& graph, const Split& split,
+                                              std::span<const std::size_t> indices, bool augment, float scale,
+                                              float* slot) {
+  zero_grad(*params);
+  for (std::size_t b = 0; b < B; ++b) {
+    const auto image = example<Model>(split, indices[b]);
+    load_example<Model>(graph, b, image, split.labels[indices[b]]);
+    if (augment) random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise);
+  }
+  graph.forward();
+  graph.backward(scale);
+  for_each_parameter(*params, [&](auto& p) { slot = std::copy(p.grad.begin(), p.grad.end(), slot); });
+  float loss_sum = 0;
+  for (std::size_t b = 0; b < B; ++b) loss_sum += graph.loss(b);
+  return loss_sum;
+}
 
 }  // namespace ctgrad::training
