@@ -14,27 +14,15 @@
 
 namespace ctgrad {
 
-// The 1998 paper's constants (LeNet-5): mu = 0.02, the estimate over 500
-// examples, and eta by pass: 0.0005 for 2 passes, 0.0002 for 3, 0.0001 for 3,
-// 0.00005 for 4, then 0.00001.
-struct SdlmSettings {
-  float mu = 0.02f;
-  std::size_t curvature_examples = 500;
-};
-
-// eta for pass `pass` (0-based) of the 1998 schedule, scaled by `scale`
-// (eta_scale 1 is the paper's values).
-inline float sdlm_1998_eta(std::size_t pass, float scale = 1.f) {
-  float eta = 0.00001f;
-  if (pass < 2)
-    eta = 0.0005f;
-  else if (pass < 5)
-    eta = 0.0002f;
-  else if (pass < 8)
-    eta = 0.0001f;
-  else if (pass < 12)
-    eta = 0.00005f;
-  return eta * scale;
+// The 1998 paper's eta by pass (LeNet-5, mu = 0.02, the estimate over 500
+// examples): 0.0005 for 2 passes, 0.0002 for 3, 0.0001 for 3, 0.00005 for 4,
+// then 0.00001; here as a factor of the first pass's eta (pass 0-based).
+inline float sdlm_1998_eta_factor(std::size_t pass) {
+  if (pass < 2) return 1.f;
+  if (pass < 5) return 0.4f;
+  if (pass < 8) return 0.2f;
+  if (pass < 12) return 0.1f;
+  return 0.02f;
 }
 
 template <class K = kernels::Default, class Params>
