@@ -281,3 +281,44 @@ TEMPLATE_TEST_CASE("curvature: a batch's estimate is the mean of its examples'",
   for (std::size_t k = 0; k < w_batched.size; ++k) CHECK(w_batched[k] == Approx(p.w.curvature[k]).epsilon(1e-5));
   for (std::size_t k = 0; k < b_batched.size; ++k) CHECK(b_batched[k] == Approx(p.b.curvature[k]).epsilon(1e-5));
 }
+
+namespace {
+struct Matrix {
+  BOOST_HANA_DEFINE_STRUCT(Matrix, (Parameter<Shape<5, 6>, "a">, a));
+};
+struct Pair {
+  BOOST_HANA_DEFINE_STRUCT(Pair, (Parameter<Shape<3, 6>, "a">, a), (Parameter<Shape<2, 6>, "b">, b));
+};
+}  // namespace
+
+TEMPLATE_TEST_CASE("curvature: take, rows and columns route their slice", "[curvature]", kernels::Scalar,
+                   kernels::Simd) {
+  Matrix p;
+  auto taken = tanh(take<2>(p.a));
+  check_curvature<TestType>(p, mse(taken, target<Shape<6>>()), taken, 17, mean_of_squares<6>());
+  auto picked = tanh(rows<1, 3>(p.a));
+  check_curvature<TestType>(p, mse(picked, target<Shape<3, 6>>()), picked, 18, mean_of_squares<18>());
+  auto cut = tanh(columns<2, 3>(p.a));
+  check_curvature<TestType>(p, mse(cut, target<Shape<5, 3>>()), cut, 19, mean_of_squares<15>());
+}
+
+TEMPLATE_TEST_CASE("curvature: transpose and concat route like the gradient", "[curvature]", kernels::Scalar,
+                   kernels::Simd) {
+  Matrix m;
+  auto flipped = tanh(transpose(m.a));
+  check_curvature<TestType>(m, mse(flipped, target<Shape<6, 5>>()), flipped, 20, mean_of_squares<30>());
+  Pair p;
+  auto joined = tanh(concat(p.a, p.b));
+  check_curvature<TestType>(p, mse(joined, target<Shape<5, 6>>()), joined, 21, mean_of_squares<30>());
+}
+
+TEMPLATE_TEST_CASE("curvature: subtract, scale and sigmoid", "[curvature]", kernels::Scalar, kernels::Simd) {
+  Binary p;
+  auto difference = tanh(p.a - p.b);
+  check_curvature<TestType>(p, mse(difference, target<Shape<3, 5, 7>>()), difference, 22, mean_of_squares<105>());
+  Unary u;
+  auto scaled = tanh(-1.5f * u.a);
+  check_curvature<TestType>(u, mse(scaled, target<Shape<3, 5, 7>>()), scaled, 23, mean_of_squares<105>());
+  auto squashed = sigmoid(u.a);
+  check_curvature<TestType>(u, mse(squashed, target<Shape<3, 5, 7>>()), squashed, 24, mean_of_squares<105>());
+}
