@@ -56,6 +56,27 @@ void lenet1_forward(benchmark::State& state) {
 BENCHMARK(lenet1_forward<ctgrad::kernels::Scalar>)->Name("lenet1_forward/scalar");
 BENCHMARK(lenet1_forward<ctgrad::kernels::Simd>)->Name("lenet1_forward/simd");
 
+// The curvature pass alone, after a forward (SDLM runs it on a few hundred
+// examples before each pass): compare with lenet1_forward and lenet1_step.
+template <class K>
+void lenet1_curvature(benchmark::State& state) {
+  auto params = std::make_unique<Params>();
+  initialize(*params, 1);
+  auto loss = training_loss(*params);
+  using G = Graph<decltype(loss), K>;
+  auto graph = std::make_unique<G>(loss);
+  auto pass = std::make_unique<ctgrad::CurvaturePass<G>>(*graph);
+  load_example<Model<Classic>>(*graph, 0, bench_image(), 3);
+  graph->forward();
+  for (auto _ : state) {
+    pass->run();
+    benchmark::DoNotOptimize(params->H1w.curvature[0]);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(lenet1_curvature<ctgrad::kernels::Scalar>)->Name("lenet1_curvature/scalar");
+BENCHMARK(lenet1_curvature<ctgrad::kernels::Simd>)->Name("lenet1_curvature/simd");
+
 // Batched evaluation of 2,007 synthetic examples on 1 and 2 threads.
 template <class K>
 void lenet1_eval(benchmark::State& state) {

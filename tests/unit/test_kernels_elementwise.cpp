@@ -58,5 +58,31 @@ TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]",
     Scalar::tanh_backward<N>(scalar.data(), a.data(), from_zero.data());
     require_close(from_zero, set);
   }
+  SECTION("sdlm_update: the step is eta / (mu + curvature) times the gradient, the gradient is reset") {
+    std::vector<float> curvature(N);
+    for (std::size_t i = 0; i < N; ++i) curvature[i] = a[i] * a[i];  // non-negative, as estimates are
+    auto scalar_value = b, simd_value = b, scalar_grad = a, simd_grad = a;
+    Scalar::sdlm_update<N>(0.01f, 0.02f, curvature.data(), scalar_grad.data(), scalar_value.data());
+    Simd::sdlm_update<N>(0.01f, 0.02f, curvature.data(), simd_grad.data(), simd_value.data());
+    require_close(scalar_value, simd_value);
+    REQUIRE(scalar_value[0] == Approx(b[0] - 0.01f / (0.02f + curvature[0]) * a[0]));
+    REQUIRE(scalar_grad == std::vector<float>(N, 0.f));
+    REQUIRE(simd_grad == std::vector<float>(N, 0.f));
+  }
+  SECTION("tanh_curvature and square (the curvature pass)") {
+    auto y = a;
+    for (float& v : y) v = std::tanh(v);
+    auto scalar = b, simd = b;
+    for (std::size_t i = 0; i < N; ++i) scalar[i] = simd[i] = b[i] * b[i];
+    Scalar::tanh_curvature<N>(y.data(), a.data(), scalar.data());
+    Simd::tanh_curvature<N>(y.data(), a.data(), simd.data());
+    require_close(scalar, simd);
+    REQUIRE(scalar[0] == Approx(b[0] * b[0] + a[0] * (1 - y[0] * y[0]) * (1 - y[0] * y[0])));
+    std::vector<float> scalar_square(N), simd_square(N);
+    Scalar::square<N>(a.data(), scalar_square.data());
+    Simd::square<N>(a.data(), simd_square.data());
+    require_close(scalar_square, simd_square);
+    REQUIRE(scalar_square[N - 1] == a[N - 1] * a[N - 1]);
+  }
   SECTION("dot") { REQUIRE(Simd::dot<N>(a.data(), b.data()) == Approx(Scalar::dot<N>(a.data(), b.data())).epsilon(1e-5)); }
 }

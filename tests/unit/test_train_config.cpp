@@ -28,6 +28,7 @@ TrainConfig unusual_config() {
   c.learning_rate_decay = true, c.augment = true, c.dropout = 0.3, c.output_bias = 0.5, c.seed = 4000000000u;
   c.steps = 123456789012LL, c.threads = 3, c.kernels = "scalar", c.data = "d", c.init = "w.safetensors";
   c.checkpoint_every = 50, c.batch = 32, c.one_cycle = true, c.warmup = 0.25, c.target_test_error = 2.5;
+  c.mu = 0.07, c.curvature_examples = 123, c.eta_schedule = "constant";
   return c;
 }
 
@@ -88,7 +89,7 @@ TEST_CASE("config.json: each option out of its range, of the wrong type or missi
   CHECK_THAT(with("seed", -1), Contains("'seed'"));
   CHECK_THAT(with("lr", 0), Contains("'lr' to be a number above 0"));
   CHECK_THAT(with("warmup", 1.5), Contains("'warmup' to be a number from 0 to 1"));
-  CHECK_THAT(with("optimizer", "adam"), Contains("'optimizer' to be one of sgd, adamw, found \"adam\""));
+  CHECK_THAT(with("optimizer", "adam"), Contains("'optimizer' to be one of sgd, adamw, sdlm, found \"adam\""));
   CHECK_THAT(with("augment", 1), Contains("'augment' to be true or false, found 1"));
   CHECK_THAT(with("data", 3), Contains("'data' to be a string"));
   {

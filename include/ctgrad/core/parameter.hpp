@@ -15,6 +15,9 @@ struct Parameter {
 
   Tensor<S, T> value;
   Tensor<S, T> grad;
+  // The diagonal Gauss-Newton estimate of d2E/dw2 (graph/curvature.hpp
+  // accumulates into it; optim/sdlm.hpp divides the step by it).
+  Tensor<S, T> curvature;
 };
 
 template <class P>

@@ -408,6 +408,14 @@ void save_gradients(const std::filesystem::path& file, const Params& params) {
                                           [](const auto& parameter) -> const auto& { return parameter.grad; });
 }
 
+// The curvature estimate in each Parameter::curvature (graph/curvature.hpp),
+// in the same layout, to compare with another implementation's.
+template <class Params>
+void save_curvature(const std::filesystem::path& file, const Params& params) {
+  safetensors_detail::save_each_parameter(file, params,
+                                          [](const auto& parameter) -> const auto& { return parameter.curvature; });
+}
+
 // The file must hold exactly the struct's parameters, with their shapes and
 // finite values. Everything is checked before the first value is assigned, so
 // a bad checkpoint leaves the model as it was.

@@ -37,6 +37,8 @@ struct relu {
 struct tanh {
   static float forward(float x) { return std::tanh(x); }
   static float gradient(float y, float dy) { return dy * (1.f - y * y); }  // from the saved output
+  // Gauss-Newton curvature through y = tanh(x): c_y tanh'(x)^2, from the saved output.
+  static float curvature(float y, float cy) { return cy * (1.f - y * y) * (1.f - y * y); }
 };
 struct sigmoid {
   static float forward(float x) { return 1.f / (1.f + std::exp(-x)); }
@@ -83,6 +85,14 @@ struct ScalarElementwise {
       else
         dx[i] += element::tanh::gradient(y[i], dy[i]);
     }
+  }
+  template <std::size_t N>  // cx += cy (1 - y^2)^2: the curvature pass's tanh (ops/tanh.hpp)
+  static void tanh_curvature(const float* y, const float* cy, float* cx) {
+    for (std::size_t i = 0; i < N; ++i) cx[i] += element::tanh::curvature(y[i], cy[i]);
+  }
+  template <std::size_t N>  // out = x^2: the squared weights and inputs of the curvature pass
+  static void square(const float* x, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = element::multiply(x[i], x[i]);
   }
   template <std::size_t N>  // y = 1 / (1 + e^-x)
   static void sigmoid_forward(const float* x, float* y) {
@@ -233,6 +243,24 @@ struct SimdElementwise : SimdSupport {
           else
             dx[i] += element::tanh::gradient(y[i], dy[i]);
         });
+  }
+  template <std::size_t N>  // cx += cy (1 - y^2)^2
+  static void tanh_curvature(const float* y, const float* cy, float* cx) {
+    const batch one(1.f);
+    elementwise<N>(
+        [&](std::size_t i) {
+          const batch out = load(y + i);
+          const batch slope = xsimd::fnma(out, out, one);
+          return xsimd::fma(load(cy + i) * slope, slope, load(cx + i));
+        },
+        [&](std::size_t i, batch v) { v.store_unaligned(cx + i); },
+        [&](std::size_t i) { cx[i] += element::tanh::curvature(y[i], cy[i]); });
+  }
+  template <std::size_t N>  // out = x^2
+  static void square(const float* x, float* out) {
+    elementwise<N>([&](std::size_t i) { return load(x + i) * load(x + i); },
+                   [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
+                   [&](std::size_t i) { out[i] = element::multiply(x[i], x[i]); });
   }
   template <std::size_t N>
   static void sigmoid_forward(const float* x, float* y) {

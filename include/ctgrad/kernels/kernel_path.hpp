@@ -37,6 +37,8 @@ concept ElementwiseKernels = requires(const float* x, const float* y, const floa
   Path::template tanh_forward<kernel_path_check::length>(x, out);
   Path::template tanh_backward<kernel_path_check::length>(y, dy, out);
   Path::template tanh_backward<kernel_path_check::length, true>(y, dy, out);
+  Path::template tanh_curvature<kernel_path_check::length>(y, dy, out);
+  Path::template square<kernel_path_check::length>(x, out);
   Path::template sigmoid_forward<kernel_path_check::length>(x, out);
   Path::template sigmoid_backward<kernel_path_check::length>(y, dy, out);
   Path::template add<kernel_path_check::length>(x, y, out);
@@ -84,6 +86,7 @@ template <class Path>
 concept OptimizerKernels = requires(const AdamWConstants& constants, float learning_rate, const float* grad,
                                     float* grad_to_reset, float* value, float* exp_avg, float* exp_avg_sq) {
   Path::template sgd_update<kernel_path_check::length>(learning_rate, grad_to_reset, value);
+  Path::template sdlm_update<kernel_path_check::length>(learning_rate, learning_rate, grad, grad_to_reset, value);
   Path::template adamw_update<kernel_path_check::length>(constants, value, grad, exp_avg, exp_avg_sq);
 };
 

@@ -29,6 +29,14 @@ inline void sgd_update(float learning_rate, float& grad, float& value) {
   value += -learning_rate * grad;
   grad = 0.f;
 }
+// One step of stochastic diagonal Levenberg-Marquardt (LeCun et al. 1998,
+// "Efficient BackProp" 9.1): the learning rate divided by the parameter's
+// Gauss-Newton curvature estimate plus mu, which bounds the step where the
+// curvature is near zero.
+inline void sdlm_update(float eta, float mu, float curvature, float& grad, float& value) {
+  value -= eta / (mu + curvature) * grad;
+  grad = 0.f;
+}
 // One AdamW step. The SIMD path's vectors do the same operations; the two can
 // differ in the last bit where one multiply-add is fused and the other not
 // (xsimd 8.1's AVX-512 fma is a plain x * y + z, fused or not as the
@@ -48,6 +56,10 @@ struct ScalarOptimizer {
   static void sgd_update(float learning_rate, float* grad, float* value) {
     for (std::size_t i = 0; i < N; ++i) element::sgd_update(learning_rate, grad[i], value[i]);
   }
+  template <std::size_t N>  // SDLM: value -= eta / (mu + curvature) grad, grad = 0
+  static void sdlm_update(float eta, float mu, const float* curvature, float* grad, float* value) {
+    for (std::size_t i = 0; i < N; ++i) element::sdlm_update(eta, mu, curvature[i], grad[i], value[i]);
+  }
   template <std::size_t N>  // AdamW, in place
   static void adamw_update(const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
                            float* exp_avg_sq) {
@@ -66,6 +78,19 @@ struct SimdOptimizer : SimdSupport {
                      zero.store_unaligned(grad + i);
                    },
                    [&](std::size_t i) { element::sgd_update(learning_rate, grad[i], value[i]); });
+  }
+  // SDLM: the same division per element as the scalar path (no approximate
+  // reciprocal), so both paths step alike.
+  template <std::size_t N>
+  static void sdlm_update(float eta, float mu, const float* curvature, float* grad, float* value) {
+    const batch rate(eta), damping(mu), zero(0.f);
+    elementwise<N>(
+        [&](std::size_t i) { return load(value + i) - rate / (damping + load(curvature + i)) * load(grad + i); },
+        [&](std::size_t i, batch v) {
+          v.store_unaligned(value + i);
+          zero.store_unaligned(grad + i);
+        },
+        [&](std::size_t i) { element::sdlm_update(eta, mu, curvature[i], grad[i], value[i]); });
   }
   // AdamW, in place: whole vectors, then the element function for the tail
   // (an overlapping vector would update its elements twice).

@@ -56,4 +56,10 @@ void zero_grad(Params& params) {
   for_each_parameter(params, [](auto& parameter) { parameter.grad.fill(0); });
 }
 
+// Clears the curvature estimate before a curvature pass accumulates a new one.
+template <class Params>
+void zero_curvature(Params& params) {
+  for_each_parameter(params, [](auto& parameter) { parameter.curvature.fill(0); });
+}
+
 }  // namespace ctgrad

@@ -58,6 +58,12 @@ struct Concat : OpBase {
     if constexpr (wants_grad<DA>) pass_gradient<K, a_shape::size>(dy.data(), da);
     if constexpr (wants_grad<DB>) pass_gradient<K, b_shape::size>(dy.data() + a_shape::size, db);
   }
+  static constexpr bool has_curvature_rule = true;  // routed like the gradient
+  template <class K, class CA, class CB>
+  void curvature(const Tensor<a_shape>& a, const Tensor<b_shape>& b, const Tensor<shape>& y, const Tensor<shape>& cy,
+                 CA ca, CB cb, NoScratch& s, NoScratch&) const {
+    backward<K>(a, b, y, cy, ca, cb, s);
+  }
 };
 
 template <class A, class B>

@@ -114,6 +114,26 @@ struct Conv2d : OpBase {
     if constexpr (DW::overwrite) std::fill(dw.data(), dw.data() + weight_shape::size, 0.f);
     K::template conv2d_backward<geometry, DX::overwrite>(x.data(), w.data(), dy.data(), dw.data(), dx.data(), s.data());
   }
+  // Each output is a weighted sum over the table's planes, so Gauss-Newton
+  // gives c_x = the input-gradient map with squared weights, and a shared
+  // weight's curvature sums c_y x^2 over all its connections: the backward
+  // kernel on squared operands. The pass's own scratch leaves the forward's
+  // patches alone.
+  struct curvature_scratch {
+    Tensor<in_shape> x_squared;
+    Tensor<weight_shape> w_squared;
+    scratch patches;
+  };
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CX, class CW>
+  void curvature(const Tensor<in_shape>& x, const Tensor<weight_shape>& w, const Tensor<shape>&,
+                 const Tensor<shape>& cy, CX cx, CW cw, scratch&, curvature_scratch& squares) const {
+    static_assert(wants_grad<CW>, "conv2d: the weight must be trainable (a Parameter)");
+    K::template square<in_shape::size>(x.data(), squares.x_squared.data());
+    K::template square<weight_shape::size>(w.data(), squares.w_squared.data());
+    K::template conv2d_backward<geometry>(squares.x_squared.data(), squares.w_squared.data(), cy.data(), cw.data(),
+                                          cx.data(), squares.patches.data());
+  }
   // A batch against a shared weight: the weight gradient is summed over the
   // batch inside the kernel (its accumulators stay in registers), the input
   // gradients are per example.

@@ -67,6 +67,22 @@ struct CrossEntropyLoss : OpBase {
     if constexpr (wants_grad<DT>)
       for (std::size_t i = 0; i < in_shape::size; ++i) dt.data()[i] -= log_probabilities[i] * dloss[0];
   }
+  // The Gauss-Newton matrix of softmax cross-entropy in the logits is
+  // (sum t) (diag(p) - p p^T); its diagonal is (sum t) p (1 - p). The label
+  // gets no curvature (it is not a weighted sum of parameters).
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CZ, class CT>
+  void curvature(const Tensor<in_shape>&, const Tensor<in_shape>& t, const Tensor<shape>&, const Tensor<shape>& closs,
+                 CZ cz, CT, scratch& log_probabilities, NoScratch&) const {
+    if constexpr (wants_grad<CZ>) {
+      float target_mass = 0;
+      for (std::size_t i = 0; i < in_shape::size; ++i) target_mass += t[i];
+      for (std::size_t i = 0; i < in_shape::size; ++i) {
+        const float p = std::exp(log_probabilities[i]);
+        cz.data()[i] += p * (1.f - p) * target_mass * closs[0];
+      }
+    }
+  }
 };
 
 template <class Z, class T>

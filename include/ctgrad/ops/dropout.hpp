@@ -65,6 +65,14 @@ struct Dropout : OpBase {
     if constexpr (wants_grad<DX>)
       for (std::size_t i = 0; i < shape::size; ++i) dx.data()[i] += dy[i] * mask[i];
   }
+  // y = mask x: c_x = mask^2 c_y, with the mask of the last forward.
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CX>
+  void curvature(const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>& cy, CX cx, scratch& mask,
+                 NoScratch&) const {
+    if constexpr (wants_grad<CX>)
+      for (std::size_t i = 0; i < shape::size; ++i) cx.data()[i] += cy[i] * mask[i] * mask[i];
+  }
 };
 
 // p: the probability of zeroing an element, in [0, 1).

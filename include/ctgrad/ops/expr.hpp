@@ -5,7 +5,10 @@
 //   forward<K>(inputs..., out, scratch)
 //   backward<K>(inputs..., out, grad_out, input grads..., scratch)
 // where input grads are GradOf<S> (accumulate into it) or NoGrad (no
-// parameter below that input: nothing to compute).
+// parameter below that input: nothing to compute). An op the curvature pass
+// may run through (graph/curvature.hpp) also has
+//   curvature<K>(inputs..., out, curv_out, input curvatures..., scratch, curvature_scratch)
+// next to its backward and sets has_curvature_rule.
 // Nodes compare equal when they compute the same thing; compile() uses that
 // to check that two uses of one node type are really one node.
 #include <algorithm>
@@ -40,6 +43,11 @@ struct NoGrad {
 template <class G>
 inline constexpr bool wants_grad = !std::is_same_v<G, NoGrad>;
 
+// An input's curvature in the curvature pass: always added to (a node used
+// twice gets the sum over its users, as its gradient does), or NoGrad.
+template <class S>
+using CurvatureOf = GradOf<S, false>;
+
 // dx = g for dx's first writer, dx += g otherwise: N floats.
 template <class K, std::size_t N, class DX>
 void pass_gradient(const float* g, DX dx, std::size_t offset = 0) {
@@ -59,6 +67,11 @@ struct OpBase {
   // instead of adding (see GradOf). Ops that do not declare it get zeroed
   // gradients to add to.
   static constexpr bool writes_input_grads = false;
+  // The diagonal Gauss-Newton pass (graph/curvature.hpp): an op declares
+  // curvature() and sets this; curvature_scratch is what that needs beyond
+  // the forward's scratch (squared operands, say), held by the pass.
+  static constexpr bool has_curvature_rule = false;
+  using curvature_scratch = NoScratch;
   bool operator==(const OpBase&) const = default;
 };
 

@@ -62,6 +62,26 @@ struct Matmul : OpBase {
       Kr::template matmul_backward_b<M, K, N>(a.data(), dy.data(), db.data());
     }
   }
+  // The weighted sum y[m,n] = sum_k a[m,k] b[k,n], Gauss-Newton (cross terms
+  // dropped): c_a[m,k] = sum_n b[k,n]^2 c_y[m,n] and c_b[k,n] = sum_m
+  // a[m,k]^2 c_y[m,n], the backward's two products with squared operands.
+  struct curvature_scratch {
+    Tensor<a_shape> a_squared;
+    Tensor<b_shape> b_squared;
+  };
+  static constexpr bool has_curvature_rule = true;
+  template <class Kr, class CA, class CB>
+  void curvature(const Tensor<a_shape>& a, const Tensor<b_shape>& b, const Tensor<shape>&, const Tensor<shape>& cy,
+                 CA ca, CB cb, NoScratch&, curvature_scratch& squares) const {
+    if constexpr (wants_grad<CA>) {
+      Kr::template square<b_shape::size>(b.data(), squares.b_squared.data());
+      Kr::template matmul_backward_a<M, K, N>(cy.data(), squares.b_squared.data(), ca.data());
+    }
+    if constexpr (wants_grad<CB>) {
+      Kr::template square<a_shape::size>(a.data(), squares.a_squared.data());
+      Kr::template matmul_backward_b<M, K, N>(squares.a_squared.data(), cy.data(), cb.data());
+    }
+  }
 
   // A batch against a shared right operand (a weight): the batch's rows are
   // one product, so the weight is read once per block of rows rather than

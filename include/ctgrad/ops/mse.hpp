@@ -52,6 +52,19 @@ struct MseLoss : OpBase {
       }
     }
   }
+  // The paper's E = 1/2 sum (y - t)^2 has d2E/dy2 = 1 per output; this loss
+  // is the mean, (1/n) sum (y - t)^2, so d2/dy2 = 2/n (0.2 for LeNet-1's 10
+  // outputs), the same factor as its gradient. Exact: no term is dropped.
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CY, class CT>
+  void curvature(const Tensor<in_shape>&, const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& closs,
+                 CY cy, CT ct, NoScratch&, NoScratch&) const {
+    const float c = 2.f * inverse_count * closs[0];
+    for (std::size_t i = 0; i < in_shape::size; ++i) {
+      if constexpr (wants_grad<CY>) cy.data()[i] += c;
+      if constexpr (wants_grad<CT>) ct.data()[i] += c;
+    }
+  }
 };
 
 template <class Y, class T>

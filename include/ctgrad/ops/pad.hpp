@@ -51,6 +51,13 @@ struct Pad : OpBase {
         for (std::size_t row = 0; row < in_h; ++row)
           pass_gradient<K, in_w>(dy.data() + (c * out_h + row + P) * out_w + P, dx, (c * in_h + row) * in_w);
   }
+  // Routed like the gradient: the interior's curvature is the input's.
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CX>
+  void curvature(const Tensor<in_shape>& x, const Tensor<shape>& y, const Tensor<shape>& cy, CX cx, NoScratch& s,
+                 NoScratch&) const {
+    backward<K>(x, y, cy, cx, s);
+  }
 };
 
 template <std::size_t P, class X>

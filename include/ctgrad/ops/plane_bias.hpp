@@ -51,6 +51,15 @@ struct PlaneBias : OpBase {
           db.data()[c] += total;
       }
   }
+  // A unit-weight sum: x gets c_y, a tied bias the sum of its plane's c_y.
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CX, class CB>
+  void curvature(const Tensor<shape>&, const Tensor<bias_shape>&, const Tensor<shape>&, const Tensor<shape>& cy, CX cx,
+                 CB cb, NoScratch&, NoScratch&) const {
+    if constexpr (wants_grad<CX>) K::template accumulate<shape::size>(cy.data(), cx.data());
+    if constexpr (wants_grad<CB>)
+      for (std::size_t c = 0; c < planes; ++c) cb.data()[c] += K::template sum<plane_size>(cy.data() + c * plane_size);
+  }
 };
 
 template <class X, class B>

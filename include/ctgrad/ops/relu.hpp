@@ -21,6 +21,13 @@ struct Relu : OpBase {
   void backward(const Tensor<shape>&, const Tensor<shape>& y, const Tensor<shape>& dy, DX dx, NoScratch&) const {
     if constexpr (wants_grad<DX>) K::template relu_backward<shape::size>(y.data(), dy.data(), dx.data());
   }
+  // relu'(x)^2 = relu'(x), 0 or 1: the curvature passes where the gradient does.
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CX>
+  void curvature(const Tensor<shape>& x, const Tensor<shape>& y, const Tensor<shape>& cy, CX cx, NoScratch& s,
+                 NoScratch&) const {
+    backward<K>(x, y, cy, cx, s);
+  }
 };
 
 template <class X>

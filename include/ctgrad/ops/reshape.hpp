@@ -33,6 +33,12 @@ struct Reshape : OpBase {
   void backward(const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
     if constexpr (wants_grad<DX>) pass_gradient<K, shape::size>(dy.data(), dx);
   }
+  static constexpr bool has_curvature_rule = true;  // routed like the gradient
+  template <class K, class CX>
+  void curvature(const Tensor<in_shape>& x, const Tensor<shape>& y, const Tensor<shape>& cy, CX cx, NoScratch& s,
+                 NoScratch&) const {
+    backward<K>(x, y, cy, cx, s);
+  }
 };
 
 template <class To, class X>

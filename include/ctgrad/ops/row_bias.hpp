@@ -40,6 +40,13 @@ struct RowBias : OpBase {
     if constexpr (wants_grad<DB>)
       for (std::size_t r = 0; r < rows; ++r) K::template accumulate<features>(dy.data() + r * features, db.data());
   }
+  // Unit weights: routed (and summed over rows for the shared bias) like the gradient.
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CX, class CB>
+  void curvature(const Tensor<shape>& x, const Tensor<bias_shape>& b, const Tensor<shape>& y, const Tensor<shape>& cy,
+                 CX cx, CB cb, NoScratch& s, NoScratch&) const {
+    backward<K>(x, b, y, cy, cx, cb, s);
+  }
 };
 
 template <class X, class B>

@@ -22,6 +22,12 @@ struct Scale : OpBase {
   void backward(const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
     if constexpr (wants_grad<DX>) K::template axpy<shape::size>(factor, dy.data(), dx.data());
   }
+  static constexpr bool has_curvature_rule = true;  // c_x = factor^2 c_y
+  template <class K, class CX>
+  void curvature(const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>& cy, CX cx, NoScratch&,
+                 NoScratch&) const {
+    if constexpr (wants_grad<CX>) K::template axpy<shape::size>(factor * factor, cy.data(), cx.data());
+  }
 };
 
 template <class X>

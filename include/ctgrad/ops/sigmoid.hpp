@@ -20,6 +20,18 @@ struct Sigmoid : OpBase {
   void backward(const Tensor<shape>&, const Tensor<shape>& y, const Tensor<shape>& dy, DX dx, NoScratch&) const {
     if constexpr (wants_grad<DX>) K::template sigmoid_backward<shape::size>(y.data(), dy.data(), dx.data());
   }
+  // c_x = sigmoid'(x)^2 c_y = (y (1 - y))^2 c_y. A plain loop: no kernel, as
+  // the pass runs on a few hundred examples a pass, not every step.
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CX>
+  void curvature(const Tensor<shape>&, const Tensor<shape>& y, const Tensor<shape>& cy, CX cx, NoScratch&,
+                 NoScratch&) const {
+    if constexpr (wants_grad<CX>)
+      for (std::size_t i = 0; i < shape::size; ++i) {
+        const float slope = y[i] * (1.f - y[i]);
+        cx.data()[i] += cy[i] * slope * slope;
+      }
+  }
 };
 
 template <class X>

@@ -56,6 +56,12 @@ struct Take : OpBase {
   void backward(const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
     if constexpr (wants_grad<DX>) K::template accumulate<shape::size>(dy.data(), dx.data() + offset);
   }
+  static constexpr bool has_curvature_rule = true;  // routed like the gradient
+  template <class K, class CX>
+  void curvature(const Tensor<in_shape>& x, const Tensor<shape>& y, const Tensor<shape>& cy, CX cx, NoScratch& s,
+                 NoScratch&) const {
+    backward<K>(x, y, cy, cx, s);
+  }
 };
 
 template <std::size_t Begin, std::size_t Count, bool ByColumns, class X>
@@ -82,6 +88,12 @@ struct MatrixSlice : OpBase {
     if constexpr (wants_grad<DX>)
       for (std::size_t r = 0; r < out_rows; ++r)
         K::template accumulate<out_cols>(dy.data() + r * out_cols, dx.data() + source(r));
+  }
+  static constexpr bool has_curvature_rule = true;  // routed like the gradient
+  template <class K, class CX>
+  void curvature(const Tensor<in_shape>& x, const Tensor<shape>& y, const Tensor<shape>& cy, CX cx, NoScratch& s,
+                 NoScratch&) const {
+    backward<K>(x, y, cy, cx, s);
   }
 };
 

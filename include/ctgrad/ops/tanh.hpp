@@ -21,6 +21,13 @@ struct Tanh : OpBase {
   void backward(const Tensor<shape>&, const Tensor<shape>& y, const Tensor<shape>& dy, DX dx, NoScratch&) const {
     if constexpr (wants_grad<DX>) K::template tanh_backward<shape::size, DX::overwrite>(y.data(), dy.data(), dx.data());
   }
+  // Gauss-Newton drops f'': c_x = f'(x)^2 c_y = (1 - y^2)^2 c_y.
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CX>
+  void curvature(const Tensor<shape>&, const Tensor<shape>& y, const Tensor<shape>& cy, CX cx, NoScratch&,
+                 NoScratch&) const {
+    if constexpr (wants_grad<CX>) K::template tanh_curvature<shape::size>(y.data(), cy.data(), cx.data());
+  }
 };
 
 template <class X>

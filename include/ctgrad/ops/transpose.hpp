@@ -36,6 +36,12 @@ struct Transpose : OpBase {
       for (std::size_t m = 0; m < in_rows; ++m)
         for (std::size_t n = 0; n < in_cols; ++n) dx.data()[m * in_cols + n] += dy[n * in_rows + m];
   }
+  static constexpr bool has_curvature_rule = true;  // routed like the gradient
+  template <class K, class CX>
+  void curvature(const Tensor<in_shape>& x, const Tensor<shape>& y, const Tensor<shape>& cy, CX cx, NoScratch& s,
+                 NoScratch&) const {
+    backward<K>(x, y, cy, cx, s);
+  }
 };
 
 template <class X>

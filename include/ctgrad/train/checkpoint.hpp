@@ -25,7 +25,8 @@ struct TrainingState {
 };
 
 // A checkpoint is a safetensors file: the parameters under their own names,
-// AdamW's moments as "adamw.exp_avg.<name>" / "adamw.exp_avg_sq.<name>", and
+// AdamW's moments as "adamw.exp_avg.<name>" / "adamw.exp_avg_sq.<name>",
+// SDLM's curvature estimate (held for the pass) as "curvature.<name>", and
 // the step counters and the generator's state as metadata. Written atomically.
 template <class Params>
 void save_checkpoint(const std::filesystem::path& file, Params& params, const TrainingState<Params>& state) {
@@ -37,6 +38,7 @@ void save_checkpoint(const std::filesystem::path& file, Params& params, const Tr
     tensors.push_back({std::string(p.name), dims, p.value.span()});
     tensors.push_back({"adamw.exp_avg." + std::string(p.name), dims, moments.exp_avg.span()});
     tensors.push_back({"adamw.exp_avg_sq." + std::string(p.name), dims, moments.exp_avg_sq.span()});
+    tensors.push_back({"curvature." + std::string(p.name), dims, p.curvature.span()});
   });
   std::ostringstream noise;
   noise << state.noise;
@@ -61,6 +63,10 @@ void load_checkpoint(const std::filesystem::path& file, Params& params, Training
     take(std::string(p.name), p.value);
     take("adamw.exp_avg." + std::string(p.name), moments.exp_avg);
     take("adamw.exp_avg_sq." + std::string(p.name), moments.exp_avg_sq);
+    if (tensors.count("curvature." + std::string(p.name)))  // checkpoints before SDLM have none
+      take("curvature." + std::string(p.name), p.curvature);
+    else
+      p.curvature.fill(0.f);
     p.grad.fill(0.f);
   });
   try {

@@ -51,6 +51,11 @@ struct TrainConfig {
   bool one_cycle = false;          // one-cycle schedule peaking at the learning rate (replaces lr_decay)
   double warmup = 0.1;             // the one-cycle warm-up, as a fraction of the steps
   double target_test_error = 0;    // stop after the first pass whose test error (%) is at most this; 0: never
+  // --optimizer sdlm (optim/sdlm.hpp): the damping, the examples of each
+  // pass's curvature estimate, and how eta (--lr) moves over the passes.
+  double mu = 0.02;
+  std::size_t curvature_examples = 500;
+  std::string eta_schedule = "1998";
 };
 
 // What `--resume` does with an option: a run's own settings are `fixed`
@@ -80,7 +85,8 @@ inline constexpr auto train_options = std::tuple{
     Option<std::string>{&TrainConfig::variant, "variant", "", "the program's architecture"},
     Option<int>{&TrainConfig::passes, "passes", "--passes", "Passes over the training set", 1, 1e6},
     Option<double>{&TrainConfig::learning_rate, "lr", "--lr", "Learning rate (the peak with --one-cycle)", 0, 1e3, true},
-    Option<std::string>{&TrainConfig::optimizer, "optimizer", "--optimizer", "Optimizer", 0, 0, false, "sgd adamw"},
+    Option<std::string>{&TrainConfig::optimizer, "optimizer", "--optimizer", "Optimizer (sdlm: the paper's diagonal Newton)", 0, 0, false,
+                        "sgd adamw sdlm"},
     Option<bool>{&TrainConfig::learning_rate_decay, "lr_decay", "--lr-decay",
                  "Decay the learning rate linearly to lr/3 over the passes"},
     Option<bool>{&TrainConfig::augment, "augment", "--augment", "Random 1-pixel shifts of the training images"},
@@ -116,6 +122,17 @@ inline constexpr auto train_options = std::tuple{
                    "Stop after the first pass whose test error (%) is at most this, printing the training time "
                    "(0: never)",
                    0, 100, false, {}, OnResume::fixed, false},
+    Option<double>{&TrainConfig::mu, "mu", "--mu",
+                   "sdlm: damping added to each curvature, eta / (mu + h); 0.004 here is the 1998 paper's 0.02 (this "
+                   "mse is a mean: h is 2/n of the paper's)",
+                   0, 1e6, true, {}, OnResume::fixed, false},
+    Option<std::size_t>{&TrainConfig::curvature_examples, "curvature_examples", "--curvature-examples",
+                        "sdlm: training examples the curvature estimate averages over before each pass", 1, 1e7, false,
+                        {}, OnResume::fixed, false},
+    Option<std::string>{&TrainConfig::eta_schedule, "eta_schedule", "--eta-schedule",
+                        "sdlm: eta by pass, from --lr (1998: the 1998 paper's steps, x1 x1 x0.4 x3 x0.2 x3 x0.1 x4, "
+                        "then x0.02; constant: --lr throughout)",
+                        0, 0, false, "1998 constant", OnResume::fixed, false},
 };
 
 // Where a run reads and writes besides its data, not part of its settings:

@@ -23,6 +23,7 @@
 
 #include "ctgrad/ctgrad.hpp"
 #include "ctgrad/train/checkpoint.hpp"
+#include "ctgrad/train/curvature_estimate.hpp"
 #include "ctgrad/train/config.hpp"
 #include "ctgrad/train/data_parallel.hpp"
 #include "ctgrad/train/evaluate.hpp"
@@ -71,6 +72,8 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
   using G = Graph<decltype(expression), K>;
   auto graph = std::make_unique<G>(expression);
   auto& adamw = state.adamw;
+  const bool sdlm = config.optimizer == "sdlm";  // its curvature pass runs on the same graph
+  auto curvature = curvature_pass_if(sdlm, *graph);
   print_summary<G>(std::cout);
   std::printf("data: %zu train, %zu test examples; recipe %s; kernels: %s; batch %zu; threads: %u\n",
               train_split.count(), test_split.count(), config.recipe.c_str(), K::name, config.batch, config.threads);
@@ -132,6 +135,11 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
                                 : static_cast<float>(config.learning_rate);
     const std::size_t first_step =
         pass == first_pass ? static_cast<std::size_t>(done - static_cast<long long>(per_pass) * pass) : 0;
+    // SDLM's estimate, held for the pass; a pass resumed midway has it from the checkpoint.
+    if (sdlm && first_step == 0 && done < total_steps)
+      estimate_curvature<Model>(*graph, *curvature, params, train_split, config.curvature_examples, pass);
+    const float eta_factor =
+        config.eta_schedule == "1998" ? sdlm_1998_eta_factor(static_cast<std::size_t>(pass)) : 1.f;
     if (batch > 1) shuffled_order(order, config.seed, pass);
     const auto pass_start = std::chrono::steady_clock::now();
     for (std::size_t i = first_step; i < per_pass && done < total_steps; ++i) {
@@ -161,6 +169,8 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
                                           : pass_rate;
       if (adam)
         adamw->template step<K>(params, rate);
+      else if (sdlm)
+        sdlm_step<K>(params, rate * eta_factor, static_cast<float>(config.mu));
       else
         sgd_step<K>(params, rate);
       ++done;

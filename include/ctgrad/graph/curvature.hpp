@@ -1,0 +1,189 @@
+#pragma once
+// The diagonal Gauss-Newton ("curvature") pass of a compiled graph: LeCun
+// 1989's "positive, diagonal approximation of the Hessian" (Becker and LeCun
+// 1988; stochastic diagonal Levenberg-Marquardt in LeCun et al. 1998), derived
+// from the same forward expression as the gradient.
+//
+// After graph.forward(), pass.run() walks the nodes in reverse, as backward
+// does, and propagates a curvature c (an estimate of d2E/dv2 for every value
+// v) from the loss down:
+//   - at the loss, its second derivative in the prediction (ops/mse.hpp:
+//     2/n for a mean of squares; ops/cross_entropy.hpp: p (1 - p));
+//   - through an activation y = f(x): c_x = f'(x)^2 c_y (f'' dropped, so
+//     every estimate stays non-negative);
+//   - through a weighted sum y_i = sum_j w_ij x_j: c_x_j = sum_i w_ij^2 c_y_i
+//     and c_w_ij = c_y_i x_j^2 (cross terms between units dropped); a shared
+//     weight sums over its connections;
+//   - add, pad, reshape: routed like the gradient.
+// Each op states its rule in curvature(), next to its backward; a node used
+// twice gets the sum over its users. Parameter curvatures are *added* to
+// Parameter::curvature, so run() over N examples with loss_scale 1/N
+// averages the estimate; zero it first (zero_curvature, nn/parameters.hpp).
+//
+// The pass is an object of its own beside the graph, holding a curvature
+// tensor only for nodes with a parameter below them and each op's
+// curvature_scratch (squared operands); a graph that never asks for
+// curvature carries none of it. No heap: the buffers are members.
+//
+// curvature_pass(graph) is where a missing rule is reported: its first error
+// line is "curvature pass: the op 'relu' has no curvature rule ...".
+#include <array>
+#include <tuple>
+
+#include <boost/hana/reverse.hpp>
+#include <boost/hana/unpack.hpp>
+
+#include "ctgrad/graph/compile.hpp"
+
+namespace ctgrad {
+
+namespace graph {
+
+// A node's op name as a template argument, for the message.
+template <class N>
+struct op_name_text {
+  static constexpr std::size_t length = N::op_name.size() + 1;
+  struct chars_of {
+    char chars[length]{};
+  };
+  static constexpr chars_of held = [] {
+    chars_of text{};
+    for (std::size_t i = 0; i + 1 < length; ++i) text.chars[i] = N::op_name[i];
+    return text;
+  }();
+  static constexpr fixed_string<length> value{held.chars};
+};
+
+// A node the pass runs through: an op with a parameter below it.
+template <class N>
+constexpr bool in_curvature_pass() {
+  if constexpr (is_leaf<N>)
+    return false;
+  else
+    return requires_grad<N>();
+}
+
+// Holds, or names the first node (from the loss down) whose op has no rule.
+template <class... Nodes>
+constexpr auto curvature_rule_of(std::type_identity<std::tuple<Nodes...>>) {
+  constexpr std::array<bool, sizeof...(Nodes)> lacking{(in_curvature_pass<Nodes>() && !Nodes::has_curvature_rule)...};
+  constexpr std::size_t first = [&] {
+    for (std::size_t i = sizeof...(Nodes); i-- > 0;)
+      if (lacking[i]) return i;
+    return sizeof...(Nodes);
+  }();
+  if constexpr (first == sizeof...(Nodes)) {
+    return holds;
+  } else {
+    using N = std::tuple_element_t<first, std::tuple<Nodes...>>;
+    return broken<"curvature pass: the op {} has no curvature rule (declare curvature() and has_curvature_rule "
+                  "next to its backward)",
+                  quoted<op_name_text<N>::value>>;
+  }
+}
+
+template <class N, std::size_t B>
+struct CurvatureState {
+  static constexpr bool has_curvature = in_curvature_pass<N>();
+  [[no_unique_address]] std::conditional_t<has_curvature, std::array<Tensor<typename N::shape>, B>, Empty> curvature;
+  [[no_unique_address]] std::conditional_t<has_curvature, std::array<typename N::curvature_scratch, B>, Empty> scratch;
+};
+
+}  // namespace graph
+
+template <class G>
+constexpr auto curvature_rule() {
+  return graph::curvature_rule_of(boost::hana::unpack(G::nodes, [](auto... types) {
+    return std::type_identity<std::tuple<typename decltype(types)::type...>>{};
+  }));
+}
+
+template <class G>
+class CurvaturePass {
+  static_assert(checked<curvature_rule<G>()>);
+  using K = typename G::kernels;
+  static constexpr std::size_t B = G::batch;
+  static constexpr auto nodes = G::nodes;
+  using Root = typename G::root_type;
+
+ public:
+  explicit CurvaturePass(G& graph) : graph_(graph) {}
+
+  // The curvature of loss_scale times the sum of the examples' losses (the
+  // batch's mean by default, as backward), from the values of the last
+  // forward(), added to every Parameter::curvature below the loss.
+  void run() { run(1.f / static_cast<float>(B)); }
+  void run(float loss_scale) {
+    static_assert(Root::shape::size == 1, "curvature pass: the graph's root must be a scalar loss");
+    if constexpr (graph::in_curvature_pass<Root>()) {
+      boost::hana::for_each(nodes, [&](auto type) {
+        using N = typename decltype(type)::type;
+        if constexpr (graph::in_curvature_pass<N>())
+          for (auto& example : state<N>().curvature) example.fill(0.f);
+      });
+      for (auto& example : state<Root>().curvature) example[0] = loss_scale;
+      boost::hana::for_each(boost::hana::reverse(nodes), [&](auto type) {
+        using N = typename decltype(type)::type;
+        if constexpr (graph::in_curvature_pass<N>()) run_node<N>();
+      });
+    }
+  }
+
+  // The curvature a sub-expression holds after run(), for one example.
+  template <class E>
+  const Tensor<typename E::shape>& curvature(const E&, std::size_t example = 0) const {
+    static_assert(graph::in_curvature_pass<E>(), "CurvaturePass::curvature: that node has no parameter below it");
+    return std::get<index<E>()>(states_).curvature[example];
+  }
+
+ private:
+  template <class N>
+  static constexpr std::size_t index() { return graph::index_of(nodes, boost::hana::type_c<N>); }
+  template <class N>
+  auto& state() { return std::get<index<N>()>(states_); }
+
+  template <class N>
+  const Tensor<typename N::shape>& value_of(std::size_t b) const {
+    if constexpr (is_param_leaf<N>::value)
+      return graph_.template state<N>().node.parameter->value;
+    else
+      return graph_.template state<N>().value[b];
+  }
+  template <class N>
+  auto sink(std::size_t b) {
+    if constexpr (!requires_grad<N>())
+      return NoGrad{};
+    else if constexpr (is_param_leaf<N>::value)
+      return CurvatureOf<typename N::shape>{graph_.template state<N>().node.parameter->curvature};
+    else
+      return CurvatureOf<typename N::shape>{state<N>().curvature[b]};
+  }
+  template <class N>
+  void run_node() {
+    auto& s = graph_.template state<N>();
+    auto& c = state<N>();
+    [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
+      for (std::size_t b = 0; b < B; ++b)
+        s.node.template curvature<K>(value_of<Cs>(b)..., s.value[b], c.curvature[b], sink<Cs>(b)..., s.scratch[b],
+                                     c.scratch[b]);
+    }(std::type_identity<typename N::arguments>{});
+  }
+
+  using States = typename decltype(boost::hana::unpack(nodes, [](auto... types) {
+    return std::type_identity<std::tuple<graph::CurvatureState<typename decltype(types)::type, B>...>>{};
+  }))::type;
+  G& graph_;
+  States states_{};
+};
+
+// curvature_pass(graph): the pass over that graph (which it refers to: keep
+// the graph alive). An op without a curvature rule: this call is the error.
+template <class G>
+  requires rule_holds<curvature_rule<G>()>
+CurvaturePass<G> curvature_pass(G& graph) {
+  return CurvaturePass<G>(graph);
+}
+template <class G>
+auto curvature_pass(G&) -> shape_error<rule_message<curvature_rule<G>()>>;
+
+}  // namespace ctgrad
