@@ -138,7 +138,7 @@ class CurvaturePass {
 
  private:
   template <class N>
-  static constexpr std::size_t index() { return graph::index_of(nodes, boost::hana::type_c<N>); }
+  static constexpr std::size_t index() { return graph::index_in<N>(typename G::node_list{}); }
   template <class N>
   auto& state() { return std::get<index<N>()>(states_); }
 
@@ -169,9 +169,9 @@ class CurvaturePass {
     }(std::type_identity<typename N::arguments>{});
   }
 
-  using States = typename decltype(boost::hana::unpack(nodes, [](auto... types) {
-    return std::type_identity<std::tuple<graph::CurvatureState<typename decltype(types)::type, B>...>>{};
-  }))::type;
+  using States = decltype([]<class... Ns>(graph::type_list<Ns...>) {
+    return std::tuple<graph::CurvatureState<Ns, B>...>{};
+  }(typename G::node_list{}));
   G& graph_;
   States states_{};
 };
