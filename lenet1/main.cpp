@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
@@ -20,6 +21,7 @@
 #include "lenet1/recipes.hpp"
 #include "lenet1/report.hpp"
 #include "lenet1/run.hpp"
+#include "report/pictures.hpp"
 
 namespace {
 
@@ -183,6 +185,16 @@ int main(int argc, char** argv) {
   const TrainFlags ablation_flags(*ablation, defaults, {"--data", "--seed", "--threads", "--kernels"});
   ablation->add_option("--results", results, "Markdown file to (re)write")->capture_default_str();
 
+  std::vector<std::filesystem::path> compared_runs;
+  std::vector<std::string> compared_labels;
+  std::filesystem::path comparison_file;
+  std::string comparison_title = "error per pass";
+  auto* curves = app.add_subcommand("curves", "Draw the learning curves of two run folders on one picture (PNG)");
+  curves->add_option("RUN_DIR", compared_runs, "Two run folders written by 'train --out'")->required()->expected(2);
+  curves->add_option("--labels", compared_labels, "A name for each run (default: the folders' names)")->expected(2);
+  curves->add_option("--out", comparison_file, "The picture to write")->required();
+  curves->add_option("--title", comparison_title, "The picture's title")->capture_default_str();
+
   lenet1::CurvatureOptions curvature_options;
   auto* curvature = app.add_subcommand(
       "curvature", "Write the 1989 network's diagonal Gauss-Newton estimate, averaged over the first N training "
@@ -209,6 +221,13 @@ int main(int argc, char** argv) {
     }
     if (*report) {
       lenet1::write_report(report_dir, report_data);
+      return 0;
+    }
+    if (*curves) {
+      if (compared_labels.empty())
+        for (const auto& dir : compared_runs) compared_labels.push_back(dir.filename().string());
+      report::write_run_comparison(comparison_file, compared_runs, compared_labels, comparison_title);
+      std::printf("curves: %s\n", comparison_file.c_str());
       return 0;
     }
     if (*curvature) {

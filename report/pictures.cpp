@@ -492,4 +492,19 @@ void write_kernel_grid(const std::filesystem::path& file, std::span<const float>
   canvas.write_png(file);
 }
 
+void write_run_comparison(const std::filesystem::path& file, std::span<const std::filesystem::path> run_dirs,
+                          std::span<const std::string> labels, std::string_view title) {
+  if (run_dirs.size() != labels.size() || run_dirs.size() > std::size(series_colors) / 2)
+    throw std::invalid_argument("write_run_comparison: expected up to " + std::to_string(std::size(series_colors) / 2) +
+                                " run folders, one label each, found " + std::to_string(run_dirs.size()) +
+                                " folders and " + std::to_string(labels.size()) + " labels");
+  std::vector<MetricsRow> rows;
+  for (std::size_t run = 0; run < run_dirs.size(); ++run)
+    for (MetricsRow row : ctgrad::io::read_metrics_csv(run_dirs[run] / "metrics.csv")) {
+      row.split = labels[run] + " " + row.split;
+      rows.push_back(std::move(row));
+    }
+  write_learning_curves(file, rows, title);
+}
+
 }  // namespace report

@@ -77,6 +77,12 @@ struct GridLayout {
 // At most `max_count` misclassified images, 8 to a row, each enlarged to
 // about 96 pixels, with "t:<true> p:<predicted>" under it (the prediction in
 // red). `images` holds true_labels.size() row-major side x side images.
+// The learning curves of two runs on one picture (e.g. two optimizers): each
+// run folder's metrics.csv, its splits named "<label> train", "<label> test".
+// `labels` name the runs, one per folder.
+void write_run_comparison(const std::filesystem::path& file, std::span<const std::filesystem::path> run_dirs,
+                          std::span<const std::string> labels, std::string_view title);
+
 GridLayout mistakes_layout(std::size_t count, std::size_t side, std::string_view title, std::size_t max_count = 64);
 void write_mistakes_grid(const std::filesystem::path& file, std::span<const float> images,
                          std::span<const std::uint8_t> true_labels, std::span<const std::uint8_t> predicted_labels,

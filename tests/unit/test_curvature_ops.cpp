@@ -132,6 +132,12 @@ TEMPLATE_TEST_CASE("curvature: tanh multiplies by tanh'^2", "[curvature]", kerne
   check_curvature<TestType>(p, mse(y, target<Shape<3, 5, 7>>()), y, 2, mean_of_squares<105>());
 }
 
+TEMPLATE_TEST_CASE("curvature: gelu multiplies by gelu'^2", "[curvature]", kernels::Scalar, kernels::Simd) {
+  Unary p;
+  auto y = gelu(p.a);
+  check_curvature<TestType>(p, mse(y, target<Shape<3, 5, 7>>()), y, 2, mean_of_squares<105>());
+}
+
 TEMPLATE_TEST_CASE("curvature: add reaches both operands", "[curvature]", kernels::Scalar, kernels::Simd) {
   Binary p;
   auto y = tanh(p.a + p.b);

@@ -13,24 +13,18 @@
 #include "ctgrad/data/dataset.hpp"
 #include "ctgrad/io/npy.hpp"
 #include "tests/support/temp_folder.hpp"
+#include "tests/support/io_error.hpp"
 
 namespace {
+
+using ctgrad::testing::io_error_message;
+using ctgrad::testing::no_io_error;
 
 using Catch::Matchers::Contains;
 using ctgrad::testing::TemporaryFolder;
 
 constexpr std::array<std::size_t, 3> rgb = {3, 4, 5};  // planes, height, width
 constexpr std::size_t rgb_size = 3 * 4 * 5;
-
-template <class Action>
-std::string error_message(Action action) {
-  try {
-    action();
-  } catch (const ctgrad::io::Error& error) {
-    return error.what();
-  }
-  return "(no ctgrad::io::Error was thrown)";
-}
 
 // Two examples: values i / 100 in order, so each example's slice is known.
 std::vector<float> two_examples() {
@@ -42,7 +36,7 @@ std::vector<float> two_examples() {
 }  // namespace
 
 TEST_CASE("a split of 3-plane images with int64, int32 or uint8 labels loads with its shape", "[data]") {
-  TemporaryFolder folder("test_data_dataset");
+  TemporaryFolder folder;
   const auto images = two_examples();
   ctgrad::io::write_npy<float>(folder.path / "train_images.npy", std::vector<std::size_t>{2, 3, 4, 5}, images);
   const std::vector<std::size_t> two = {2};
@@ -67,21 +61,21 @@ TEST_CASE("a split of 3-plane images with int64, int32 or uint8 labels loads wit
 }
 
 TEST_CASE("load_split names the file and both shapes or values for every mismatch", "[data]") {
-  TemporaryFolder folder("test_data_dataset");
+  TemporaryFolder folder;
   const std::filesystem::path images = folder.path / "test_images.npy";
   const std::filesystem::path labels = folder.path / "test_labels.npy";
-  const auto load = [&] { return error_message([&] { ctgrad::data::load_split(folder.path, "test", rgb, 10, "make it"); }); };
+  const auto load = [&] { return io_error_message([&] { ctgrad::data::load_split(folder.path, "test", rgb, 10, "make it"); }); };
   const auto write_labels = [&](std::vector<std::int64_t> values) {
     ctgrad::io::write_npy<std::int64_t>(labels, std::vector<std::size_t>{values.size()}, values);
   };
 
-  CHECK_THAT(error_message([&] { ctgrad::data::load_split(folder.path / "none", "test", rgb, 10, "make it"); }),
+  CHECK_THAT(io_error_message([&] { ctgrad::data::load_split(folder.path / "none", "test", rgb, 10, "make it"); }),
              Contains("none") && Contains("expected a data folder") && Contains("(make it)"));
   CHECK_THAT(load(), Contains(images.string()) && Contains("(make it)"));
 
   ctgrad::io::write_npy<float>(images, std::vector<std::size_t>{2, 3, 4, 5}, two_examples());
   write_labels({1, 9});
-  CHECK(load() == "(no ctgrad::io::Error was thrown)");
+  CHECK(load() == no_io_error);
 
   ctgrad::io::write_npy<float>(images, std::vector<std::size_t>{1, 6, 4, 5}, two_examples());
   CHECK_THAT(load(), Contains(images.string()) && Contains("expected shape (N, 3, 4, 5)") && Contains("found (1, 6, 4, 5)"));
@@ -108,12 +102,12 @@ TEST_CASE("load_split names the file and both shapes or values for every mismatc
 }
 
 TEST_CASE("integer .npy arrays round-trip, and labels refuse a truncated file", "[data][io]") {
-  TemporaryFolder folder("test_data_dataset");
+  TemporaryFolder folder;
   const std::filesystem::path file = folder.path / "labels.npy";
   const std::vector<std::int64_t> values = {0, -5, 1LL << 40};
   ctgrad::io::write_npy<std::int64_t>(file, std::vector<std::size_t>{3}, values);
   CHECK(ctgrad::io::read_npy<std::int64_t>(file).values == values);
   CHECK(ctgrad::io::read_npy_labels(file).values == values);
   std::filesystem::resize_file(file, std::filesystem::file_size(file) - 1);
-  CHECK_THAT(error_message([&] { ctgrad::io::read_npy_labels(file); }), Contains("truncated data"));
+  CHECK_THAT(io_error_message([&] { ctgrad::io::read_npy_labels(file); }), Contains("truncated data"));
 }

@@ -18,27 +18,17 @@
 
 #include "lenet1/prepare.hpp"
 #include "tests/support/temp_folder.hpp"
+#include "tests/support/io_error.hpp"
 
 namespace {
+
+using ctgrad::testing::TemporaryFolder;
+using ctgrad::testing::io_error_message;
+using ctgrad::testing::no_io_error;
 
 using Catch::Matchers::Contains;
 
 constexpr std::size_t pixels_per_image = 16 * 16;
-
-// Each test's folder, named after this file.
-struct TemporaryFolder : ctgrad::testing::TemporaryFolder {
-  TemporaryFolder() : ctgrad::testing::TemporaryFolder("test_data_prepare") {}
-};
-
-template <class Action>
-std::string error_message(Action action) {
-  try {
-    action();
-  } catch (const ctgrad::io::Error& error) {
-    return error.what();
-  }
-  return "(no ctgrad::io::Error was thrown)";
-}
 
 void check_split(const ctgrad::data::Split& split, std::size_t expected_count) {
   REQUIRE(split.count() == expected_count);
@@ -92,11 +82,11 @@ TEST_CASE("the prepared digits have the paper's split sizes, range [-1, 1] and e
 TEST_CASE("load_split on a missing folder says to run lenet1 prepare", "[data]") {
   const std::filesystem::path missing = std::filesystem::temp_directory_path() / "ctgrad_no_such_data_folder";
   std::filesystem::remove_all(missing);
-  CHECK_THAT(error_message([&] { lenet1::load_prepared(missing, "train"); }),
+  CHECK_THAT(io_error_message([&] { lenet1::load_prepared(missing, "train"); }),
              Contains(missing.string()) && Contains("lenet1 prepare"));
 
   TemporaryFolder folder;
-  CHECK_THAT(error_message([&] { lenet1::load_prepared(folder.path, "test"); }),
+  CHECK_THAT(io_error_message([&] { lenet1::load_prepared(folder.path, "test"); }),
              Contains("test_images.npy") && Contains("lenet1 prepare"));
 }
 
@@ -108,11 +98,11 @@ TEST_CASE("load_split refuses inconsistent files and names the culprit", "[data]
                          std::vector<std::uint8_t> label_values) {
     ctgrad::io::write_npy<float>(images, image_shape, pixels);
     ctgrad::io::write_npy<std::uint8_t>(labels, std::vector<std::size_t>{label_values.size()}, label_values);
-    return error_message([&] { lenet1::load_prepared(folder.path, "train"); });
+    return io_error_message([&] { lenet1::load_prepared(folder.path, "train"); });
   };
   const std::vector<float> two_images(2 * pixels_per_image, -1.0f);
 
-  CHECK(write({2, 1, 16, 16}, two_images, {3, 9}) == "(no ctgrad::io::Error was thrown)");
+  CHECK(write({2, 1, 16, 16}, two_images, {3, 9}) == no_io_error);
   CHECK_THAT(write({2, 1, 16, 16}, two_images, {3, 9, 1}),
              Contains(labels.string()) && Contains("expected 2 labels") && Contains("found 3"));
   CHECK_THAT(write({2, 1, 16, 16}, two_images, {3, 10}), Contains(labels.string()) && Contains("found 10"));
@@ -129,13 +119,13 @@ TEST_CASE("read_digit_file reads n x 784 values in [0, 1] and refuses anything e
   const std::filesystem::path file = folder.path / "3.json";
   const auto read_text = [&](const std::string& text) {
     std::ofstream(file, std::ios::trunc) << text;
-    return error_message([&] { lenet1::read_digit_file(file); });
+    return io_error_message([&] { lenet1::read_digit_file(file); });
   };
   std::string values;
   for (int i = 0; i < 2 * 784; ++i) values += (i ? "," : "") + std::string(i % 3 ? "0.5" : "1");
   const std::string two_digits = "{\"data\": [" + values + "]}";
 
-  CHECK(read_text(two_digits) == "(no ctgrad::io::Error was thrown)");
+  CHECK(read_text(two_digits) == no_io_error);
   const std::vector<float> pixels = lenet1::read_digit_file(file);
   REQUIRE(pixels.size() == 2 * 784);
   CHECK(pixels[0] == 1.0f);
@@ -163,5 +153,5 @@ TEST_CASE("read_digit_file reads n x 784 values in [0, 1] and refuses anything e
     CHECK_THAT(message, Contains(file.string()) && Contains(c.says));
   }
   std::filesystem::remove(file);
-  CHECK_THAT(error_message([&] { lenet1::read_digit_file(file); }), Contains(file.string()));
+  CHECK_THAT(io_error_message([&] { lenet1::read_digit_file(file); }), Contains(file.string()));
 }

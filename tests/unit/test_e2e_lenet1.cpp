@@ -168,6 +168,26 @@ TEST_CASE("lenet1 report draws a run folder's pictures", "[e2e]") {
   const auto bad = run_program(lenet1_exe + " report " + data_dir);
   REQUIRE(bad.status != 0);
   REQUIRE(bad.output.find("config.json") != std::string::npos);
+
+  // Two runs' curves on one picture; one run, or a folder without metrics, is refused.
+  const auto other = dir.parent_path() / "report_run_2";
+  const auto trained_other =
+      run_program(lenet1_exe + " train --steps 2000 --passes 1 --data " + data_dir + " --out " + other.string());
+  REQUIRE(trained_other.status == 0);
+  const auto picture = dir.parent_path() / "both.png";
+  const auto curves = run_program(lenet1_exe + " curves " + dir.string() + " " + other.string() +
+                                  " --labels full short --out " + picture.string());
+  INFO(curves.output);
+  REQUIRE(curves.status == 0);
+  std::ifstream png(picture, std::ios::binary);
+  char signature[8] = {};
+  png.read(signature, 8);
+  REQUIRE(std::string(signature + 1, 3) == "PNG");
+  CHECK(run_program(lenet1_exe + " curves " + dir.string() + " --out " + picture.string()).status == 2);
+  const auto no_metrics =
+      run_program(lenet1_exe + " curves " + dir.string() + " " + data_dir + " --out " + picture.string());
+  CHECK(no_metrics.status == 1);
+  CHECK(no_metrics.output.find("metrics.csv") != std::string::npos);
   std::filesystem::remove_all(dir.parent_path());
 }
 

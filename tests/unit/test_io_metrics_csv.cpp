@@ -15,8 +15,15 @@
 
 #include "ctgrad/io/metrics_csv.hpp"
 #include "ctgrad/train/run_folder.hpp"
+#include "tests/support/temp_folder.hpp"
+#include "tests/support/io_error.hpp"
 
 namespace {
+
+using ctgrad::testing::TemporaryFolder;
+using ctgrad::testing::read_bytes;
+using ctgrad::testing::io_error_message;
+using ctgrad::testing::no_io_error;
 
 using ctgrad::io::MetricsRow;
 using ctgrad::io::format_metrics_row;
@@ -29,32 +36,6 @@ std::string file_text(const std::vector<MetricsRow>& rows) {
   std::string text = header;
   for (const MetricsRow& row : rows) text += format_metrics_row(row);
   return text;
-}
-
-template <class Action>
-std::string error_message(Action action) {
-  try {
-    action();
-  } catch (const ctgrad::io::Error& error) {
-    return error.what();
-  }
-  FAIL("expected a ctgrad::io::Error, none was thrown");
-  return {};
-}
-
-struct TemporaryFolder {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("ctgrad_test_io_metrics_csv_" + std::to_string(::getpid()));
-  TemporaryFolder() {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TemporaryFolder() { std::filesystem::remove_all(path); }
-};
-
-std::string read_bytes(const std::filesystem::path& file) {
-  std::ifstream stream(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
 }
 
 ctgrad::training::PassResult pass_result(int pass) {
@@ -121,7 +102,7 @@ TEST_CASE("hand-edited files: CRLF, a blank line, no final newline, a header alo
 TEST_CASE("a corrupt metrics.csv names the file, the line, what was expected and what was found", "[io]") {
   const std::string good = "1,train,0.5,4.8,352,1.2\n";
   auto message = [](const std::string& text) {
-    return error_message([&] { parse_metrics_csv(text, "runs/a/metrics.csv"); });
+    return io_error_message([&] { parse_metrics_csv(text, "runs/a/metrics.csv"); });
   };
   CHECK(message(header + good + "2,train,0.5,4.8,352\n") ==
         "runs/a/metrics.csv: line 3: expected 6 comma-separated fields (pass,split,loss,error,misses,seconds), found "
@@ -147,7 +128,7 @@ TEST_CASE("a corrupt metrics.csv names the file, the line, what was expected and
   CHECK(message("") ==
         "runs/a/metrics.csv: line 1: expected the header pass,split,loss,error,misses,seconds, found an empty file");
   CHECK_THAT(message(header + std::string(200, 'x') + "\n"), Contains("found 1 in \"xxxx") && Contains("...\""));
-  CHECK_THAT(error_message([] { ctgrad::io::read_metrics_csv("/nonexistent/metrics.csv"); }),
+  CHECK_THAT(io_error_message([] { ctgrad::io::read_metrics_csv("/nonexistent/metrics.csv"); }),
              Contains("/nonexistent/metrics.csv: expected a readable metrics file"));
 }
 
@@ -195,9 +176,9 @@ TEST_CASE("reopening a run folder keeps the passes done, drops a torn last line,
   CHECK(read_bytes(dir / "metrics.csv") == header);
 
   write(three_passes + "2,test,0.1,not a number,3,1\n");
-  CHECK_THAT(error_message([&] { ctgrad::training::RunFolder::reopen(dir, 5); }),
+  CHECK_THAT(io_error_message([&] { ctgrad::training::RunFolder::reopen(dir, 5); }),
              Contains((dir / "metrics.csv").string() + ": line 8: expected error to be a percentage"));
   std::filesystem::remove(dir / "metrics.csv");
-  CHECK_THAT(error_message([&] { ctgrad::training::RunFolder::reopen(dir, 5); }),
+  CHECK_THAT(io_error_message([&] { ctgrad::training::RunFolder::reopen(dir, 5); }),
              Contains((dir / "metrics.csv").string() + ": expected a readable metrics file"));
 }

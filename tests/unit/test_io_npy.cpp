@@ -12,27 +12,19 @@
 #include <unistd.h>
 
 #include "ctgrad/io/npy.hpp"
+#include "tests/support/temp_folder.hpp"
+#include "tests/support/io_error.hpp"
 
 namespace {
+
+using ctgrad::testing::TemporaryFolder;
+using ctgrad::testing::read_bytes;
+using ctgrad::testing::io_error_message;
+using ctgrad::testing::no_io_error;
 
 using ctgrad::io::read_npy;
 using ctgrad::io::write_npy;
 using Catch::Matchers::Contains;
-
-struct TemporaryFolder {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("ctgrad_test_io_npy_" + std::to_string(::getpid()));
-  TemporaryFolder() {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TemporaryFolder() { std::filesystem::remove_all(path); }
-};
-
-std::string read_bytes(const std::filesystem::path& file) {
-  std::ifstream stream(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
-}
 
 void write_bytes(const std::filesystem::path& file, const std::string& bytes) {
   std::ofstream(file, std::ios::binary) << bytes;
@@ -48,18 +40,6 @@ std::string npy_with_header(const std::string& dict, const std::string& data) {
   bytes += static_cast<char>(header.size() & 0xff);
   bytes += static_cast<char>(header.size() >> 8);
   return bytes + header + data;
-}
-
-// The message of the ctgrad::io::Error `action` throws; any other exception
-// escapes and fails the test.
-template <class Action>
-std::string error_message(Action action) {
-  try {
-    action();
-  } catch (const ctgrad::io::Error& error) {
-    return error.what();
-  }
-  return "(no ctgrad::io::Error was thrown)";
 }
 
 template <class T>
@@ -105,7 +85,7 @@ TEST_CASE("a .npy held in memory is read from a stream, and its errors name the 
   CHECK(array.values == std::vector<float>{1.0f, 2.0f, 3.0f});
 
   std::istringstream truncated(bytes.substr(0, bytes.size() - 1));
-  CHECK_THAT(error_message([&] { read_npy<float>(truncated, "in-memory.npy"); }),
+  CHECK_THAT(io_error_message([&] { read_npy<float>(truncated, "in-memory.npy"); }),
              Contains("in-memory.npy: ") && Contains("truncated data"));
 }
 
@@ -158,7 +138,7 @@ TEST_CASE("damaged or foreign .npy files are refused with the file name and the 
   const std::filesystem::path file = folder.path / "damaged.npy";
   const auto refusal = [&](const std::string& bytes) {
     write_bytes(file, bytes);
-    return error_message([&] { read_npy<float>(file); });
+    return io_error_message([&] { read_npy<float>(file); });
   };
   const std::string twelve_data_bytes(12, '\0');
 
@@ -192,7 +172,7 @@ TEST_CASE("damaged or foreign .npy files are refused with the file name and the 
     CHECK_THAT(refusal(valid + "xyz"), Contains(file.string()) && Contains("trailing"));
   }
   SECTION("wrong dtype names both") {
-    CHECK_THAT(error_message([&] { read_npy<std::uint8_t>(good); }),
+    CHECK_THAT(io_error_message([&] { read_npy<std::uint8_t>(good); }),
                Contains(good.string()) && Contains("expected dtype '|u1', found '<f4'"));
     CHECK_THAT(refusal(npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }",
                                        std::string(24, '\0'))),
@@ -238,16 +218,16 @@ TEST_CASE("damaged or foreign .npy files are refused with the file name and the 
     }
   }
   SECTION("a missing file and a folder") {
-    CHECK_THAT(error_message([&] { read_npy<float>(folder.path / "absent.npy"); }),
+    CHECK_THAT(io_error_message([&] { read_npy<float>(folder.path / "absent.npy"); }),
                Contains("absent.npy") && Contains("nothing"));
-    CHECK_THAT(error_message([&] { read_npy<float>(folder.path); }), Contains(folder.path.string()) && Contains("folder"));
+    CHECK_THAT(io_error_message([&] { read_npy<float>(folder.path); }), Contains(folder.path.string()) && Contains("folder"));
   }
 }
 
 TEST_CASE("writing values that do not fill the shape is refused and leaves no file", "[io][npy]") {
   TemporaryFolder folder;
   const std::filesystem::path file = folder.path / "mismatch.npy";
-  CHECK_THAT(error_message([&] {
+  CHECK_THAT(io_error_message([&] {
                write_npy<float>(file, std::vector<std::size_t>{2, 2}, std::vector<float>{1, 2, 3});
              }),
              Contains(file.string()) && Contains("expected 4 values for shape (2, 2), found 3"));

@@ -23,8 +23,12 @@
 
 #include "ctgrad/io/metrics_csv.hpp"
 #include "report/pictures.hpp"
+#include "tests/support/temp_folder.hpp"
 
 namespace {
+
+using ctgrad::testing::TemporaryFolder;
+using ctgrad::testing::read_bytes;
 
 using ctgrad::io::MetricsRow;
 using report::Rgb;
@@ -32,21 +36,6 @@ using Catch::Matchers::Contains;
 
 constexpr Rgb white{255, 255, 255}, blue = report::series_colors[0], orange = report::series_colors[1],
               green = report::series_colors[2];
-
-struct TemporaryFolder {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("ctgrad_test_report_png_" + std::to_string(::getpid()));
-  TemporaryFolder() {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TemporaryFolder() { std::filesystem::remove_all(path); }
-};
-
-std::string read_bytes(const std::filesystem::path& file) {
-  std::ifstream stream(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
-}
 
 // A PNG file decoded by cairo.
 class Picture {

@@ -56,7 +56,7 @@ struct Parsed {
 }  // namespace
 
 TEST_CASE("config.json round-trips every option of the table", "[train]") {
-  TemporaryFolder folder("test_train_config");
+  TemporaryFolder folder;
   const TrainConfig written = unusual_config();
   std::ofstream(folder.path / "config.json") << to_json(written).dump(2);
   const TrainConfig read = config_from_json(folder.path / "config.json");
@@ -72,7 +72,7 @@ TEST_CASE("config.json round-trips every option of the table", "[train]") {
 }
 
 TEST_CASE("config.json: each option out of its range, of the wrong type or missing is named", "[train]") {
-  TemporaryFolder folder("test_train_config");
+  TemporaryFolder folder;
   const auto file = folder.path / "config.json";
   const nlohmann::json good = to_json(unusual_config());
   const auto with = [&](const std::string& key, const nlohmann::json& value) {
@@ -142,7 +142,7 @@ TEST_CASE("flags override the program's values only when given, and are checked"
 }
 
 TEST_CASE("--resume takes the run's own settings, and only threads and data from the flags", "[train]") {
-  TemporaryFolder folder("test_train_config");
+  TemporaryFolder folder;
   const TrainConfig run = unusual_config();
   std::ofstream(folder.path / "config.json") << to_json(run).dump(2);
   {

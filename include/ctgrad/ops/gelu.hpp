@@ -23,6 +23,23 @@ struct Gelu : OpBase {
   void backward(const Tensor<shape>& x, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
     if constexpr (wants_grad<DX>) K::template gelu_backward<shape::size>(x.data(), dy.data(), dx.data());
   }
+  // Gauss-Newton drops f'': c_x = gelu'(x)^2 c_y. gelu'(x) is the backward
+  // of a unit dy, so the rule reuses the backward kernel, then squares.
+  struct curvature_scratch {
+    Tensor<shape> ones, slope;
+  };
+  static constexpr bool has_curvature_rule = true;
+  template <class K, class CX>
+  void curvature(const Tensor<shape>& x, const Tensor<shape>&, const Tensor<shape>& cy, CX cx, NoScratch&,
+                 curvature_scratch& work) const {
+    if constexpr (wants_grad<CX>) {
+      work.ones.fill(1.f);
+      work.slope.fill(0.f);
+      K::template gelu_backward<shape::size>(x.data(), work.ones.data(), work.slope.data());
+      K::template square<shape::size>(work.slope.data(), work.slope.data());
+      K::template accumulate_product<shape::size>(work.slope.data(), cy.data(), cx.data());
+    }
+  }
 };
 
 template <class X>
