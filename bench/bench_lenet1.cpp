@@ -8,7 +8,7 @@
 #include <boost/hana/for_each.hpp>
 
 #include "bench/train_bench.hpp"
-#include "lenet1/train.hpp"
+#include "lenet1/instances.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // LeNet-1's modern per-example step, both kernel paths:
 // ctgrad_bench --benchmark_filter='modern_step/lenet1'
 #include "bench/modern_step.hpp"
-#include "lenet1/train.hpp"
+#include "lenet1/instances.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // The micro-ViT's modern per-example step, both kernel paths:
 // ctgrad_bench --benchmark_filter='modern_step/micro_vit'
 #include "bench/modern_step.hpp"
-#include "micro_vit/model.hpp"
+#include "micro_vit/instances.hpp"
 
 namespace {
 

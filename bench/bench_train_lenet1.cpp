@@ -1,7 +1,7 @@
 // LeNet-1 1989 training throughput, per-example and in minibatches on 1 and 2
 // threads, both kernel paths: ctgrad_bench --benchmark_filter=lenet1_train
 #include "bench/train_bench.hpp"
-#include "lenet1/train.hpp"
+#include "lenet1/instances.hpp"
 
 namespace {
 

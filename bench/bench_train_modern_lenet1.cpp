@@ -2,7 +2,7 @@
 // per-example and in minibatches of 16 on 1 and 2 threads, SIMD path:
 // ctgrad_bench --benchmark_filter='modern_train/lenet1'
 #include "bench/train_bench.hpp"
-#include "lenet1/train.hpp"
+#include "lenet1/instances.hpp"
 
 namespace {
 

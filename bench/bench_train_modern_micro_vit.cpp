@@ -2,7 +2,7 @@
 // AdamW), per-example and in minibatches of 16 on 1 and 2 threads, SIMD path:
 // ctgrad_bench --benchmark_filter='modern_train/micro_vit'
 #include "bench/train_bench.hpp"
-#include "micro_vit/model.hpp"
+#include "micro_vit/instances.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <ctgrad/train/curvature_estimate.hpp>
 
 #include "lenet1/prepare.hpp"
-#include "lenet1/train.hpp"
+#include "lenet1/instances.hpp"
 
 namespace lenet1 {
 

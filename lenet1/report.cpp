@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "lenet1/train.hpp"
+#include "lenet1/instances.hpp"
 #include "report/run_report.hpp"
 
 namespace lenet1 {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "micro_vit/model.hpp"
+#include "micro_vit/instances.hpp"
 #include "report/run_report.hpp"
 
 namespace micro_vit {

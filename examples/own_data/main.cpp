@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
-#include <ctgrad/train/trainer.hpp>
+#include <ctgrad/train/interrupt.hpp>
 
 #include "model.hpp"
 
@@ -32,11 +32,7 @@ int main(int argc, char** argv) {
     return app.exit(error);
   }
   try {
-    const TrainConfig config = flags.config(defaults, {"own_data"}, "own_data");
-    const Splits splits = load_splits<own_data::Model>(config.data);
-    run_training<own_data::Model, ctgrad::kernels::Simd>(
-        config, splits.train, splits.test, flags.paths(),
-        [&](own_data::Params& params) { own_data::initialize(params, config.seed); });
+    own_data::train(flags.config(defaults, {"own_data"}, "own_data"), flags.paths());
     return 0;
   } catch (const UsageError& error) {
     std::fprintf(stderr, "own_data: %s\n", error.what());

@@ -7,6 +7,8 @@
 #include <random>
 
 #include <ctgrad/ctgrad.hpp>
+#include <ctgrad/train/config.hpp>
+#include <ctgrad/train/instantiate.hpp>
 #include <ctgrad/train/model.hpp>
 
 namespace own_data {
@@ -47,4 +49,12 @@ inline void initialize(Params& p, std::uint32_t seed) {
   init_uniform_fan_in(p, rng, 1.f);
 }
 
+// The training run (train.cpp): the library's trainer on this model, with
+// the data of config.data.
+void train(const training::TrainConfig& config, const training::RunPaths& paths);
+
 }  // namespace own_data
+
+// The model's training graph and minibatch step are compiled once, in
+// model.cpp, not again in main.cpp (ctgrad/train/instantiate.hpp).
+CTGRAD_EXTERN_MODEL(own_data::Model, ctgrad::kernels::Simd);

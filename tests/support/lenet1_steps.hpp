@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "lenet1/train.hpp"
+#include "lenet1/instances.hpp"
 #include "tests/support/gradcheck.hpp"
 
 namespace ctgrad::testing::lenet1_steps {

@@ -11,7 +11,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "lenet1/model.hpp"
+#include "lenet1/instances.hpp"
 
 using namespace ctgrad;
 

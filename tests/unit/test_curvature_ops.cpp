@@ -11,6 +11,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "tests/support/gradcheck.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 using ctgrad::testing::randomize;
@@ -120,32 +121,31 @@ struct Logits {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("curvature: mse alone is 2/n per output", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: mse alone is 2/n per output", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   auto y = flatten(p.a);
   check_curvature<TestType>(p, mse(y, target<Shape<105>>()), y, 1, mean_of_squares<105>());
 }
 
-TEMPLATE_TEST_CASE("curvature: tanh multiplies by tanh'^2", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: tanh multiplies by tanh'^2", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   auto y = tanh(p.a);
   check_curvature<TestType>(p, mse(y, target<Shape<3, 5, 7>>()), y, 2, mean_of_squares<105>());
 }
 
-TEMPLATE_TEST_CASE("curvature: gelu multiplies by gelu'^2", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: gelu multiplies by gelu'^2", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   auto y = gelu(p.a);
   check_curvature<TestType>(p, mse(y, target<Shape<3, 5, 7>>()), y, 2, mean_of_squares<105>());
 }
 
-TEMPLATE_TEST_CASE("curvature: add reaches both operands", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: add reaches both operands", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Binary p;
   auto y = tanh(p.a + p.b);
   check_curvature<TestType>(p, mse(y, target<Shape<3, 5, 7>>()), y, 3, mean_of_squares<105>());
 }
 
-TEMPLATE_TEST_CASE("curvature: an operand used twice sums its users", "[curvature]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: an operand used twice sums its users", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Binary p;
   // a is read by the sum and by the tanh: d y / d a_k = 1 + tanh'(a_k) at one unit.
   auto y = p.b + tanh(p.a) + p.a;
@@ -168,72 +168,68 @@ TEMPLATE_TEST_CASE("curvature: an operand used twice sums its users", "[curvatur
   }
 }
 
-TEMPLATE_TEST_CASE("curvature: pad routes the interior", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: pad routes the interior", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   auto y = tanh(pad<2>(p.a, -1.f));
   check_curvature<TestType>(p, mse(y, target<Shape<3, 9, 11>>()), y, 5, mean_of_squares<297>());
 }
 
-TEMPLATE_TEST_CASE("curvature: reshape keeps element order", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: reshape keeps element order", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   auto y = tanh(reshape<Shape<15, 7>>(p.a));
   check_curvature<TestType>(p, mse(y, target<Shape<15, 7>>()), y, 6, mean_of_squares<105>());
 }
 
-TEMPLATE_TEST_CASE("curvature: matmul, matrix by matrix", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: matmul, matrix by matrix", "[curvature]", CTGRAD_KERNEL_PATHS) {
   MatrixProduct p;
   auto y = tanh(matmul(p.a, p.b));
   check_curvature<TestType>(p, mse(y, target<Shape<4, 6>>()), y, 7, mean_of_squares<24>());
 }
 
-TEMPLATE_TEST_CASE("curvature: matmul, vector by matrix, with a bias", "[curvature]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: matmul, vector by matrix, with a bias", "[curvature]", CTGRAD_KERNEL_PATHS) {
   VectorProduct p;
   auto y = tanh(matmul(p.x, p.w) + p.b);
   check_curvature<TestType>(p, mse(y, target<Shape<10>>()), y, 8, mean_of_squares<10>());
 }
 
 TEMPLATE_TEST_CASE("curvature: conv2d with a connection table and an untied bias", "[curvature]",
-                   kernels::Scalar, kernels::Simd) {
+                   CTGRAD_KERNEL_PATHS) {
   SparseConvolution p;
   auto y = tanh(conv2d<1, SparseTable>(p.x, p.w) + p.b);
   check_curvature<TestType>(p, mse(y, target<Shape<4, 5, 5>>()), y, 9, mean_of_squares<100>());
 }
 
-TEMPLATE_TEST_CASE("curvature: conv2d with stride 2", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: conv2d with stride 2", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Convolution p;
   auto y = tanh(conv2d<2>(p.x, p.w));
   check_curvature<TestType>(p, mse(y, target<Shape<3, 2, 2>>()), y, 10, mean_of_squares<12>());
 }
 
-TEMPLATE_TEST_CASE("curvature: relu passes where the input is positive", "[curvature]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: relu passes where the input is positive", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   auto y = relu(p.a);
   check_curvature<TestType>(p, mse(y, target<Shape<3, 5, 7>>()), y, 11, mean_of_squares<105>());
 }
 
-TEMPLATE_TEST_CASE("curvature: plane_bias sums its plane", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: plane_bias sums its plane", "[curvature]", CTGRAD_KERNEL_PATHS) {
   PlaneBiased p;
   auto y = tanh(plane_bias(p.a, p.b));
   check_curvature<TestType>(p, mse(y, target<Shape<3, 5, 7>>()), y, 12, mean_of_squares<105>());
 }
 
-TEMPLATE_TEST_CASE("curvature: row_bias sums its column", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: row_bias sums its column", "[curvature]", CTGRAD_KERNEL_PATHS) {
   RowBiased p;
   auto y = tanh(row_bias(p.a, p.b));
   check_curvature<TestType>(p, mse(y, target<Shape<4, 6>>()), y, 13, mean_of_squares<24>());
 }
 
-TEMPLATE_TEST_CASE("curvature: softmax cross-entropy takes p (1 - p)", "[curvature]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: softmax cross-entropy takes p (1 - p)", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Logits p;
   auto z = matmul(p.x, p.w);
   check_curvature<TestType>(p, cross_entropy(z, target<Shape<10>>()), z, 14, softmax_cross_entropy<10>());
 }
 
-TEMPLATE_TEST_CASE("curvature: dropout scales by the mask squared", "[curvature]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: dropout scales by the mask squared", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   std::mt19937 rng(15);
   randomize_parameters(p, rng);
@@ -256,8 +252,7 @@ TEMPLATE_TEST_CASE("curvature: dropout scales by the mask squared", "[curvature]
   CHECK(kept < 85);
 }
 
-TEMPLATE_TEST_CASE("curvature: a batch's estimate is the mean of its examples'", "[curvature]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: a batch's estimate is the mean of its examples'", "[curvature]", CTGRAD_KERNEL_PATHS) {
   VectorProduct p;
   std::mt19937 rng(16);
   randomize_parameters(p, rng);
@@ -297,8 +292,7 @@ struct Pair {
 };
 }  // namespace
 
-TEMPLATE_TEST_CASE("curvature: take, rows and columns route their slice", "[curvature]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: take, rows and columns route their slice", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Matrix p;
   auto taken = tanh(take<2>(p.a));
   check_curvature<TestType>(p, mse(taken, target<Shape<6>>()), taken, 17, mean_of_squares<6>());
@@ -308,8 +302,7 @@ TEMPLATE_TEST_CASE("curvature: take, rows and columns route their slice", "[curv
   check_curvature<TestType>(p, mse(cut, target<Shape<5, 3>>()), cut, 19, mean_of_squares<15>());
 }
 
-TEMPLATE_TEST_CASE("curvature: transpose and concat route like the gradient", "[curvature]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: transpose and concat route like the gradient", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Matrix m;
   auto flipped = tanh(transpose(m.a));
   check_curvature<TestType>(m, mse(flipped, target<Shape<6, 5>>()), flipped, 20, mean_of_squares<30>());
@@ -318,7 +311,7 @@ TEMPLATE_TEST_CASE("curvature: transpose and concat route like the gradient", "[
   check_curvature<TestType>(p, mse(joined, target<Shape<5, 6>>()), joined, 21, mean_of_squares<30>());
 }
 
-TEMPLATE_TEST_CASE("curvature: subtract, scale and sigmoid", "[curvature]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("curvature: subtract, scale and sigmoid", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Binary p;
   auto difference = tanh(p.a - p.b);
   check_curvature<TestType>(p, mse(difference, target<Shape<3, 5, 7>>()), difference, 22, mean_of_squares<105>());

@@ -10,7 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "lenet1/prepare.hpp"
-#include "lenet1/train.hpp"
+#include "lenet1/instances.hpp"
 #include "tests/support/run_program.hpp"
 
 using ctgrad::testing::run_program;

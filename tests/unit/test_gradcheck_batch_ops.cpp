@@ -2,6 +2,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "tests/support/batch_check.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 using ctgrad::testing::check_batch;
@@ -34,7 +35,7 @@ struct SparseConvolution {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("batched: add, tanh, pad, flatten", "[gradcheck][batch]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("batched: add, tanh, pad, flatten", "[gradcheck][batch]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   check_batch<TestType>(p, mse(tanh(x<Shape<3, 5, 7>>() + p.a), target<Shape<3, 5, 7>>()), 101);
   check_batch<TestType>(p, mse(pad<2>(x<Shape<3, 5, 7>>() + p.a, -1.f), target<Shape<3, 9, 11>>()), 102);
@@ -43,7 +44,7 @@ TEMPLATE_TEST_CASE("batched: add, tanh, pad, flatten", "[gradcheck][batch]", ker
 
 
 TEMPLATE_TEST_CASE("batched: matmul, vector by matrix and matrix by matrix, either side", "[gradcheck][batch]",
-                   kernels::Scalar, kernels::Simd) {
+                   CTGRAD_KERNEL_PATHS) {
   VectorProduct v;
   check_batch<TestType>(v, mse(matmul(x<Shape<37>>(), v.w), target<Shape<10>>()), 104);
   MatrixProducts m;
@@ -52,8 +53,7 @@ TEMPLATE_TEST_CASE("batched: matmul, vector by matrix and matrix by matrix, eith
 }
 
 
-TEMPLATE_TEST_CASE("batched: conv2d, full and with a table, stride 1 and 2", "[gradcheck][batch]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("batched: conv2d, full and with a table, stride 1 and 2", "[gradcheck][batch]", CTGRAD_KERNEL_PATHS) {
   Convolution c;
   check_batch<TestType>(c, mse(conv2d<2>(x<Shape<3, 9, 9>>(), c.w), target<Shape<4, 4, 4>>()), 107);
   check_batch<TestType>(c, mse(tanh(conv2d<1>(x<Shape<3, 6, 7>>(), c.w)), target<Shape<4, 4, 5>>()), 108);
@@ -65,6 +65,7 @@ TEMPLATE_TEST_CASE("batched: conv2d, full and with a table, stride 1 and 2", "[g
 }
 
 
+#if CTGRAD_TEST_SCALAR_PART  // not per path: in one part only
 TEST_CASE("compile<K, Batch<1>> is the per-example graph", "[graph][batch]") {
   VectorProduct v;
   auto loss = mse(tanh(matmul(x<Shape<37>>(), v.w)), target<Shape<10>>());
@@ -75,3 +76,4 @@ TEST_CASE("compile<K, Batch<1>> is the per-example graph", "[graph][batch]") {
   STATIC_REQUIRE(std::is_same_v<decltype(std::declval<Three&>().template input<"x">()), std::array<Tensor<Shape<37>>, 3>&>);
   STATIC_REQUIRE(std::is_same_v<decltype(std::declval<Three&>().template input<"x">(2)), Tensor<Shape<37>>&>);
 }
+#endif

@@ -2,6 +2,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "tests/support/batch_check.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 using ctgrad::testing::check_batch;
@@ -28,7 +29,7 @@ struct Vit {
 }  // namespace
 
 TEMPLATE_TEST_CASE("batched: a micro ViT (patchify, layer_norm, attention, gelu, mean_tokens)", "[gradcheck][batch]",
-                   kernels::Scalar, kernels::Simd) {
+                   CTGRAD_KERNEL_PATHS) {
   Vit p;
   auto image = x<Shape<1, 4, 6>>();
   auto x0 = matmul(patchify<2>(image), p.embed) + p.position;

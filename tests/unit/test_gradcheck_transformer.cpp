@@ -5,6 +5,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "tests/support/gradcheck.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 using ctgrad::testing::check_gradients;
@@ -77,46 +78,44 @@ auto vit_logits(Vit& p) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("patchify: gradient returns to the patch's pixels", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("patchify: gradient returns to the patch's pixels", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Image p;
   check<TestType>(p, mse(tanh(patchify<2>(p.x)), target<Shape<6, 8>>()), 31);
 }
 
-TEMPLATE_TEST_CASE("layer_norm: gradient to rows, gamma and beta", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("layer_norm: gradient to rows, gamma and beta", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Rows p;
   check<TestType>(p, mse(layer_norm(p.x, p.gamma, p.beta), target<Shape<5, 12>>()), 32);
 }
 
-TEMPLATE_TEST_CASE("layer_norm: a vector is one row", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("layer_norm: a vector is one row", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Row p;
   check<TestType>(p, mse(layer_norm(p.x, p.gamma, p.beta), target<Shape<12>>()), 33);
 }
 
-TEMPLATE_TEST_CASE("gelu: gradient matches central differences", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("gelu: gradient matches central differences", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   check<TestType>(p, mse(gelu(p.a), target<Shape<3, 5, 7>>()), 34, 3.f);  // into both tails
 }
 
-TEMPLATE_TEST_CASE("attention: gradient to q, k and v", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("attention: gradient to q, k and v", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Head p;
   // Scale 2: scores spread enough that the softmax is far from uniform.
   check<TestType>(p, mse(attention(p.q, p.k, p.v), target<Shape<5, 6>>()), 35, 2.f);
 }
 
 TEMPLATE_TEST_CASE("attention: q, k and v one tensor, its gradient summed over the three", "[gradcheck]",
-                   kernels::Scalar, kernels::Simd) {
+                   CTGRAD_KERNEL_PATHS) {
   Tokens p;
   check<TestType>(p, mse(attention(p.x, p.x, p.x), target<Shape<5, 12>>()), 36);
 }
 
-TEMPLATE_TEST_CASE("mean_tokens: gradient spread over the tokens", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("mean_tokens: gradient spread over the tokens", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Tokens p;
   check<TestType>(p, mse(tanh(mean_tokens(p.x)), target<Shape<12>>()), 37);
 }
 
-TEMPLATE_TEST_CASE("a micro ViT with one pre-LN block: every parameter's gradient", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("a micro ViT with one pre-LN block: every parameter's gradient", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   auto p = std::make_unique<Vit>();
   std::mt19937 rng(38);
   randomize_parameters(*p, rng);

@@ -1,87 +1,21 @@
 // The SIMD convolution kernels against the scalar reference, directly, with
-// connection tables and strides that exercise every path.
-#include <algorithm>
-#include <array>
-#include <cmath>
-#include <random>
-#include <vector>
+// connection tables and strides that exercise every path
+// (tests/support/conv_check.hpp). Half of the geometries; the other half is
+// in test_kernels_convolution_shapes.cpp, so each file compiles quickly.
+#include <cstddef>
 
 #include <catch2/catch.hpp>
 
-#include <ctgrad/kernels/kernels.hpp>
+#include "tests/support/conv_check.hpp"
 
-#include "tests/support/kernel_check.hpp"
-
-using ctgrad::kernels::Scalar;
-using ctgrad::kernels::Simd;
-
-using ctgrad::testing::random_vector;
-using ctgrad::testing::require_close;
-
-namespace {
-// Output plane o reads input planes o, o+1, ..., o+FanIn-1 (mod InPlanes):
-// every plane has FanIn readers, in a different slot for each.
-template <std::size_t InPlanes, std::size_t OutPlanes, std::size_t FanIn>
-struct RotatingTable {
-  static constexpr auto planes = [] {
-    std::array<std::array<std::size_t, FanIn>, OutPlanes> table{};
-    for (std::size_t o = 0; o < OutPlanes; ++o) {
-      for (std::size_t j = 0; j < FanIn; ++j) table[o][j] = (o + j) % InPlanes;
-      std::sort(table[o].begin(), table[o].end());
-    }
-    return table;
-  }();
-};
-}  // namespace
-
-// Geometries chosen to reach every branch of the SIMD convolution: taps
-// shorter and longer than a vector, pixel counts below, at and above one
-// vector and ragged, more readers per plane than one register block holds
-// (the remainder call), strides 1 to 3, an even kernel, inputs the last
-// stride step does not reach, and LeNet-1's two layers.
-TEMPLATE_TEST_CASE_SIG("conv2d forward and backward match the scalar path", "[kernels]",
+// Taps shorter and longer than a vector, pixel counts below, at and above
+// one vector, more readers per plane than one register block holds (the
+// remainder call), and LeNet-1's two layers.
+TEMPLATE_TEST_CASE_SIG("conv2d forward and backward match the scalar path: stride 2, blocks, LeNet-1's layers", "[kernels]",
                        ((std::size_t InPlanes, std::size_t In, std::size_t OutPlanes, std::size_t FanIn,
                          std::size_t Kernel, std::size_t Stride),
                         InPlanes, In, OutPlanes, FanIn, Kernel, Stride),
                        (1, 20, 12, 1, 5, 2), (12, 12, 12, 8, 5, 2), (3, 9, 4, 3, 3, 2), (3, 11, 4, 2, 5, 2),
-                       (2, 9, 20, 2, 5, 1), (3, 13, 5, 2, 5, 2), (2, 14, 3, 2, 4, 2), (2, 17, 3, 1, 5, 3),
-                       (4, 6, 2, 4, 1, 1), (1, 23, 17, 1, 5, 2)) {
-  using G = ctgrad::kernels::ConvGeometry<InPlanes, In, In, OutPlanes, FanIn, Kernel, Stride,
-                                          RotatingTable<InPlanes, OutPlanes, FanIn>>;
-  // Up to a few hundred products of terms in [-1, 1] per output, summed in a
-  // different order on each path: float rounding of about 1e-5 absolute.
-  constexpr float conv_margin = 2e-5f;
-  const auto x = random_vector(InPlanes * In * In, 8);
-  const auto w = random_vector(OutPlanes * FanIn * G::taps, 9);
-  const auto dy = random_vector(OutPlanes * G::out_pixels, 10);
-  std::vector<float> scratch(G::scratch_size, 0.f);  // zero, as the op's scratch is at construction
-  std::vector<float> scalar_y(OutPlanes * G::out_pixels), simd_y(OutPlanes * G::out_pixels);
-  Scalar::conv2d_forward<G>(x.data(), w.data(), scalar_y.data(), nullptr);
-  Simd::conv2d_forward<G>(x.data(), w.data(), simd_y.data(), scratch.data());
-  require_close(scalar_y, simd_y, conv_margin);
-  // Gradients accumulate into what is there: start from non-zero values.
-  auto scalar_dw = random_vector(w.size(), 11), scalar_dx = random_vector(x.size(), 12);
-  auto simd_dw = scalar_dw, simd_dx = scalar_dx;
-  Scalar::conv2d_backward<G>(x.data(), w.data(), dy.data(), scalar_dw.data(), scalar_dx.data(), nullptr);
-  for (int call = 0; call < 2; ++call) {  // twice: the first call must leave the scratch fit for the next
-    auto dw = simd_dw, dx = simd_dx;
-    Simd::conv2d_backward<G>(x.data(), w.data(), dy.data(), dw.data(), dx.data(), scratch.data());
-    require_close(scalar_dw, dw, conv_margin);
-    require_close(scalar_dx, dx, conv_margin);
-  }
-  // As dx's first writer (WriteDx): dx is set, whatever it held before.
-  {
-    std::vector<float> expected_dx(x.size(), 0.f);
-    auto dw = scalar_dw;
-    Scalar::conv2d_backward<G>(x.data(), w.data(), dy.data(), dw.data(), expected_dx.data(), nullptr);
-    std::vector<float> scalar_set(x.size(), 1e30f), simd_set(x.size(), std::nanf(""));
-    Scalar::conv2d_backward<G, true>(x.data(), w.data(), dy.data(), dw.data(), scalar_set.data(), nullptr);
-    Simd::conv2d_backward<G, true>(x.data(), w.data(), dy.data(), dw.data(), simd_set.data(), scratch.data());
-    require_close(expected_dx, scalar_set, conv_margin);
-    require_close(expected_dx, simd_set, conv_margin);
-  }
-  // No input gradient wanted (the first layer): only dw changes.
-  auto dw = simd_dw;
-  Simd::conv2d_backward<G>(x.data(), w.data(), dy.data(), dw.data(), nullptr, scratch.data());
-  require_close(scalar_dw, dw, conv_margin);
+                       (3, 13, 5, 2, 5, 2)) {
+  ctgrad::testing::check_convolution_paths<InPlanes, In, OutPlanes, FanIn, Kernel, Stride>();
 }

@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "lenet1/train.hpp"
+#include "lenet1/instances.hpp"
 
 #include "tests/support/counting_allocator.hpp"
 

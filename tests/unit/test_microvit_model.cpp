@@ -7,8 +7,8 @@
 
 #include <boost/hana/length.hpp>
 
-#include "lenet1/train.hpp"
-#include "micro_vit/model.hpp"
+#include "lenet1/instances.hpp"
+#include "micro_vit/instances.hpp"
 #include "tests/support/gradcheck.hpp"
 #include "tests/support/run_program.hpp"
 

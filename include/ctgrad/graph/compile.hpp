@@ -95,15 +95,16 @@ class Graph {
   template <class S>
   using examples = std::array<Tensor<S>, B>;
 
-  explicit Graph(const Root& root) { bind(root); }
+  // The constructor, forward() and backward(float) are defined below the
+  // class, not inside it: a program that instantiates a model's graph once
+  // (`template class Graph<...>;` in one file) can then declare it `extern
+  // template` everywhere else, and those files skip the graph's whole
+  // schedule (functions defined in the class would still be compiled there,
+  // for inlining).
+  explicit Graph(const Root& root);
 
   // ---- the schedule ---------------------------------------------------------
-  void forward() {
-    boost::hana::for_each(nodes, [&](auto type) {
-      using N = typename decltype(type)::type;
-      if constexpr (!is_leaf<N>) forward_node<N>();
-    });
-  }
+  void forward();
 
   // Gradient of the loss (the batch's mean) into every node and
   // Parameter::grad (accumulated: the optimizer clears parameter gradients
@@ -113,21 +114,7 @@ class Graph {
   // The gradient of loss_scale times the sum of the examples' losses: a
   // batch split over several graphs passes 1 / (the whole batch's size), so
   // the graphs' parameter gradients add up to the gradient of its mean.
-  void backward(float loss_scale) {
-    static_assert(Root::shape::size == 1, "backward: the graph's root must be a scalar loss");
-    boost::hana::for_each(nodes, [&](auto type) {
-      using N = typename decltype(type)::type;
-      if constexpr (!is_leaf<N> && requires_grad<N>() && !overwritten_by_first_writer<N>())
-        for (auto& example : state<N>().grad) example.fill(0.f);
-    });
-    if constexpr (requires_grad<Root>()) {
-      for (auto& example : state<Root>().grad) example[0] = loss_scale;
-      boost::hana::for_each(boost::hana::reverse(nodes), [&](auto type) {
-        using N = typename decltype(type)::type;
-        if constexpr (!is_leaf<N> && requires_grad<N>()) backward_node<N>();
-      });
-    }
-  }
+  void backward(float loss_scale);
 
   // ---- access -----------------------------------------------------------------
   // An input's tensor: with B = 1 the example itself, otherwise all B
@@ -306,6 +293,36 @@ class Graph {
 
   graph::states_t<node_list, B> states_;
 };
+
+template <class Root, class K, std::size_t B>
+Graph<Root, K, B>::Graph(const Root& root) {
+  bind(root);
+}
+
+template <class Root, class K, std::size_t B>
+void Graph<Root, K, B>::forward() {
+  boost::hana::for_each(nodes, [&](auto type) {
+    using N = typename decltype(type)::type;
+    if constexpr (!is_leaf<N>) forward_node<N>();
+  });
+}
+
+template <class Root, class K, std::size_t B>
+void Graph<Root, K, B>::backward(float loss_scale) {
+  static_assert(Root::shape::size == 1, "backward: the graph's root must be a scalar loss");
+  boost::hana::for_each(nodes, [&](auto type) {
+    using N = typename decltype(type)::type;
+    if constexpr (!is_leaf<N> && requires_grad<N>() && !overwritten_by_first_writer<N>())
+      for (auto& example : state<N>().grad) example.fill(0.f);
+  });
+  if constexpr (requires_grad<Root>()) {
+    for (auto& example : state<Root>().grad) example[0] = loss_scale;
+    boost::hana::for_each(boost::hana::reverse(nodes), [&](auto type) {
+      using N = typename decltype(type)::type;
+      if constexpr (!is_leaf<N> && requires_grad<N>()) backward_node<N>();
+    });
+  }
+}
 
 template <class T>
 struct is_batch : std::false_type {};

@@ -37,11 +37,14 @@
 
 namespace ctgrad::training {
 
+// The examples of a full shard: one compile<K, Batch<8>> graph's batch.
+inline constexpr std::size_t shard_examples = 8;
+
 template <class Model, class K>
 class DataParallelStep {
  public:
   using Params = typename Model::params_type;
-  static constexpr std::size_t shard_size = 8;
+  static constexpr std::size_t shard_size = shard_examples;
   static constexpr std::size_t parameters = parameter_count<Params>();
 
   // Room for batches of up to `batch` examples; `dropout` as in Model::loss.
@@ -56,9 +59,8 @@ class DataParallelStep {
             std::mt19937& noise);
 
  private:
-  using Expression = decltype(Model::loss(std::declval<Params&>(), std::declval<const DropoutControl&>(), 0.f));
   template <std::size_t B>
-  using ShardGraph = Graph<Expression, K, B>;
+  using ShardGraph = ModelGraph<Model, K, B>;
 
   struct Worker {
     explicit Worker(float dropout);

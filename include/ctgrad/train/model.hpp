@@ -21,8 +21,10 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "ctgrad/data/dataset.hpp"
+#include "ctgrad/graph/compile.hpp"
 #include "ctgrad/ops/dropout.hpp"
 
 namespace ctgrad::training {
@@ -46,6 +48,17 @@ concept TrainableModel = requires(typename M::params_type& params, const Dropout
   M::network(params, control, 0.f);
   M::loss(params, control, 0.f);
 };
+
+// The expression a Model trains (its loss), and the graph that computes it
+// for B examples on kernel path K: the type the trainer, its minibatch step,
+// evaluation and a program's benchmarks all share, so a program can compile
+// it once (`template class ctgrad::Graph<loss_expression<Model>, K, B>;` in
+// one file, `extern template` in the others).
+template <TrainableModel Model>
+using loss_expression =
+    decltype(Model::loss(std::declval<typename Model::params_type&>(), std::declval<const DropoutControl&>(), 0.f));
+template <TrainableModel Model, class K, std::size_t B = 1>
+using ModelGraph = Graph<loss_expression<Model>, K, B>;
 
 template <TrainableModel Model>
 constexpr void check_model() {

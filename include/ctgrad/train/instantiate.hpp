@@ -1,0 +1,49 @@
+#pragma once
+// Compiling a model's training code once per program.
+//
+// A model's graph is one large type: its forward and backward schedule, on
+// one kernel path, are most of the compile time of any file that trains,
+// evaluates or benchmarks it (docs/performance.md, "Build time"). Left
+// implicit, every such file compiles that schedule again. Instead, one file
+// per kernel path compiles it:
+//
+//   // my_model_simd.cpp
+//   #include "my_model.hpp"
+//   CTGRAD_INSTANTIATE_MODEL(my::Model, ctgrad::kernels::Simd);
+//
+// and the model's header, which every other file of the program includes,
+// declares it compiled elsewhere:
+//
+//   #include <ctgrad/train/instantiate.hpp>
+//   ...
+//   CTGRAD_EXTERN_MODEL(my::Model, ctgrad::kernels::Simd);
+//
+// What is compiled once: the model's per-example training graph
+// (ModelGraph<Model, K>: the trainer's, evaluation's and the benchmarks'
+// graph, whose constructor, forward() and backward(float) are defined
+// outside the class for this), the minibatch step's shard graph
+// (ModelGraph<Model, K, shard_examples>) and the minibatch step
+// (DataParallelStep). For a large model the three parts can go in three
+// files, so they compile side by side (CTGRAD_INSTANTIATE_MODEL_GRAPH,
+// _SHARD_GRAPH, _STEP). A file that forgets the extern declaration still
+// builds and runs; it only compiles the schedule again.
+#include "ctgrad/graph/compile.hpp"
+#include "ctgrad/train/data_parallel.hpp"
+#include "ctgrad/train/model.hpp"
+
+#define CTGRAD_INSTANTIATE_MODEL_GRAPH(Model, K) \
+  template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K, 1>
+#define CTGRAD_INSTANTIATE_MODEL_SHARD_GRAPH(Model, K) \
+  template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K, ::ctgrad::training::shard_examples>
+#define CTGRAD_INSTANTIATE_MODEL_STEP(Model, K) template class ::ctgrad::training::DataParallelStep<Model, K>
+
+#define CTGRAD_INSTANTIATE_MODEL(Model, K)         \
+  CTGRAD_INSTANTIATE_MODEL_GRAPH(Model, K);        \
+  CTGRAD_INSTANTIATE_MODEL_SHARD_GRAPH(Model, K);  \
+  CTGRAD_INSTANTIATE_MODEL_STEP(Model, K)
+
+#define CTGRAD_EXTERN_MODEL(Model, K)                                                                        \
+  extern template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K, 1>;                   \
+  extern template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K,                       \
+                                        ::ctgrad::training::shard_examples>;                                 \
+  extern template class ::ctgrad::training::DataParallelStep<Model, K>
