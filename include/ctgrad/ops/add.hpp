@@ -40,14 +40,12 @@ struct Add : OpBase {
     if constexpr (wants_grad<DA>) pass_gradient<K, shape::size>(dy.data(), da);
     if constexpr (wants_grad<DB>) pass_gradient<K, shape::size>(dy.data(), db);
   }
-  // A sum with unit weights: both operands get c_y (an untied bias's
-  // curvature is its unit's).
+  // A sum with unit weights: both operands get c_y.
   static constexpr bool has_curvature_rule = true;
   template <class K, class CA, class CB>
   void curvature(const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>& cy, CA ca,
                  CB cb, NoScratch&, NoScratch&) const {
-    if constexpr (wants_grad<CA>) K::template accumulate<shape::size>(cy.data(), ca.data());
-    if constexpr (wants_grad<CB>) K::template accumulate<shape::size>(cy.data(), cb.data());
+    pass_curvature_to_both<K, shape::size>(cy.data(), ca, cb);
   }
 };
 

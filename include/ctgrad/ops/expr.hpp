@@ -57,6 +57,15 @@ void pass_gradient(const float* g, DX dx, std::size_t offset = 0) {
     K::template accumulate<N>(g, dx.data() + offset);
 }
 
+// The curvature rule of y = a + b and y = a - b (N floats): each operand
+// gets c_y, since its weight is +1 or -1 and (+-1)^2 = 1 (so an untied
+// bias's curvature is its unit's).
+template <class K, std::size_t N, class CA, class CB>
+void pass_curvature_to_both(const float* cy, CA ca, CB cb) {
+  if constexpr (wants_grad<CA>) K::template accumulate<N>(cy, ca.data());
+  if constexpr (wants_grad<CB>) K::template accumulate<N>(cy, cb.data());
+}
+
 // Defaults every op may override.
 struct OpBase {
   using scratch = NoScratch;

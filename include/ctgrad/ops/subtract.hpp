@@ -32,13 +32,12 @@ struct Subtract : OpBase {
     if constexpr (wants_grad<DA>) K::template accumulate<shape::size>(dy.data(), da.data());
     if constexpr (wants_grad<DB>) K::template axpy<shape::size>(-1.f, dy.data(), db.data());
   }
-  // Weights +1 and -1: both operands get c_y ((-1)^2 = 1).
+  // Weights +1 and -1: both operands get c_y.
   static constexpr bool has_curvature_rule = true;
   template <class K, class CA, class CB>
   void curvature(const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>& cy, CA ca,
                  CB cb, NoScratch&, NoScratch&) const {
-    if constexpr (wants_grad<CA>) K::template accumulate<shape::size>(cy.data(), ca.data());
-    if constexpr (wants_grad<CB>) K::template accumulate<shape::size>(cy.data(), cb.data());
+    pass_curvature_to_both<K, shape::size>(cy.data(), ca, cb);
   }
 };
 
