@@ -14,6 +14,13 @@
 
 #include "tests/support/kernel_check.hpp"
 
+// The parameters of a geometry, for TEMPLATE_TEST_CASE_SIG(name, tags,
+// CTGRAD_CONV_GEOMETRY, (1, 20, 12, 1, 5, 2), ...).
+#define CTGRAD_CONV_GEOMETRY                                                                                  \
+  ((std::size_t InPlanes, std::size_t In, std::size_t OutPlanes, std::size_t FanIn, std::size_t Kernel,       \
+    std::size_t Stride),                                                                                      \
+   InPlanes, In, OutPlanes, FanIn, Kernel, Stride)
+
 namespace ctgrad::testing {
 
 // Output plane o reads input planes o, o+1, ..., o+FanIn-1 (mod InPlanes):

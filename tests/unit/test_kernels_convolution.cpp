@@ -12,9 +12,7 @@
 // one vector, more readers per plane than one register block holds (the
 // remainder call), and LeNet-1's two layers.
 TEMPLATE_TEST_CASE_SIG("conv2d forward and backward match the scalar path: stride 2, blocks, LeNet-1's layers", "[kernels]",
-                       ((std::size_t InPlanes, std::size_t In, std::size_t OutPlanes, std::size_t FanIn,
-                         std::size_t Kernel, std::size_t Stride),
-                        InPlanes, In, OutPlanes, FanIn, Kernel, Stride),
+                       CTGRAD_CONV_GEOMETRY,
                        (1, 20, 12, 1, 5, 2), (12, 12, 12, 8, 5, 2), (3, 9, 4, 3, 3, 2), (3, 11, 4, 2, 5, 2),
                        (3, 13, 5, 2, 5, 2)) {
   ctgrad::testing::check_convolution_paths<InPlanes, In, OutPlanes, FanIn, Kernel, Stride>();
