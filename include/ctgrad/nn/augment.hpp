@@ -1,9 +1,9 @@
 #pragma once
 // Data augmentation for training: shifting an image by up to one pixel (or
 // `max_shift` pixels) with wrap-around, as the lecun1989-repro modern.py does
-// with torch.roll. The
-// draws come from the trainer's seeded mt19937 and use no std:: distribution,
-// so a seed gives the same shifts on every platform. No heap.
+// with torch.roll. The draws come from the trainer's seeded mt19937 and use
+// no std:: distribution, so a seed gives the same shifts on every platform.
+// No heap.
 #include <cstddef>
 #include <concepts>
 #include <cstdint>

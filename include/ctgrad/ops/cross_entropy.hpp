@@ -87,7 +87,8 @@ struct CrossEntropyLoss : OpBase {
       float log_probability_sum = 0;
       for (std::size_t i = 0; i < in_shape::size; ++i) log_probability_sum += log_probabilities[i];
       for (std::size_t i = 0; i < in_shape::size; ++i)
-        dt.data()[i] -= ((1.f - smoothing) * log_probabilities[i] + smoothing / classes * log_probability_sum) * dloss[0];
+        dt.data()[i] -=
+            ((1.f - smoothing) * log_probabilities[i] + smoothing / classes * log_probability_sum) * dloss[0];
     }
   }
   // The Gauss-Newton matrix of softmax cross-entropy in the logits is
