@@ -49,7 +49,7 @@ std::pair<std::vector<float>, float> step_on(unsigned threads, std::span<const s
   ThreadPool pool(threads);
   DataParallelStep<Model<Variant>, K> step(indices.size(), modern ? 0.25f : 0.f, pool);
   std::mt19937 noise(11);
-  const float loss = step.run(*params, sample_split(), indices, modern, noise);
+  const float loss = step.run(*params, sample_split(), indices, modern ? 1 : 0, noise);
   return {ctgrad::testing::all_gradients(*params), loss};
 }
 

@@ -31,6 +31,12 @@ TEMPLATE_TEST_CASE("batched: relu, dropout while training, cross_entropy", "[gra
   check_batch<TestType>(p, loss, 110, [&] { dropout_rng.seed(7); });
 }
 
+TEMPLATE_TEST_CASE("batched: cross_entropy with label smoothing", "[gradcheck][batch]", kernels::Scalar,
+                   kernels::Simd) {
+  Classifier p;
+  auto loss = cross_entropy(matmul(relu(p.a) + x<Shape<37>>(), p.w), target<Shape<10>>(), 0.1f);
+  check_batch<TestType>(p, loss, 115);
+}
 
 TEMPLATE_TEST_CASE("batched: row_bias, take, rows, columns", "[gradcheck][batch]", kernels::Scalar, kernels::Simd) {
   Biased b;

@@ -1,6 +1,9 @@
 // Finite-difference gradient checks of the ops of the "modern" LeNet-1 recipe
 // (lecun1989-repro modern.py): relu, dropout while training, cross-entropy,
 // for both kernel paths. Tolerances are check_gradients' (tests/support).
+#include <algorithm>
+#include <cmath>
+
 #include <boost/hana/define_struct.hpp>
 
 #include "tests/support/gradcheck.hpp"
@@ -115,6 +118,37 @@ TEMPLATE_TEST_CASE("cross_entropy: gradient to logits and target, any target", "
   auto loss = cross_entropy(p.z, p.t);
   auto graph = std::make_unique<Graph<decltype(loss), TestType>>(loss);
   check_gradients(*graph, p);
+}
+
+TEMPLATE_TEST_CASE("cross_entropy with label smoothing: value, and gradient to logits and target", "[gradcheck]",
+                   kernels::Scalar, kernels::Simd) {
+  constexpr float eps = 0.1f;
+  {  // A one-hot label: the loss is plain cross-entropy against the smoothed target.
+    Logits p;
+    std::mt19937 rng(27);
+    randomize_parameters(p, rng, 3.f);
+    auto loss = cross_entropy(p.z, target<Shape<10>>(), eps);
+    auto graph = std::make_unique<Graph<decltype(loss), TestType>>(loss);
+    auto& t = graph->template input<"target">();
+    t.fill(0.f);
+    t[4] = 1.f;
+    graph->forward();
+    double largest = p.z.value[0], sum = 0, expected = 0;
+    for (float z : p.z.value) largest = std::max<double>(largest, z);
+    for (float z : p.z.value) sum += std::exp(z - largest);
+    for (std::size_t i = 0; i < 10; ++i)
+      expected -= ((i == 4 ? 1 - eps : 0) + eps / 10) * (p.z.value[i] - largest - std::log(sum));
+    CHECK(graph->loss() == Approx(expected).epsilon(1e-5));
+    check_gradients(*graph, p);
+  }
+  {  // Any target (signed, not summing to 1): the general forms of both gradients.
+    LogitsAndTarget p;
+    std::mt19937 rng(28);
+    randomize_parameters(p, rng, 3.f);
+    auto loss = cross_entropy(p.z, p.t, eps);
+    auto graph = std::make_unique<Graph<decltype(loss), TestType>>(loss);
+    check_gradients(*graph, p);
+  }
 }
 
 TEMPLATE_TEST_CASE("relu, dropout, matmul, cross_entropy: the modern classifier's tail", "[gradcheck]",

@@ -108,3 +108,27 @@ TEST_CASE("random_shift: all nine one-pixel shifts, evenly, the same for a seed"
   CHECK(random_shift<Image>(image.span(), destination.span(), d) == first[0]);
   CHECK(values(destination) == values(roll(image, first[0])));
 }
+
+TEST_CASE("random_shift by up to two pixels: all 25 shifts, evenly; one pixel is the default's draws", "[nn]") {
+  std::mt19937 rng(43);
+  std::map<std::pair<int, int>, int> counts;
+  constexpr int draws = 25000;
+  for (int i = 0; i < draws; ++i) {
+    const Shift shift = draw_shift(rng, 2);
+    ++counts[{shift.dy, shift.dx}];
+  }
+  REQUIRE(counts.size() == 25);
+  for (const auto& [shift, count] : counts) {
+    INFO("dy " << shift.first << " dx " << shift.second << " count " << count);
+    CHECK(std::abs(shift.first) <= 2);
+    CHECK(std::abs(shift.second) <= 2);
+    // Binomial(25000, 1/25): mean 1000, standard deviation 31.
+    CHECK(std::abs(count - draws / 25) <= 125);
+  }
+  // max_shift 1 draws what the one-pixel default draws, so old runs repeat.
+  std::mt19937 a(7), b(7);
+  for (int i = 0; i < 100; ++i) CHECK(draw_shift(a, 1) == draw_shift(b));
+  const auto image = numbered_image();
+  std::mt19937 c(8), d(8);
+  CHECK(values(random_shift(image, c, 2)) == values(roll(image, draw_shift(d, 2))));
+}

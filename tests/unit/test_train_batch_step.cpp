@@ -51,10 +51,10 @@ TEST_CASE("a minibatch step on two threads, with its SGD update, makes no heap a
   std::mt19937 noise(1);
   const auto full = shuffled(32, 1);
   const auto partial = shuffled(27, 2);  // a pass's last, smaller batch
-  step.run(*params, sample_split(), full, false, noise);  // warm-up
+  step.run(*params, sample_split(), full, 0, noise);  // warm-up
   const std::size_t before = ctgrad::testing::allocation_count.load();
   for (int i = 0; i < 5; ++i) {
-    step.run(*params, sample_split(), i % 2 ? partial : full, false, noise);
+    step.run(*params, sample_split(), i % 2 ? partial : full, 0, noise);
     ctgrad::sgd_step<ctgrad::kernels::Simd>(*params, 0.01f);
   }
   CHECK(ctgrad::testing::allocation_count.load() == before);
@@ -68,6 +68,6 @@ TEST_CASE("a minibatch step refuses more examples than it was built for", "[trai
   DataParallelStep<Model<Classic>, ctgrad::kernels::Simd> step(8, 0.f, pool);
   std::mt19937 noise(1);
   const auto too_many = shuffled(16, 1);
-  REQUIRE_THROWS_WITH(step.run(*params, sample_split(), too_many, false, noise),
+  REQUIRE_THROWS_WITH(step.run(*params, sample_split(), too_many, 0, noise),
                       Catch::Contains("more than the batch it was built for"));
 }

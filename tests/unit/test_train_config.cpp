@@ -28,7 +28,7 @@ TrainConfig unusual_config() {
   c.learning_rate_decay = true, c.augment = true, c.dropout = 0.3, c.output_bias = 0.5, c.seed = 4000000000u;
   c.steps = 123456789012LL, c.threads = 3, c.kernels = "scalar", c.data = "d", c.init = "w.safetensors";
   c.checkpoint_every = 50, c.batch = 32, c.one_cycle = true, c.warmup = 0.25, c.target_test_error = 2.5;
-  c.mu = 0.07, c.curvature_examples = 123, c.eta_schedule = "constant";
+  c.mu = 0.07, c.curvature_examples = 123, c.eta_schedule = "constant", c.shift = 2, c.weight_decay = 0.05;
   return c;
 }
 
@@ -100,10 +100,14 @@ TEST_CASE("config.json: each option out of its range, of the wrong type or missi
   }
   {  // a run written before minibatches: the options added since take their defaults
     nlohmann::json j = good;
-    for (const char* key : {"batch", "one_cycle", "warmup", "target_test_error", "checkpoint_every"}) j.erase(key);
+    for (const char* key : {"batch", "one_cycle", "warmup", "target_test_error", "checkpoint_every", "shift",
+                            "weight_decay"})
+      j.erase(key);
     std::ofstream(file, std::ios::trunc) << j.dump();
     CHECK(read_error(file) == "(no error)");
     CHECK(config_from_json(file).batch == 1);
+    CHECK(config_from_json(file).shift == 1);
+    CHECK(config_from_json(file).weight_decay == 0.01);
   }
   std::ofstream(file, std::ios::trunc) << "[1, 2]";
   CHECK_THAT(read_error(file), Contains("expected a JSON object"));

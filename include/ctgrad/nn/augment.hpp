@@ -1,8 +1,9 @@
 #pragma once
-// Data augmentation for training: shifting an image by up to one pixel with
-// wrap-around, as the lecun1989-repro modern.py does with torch.roll. The
-// draws come from the trainer's seeded mt19937 and use no std:: distribution,
-// so a seed gives the same shifts on every platform. No heap.
+// Data augmentation for training: shifting an image by up to one pixel (or
+// `max_shift` pixels) with wrap-around, as the lecun1989-repro modern.py does
+// with torch.roll. The draws come from the trainer's seeded mt19937 and use
+// no std:: distribution, so a seed gives the same shifts on every platform.
+// No heap.
 #include <cstddef>
 #include <concepts>
 #include <cstdint>
@@ -21,10 +22,12 @@ struct Shift {
   bool operator==(const Shift&) const = default;
 };
 
-// dx, then dy (modern.py's order), each uniform on {-1, 0, +1}.
-inline Shift draw_shift(std::mt19937& rng) {
-  const int dx = static_cast<int>(uniform_below(rng, 3)) - 1;
-  const int dy = static_cast<int>(uniform_below(rng, 3)) - 1;
+// dx, then dy (modern.py's order), each uniform on {-1, 0, +1}, or on
+// {-max_shift, ..., max_shift}: one draw each, so max_shift 1 is modern.py's.
+inline Shift draw_shift(std::mt19937& rng, int max_shift = 1) {
+  const auto choices = static_cast<std::uint32_t>(2 * max_shift + 1);
+  const int dx = static_cast<int>(uniform_below(rng, choices)) - max_shift;
+  const int dy = static_cast<int>(uniform_below(rng, choices)) - max_shift;
   return {dy, dx};
 }
 
@@ -56,15 +59,16 @@ Tensor<S> roll(const Tensor<S>& image, Shift shift) {
   return rolled;
 }
 
-// The image rolled by draw_shift(rng).
+// The image rolled by draw_shift(rng, max_shift).
 template <class S>
-Tensor<S> random_shift(const Tensor<S>& image, std::mt19937& rng) {
-  return roll(image, draw_shift(rng));
+Tensor<S> random_shift(const Tensor<S>& image, std::mt19937& rng, int max_shift = 1) {
+  return roll(image, draw_shift(rng, max_shift));
 }
 // The same into a destination (e.g. a graph's input); returns the shift drawn.
 template <class S>
-Shift random_shift(std::span<const float, S::size> source, std::span<float, S::size> destination, std::mt19937& rng) {
-  const Shift shift = draw_shift(rng);
+Shift random_shift(std::span<const float, S::size> source, std::span<float, S::size> destination, std::mt19937& rng,
+                   int max_shift = 1) {
+  const Shift shift = draw_shift(rng, max_shift);
   roll<S>(source, destination, shift);
   return shift;
 }

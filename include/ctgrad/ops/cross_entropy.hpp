@@ -14,10 +14,17 @@ namespace ctgrad {
 // an Input leaf, target<Shape<N>>(), that the trainer writes per example.
 // logsumexp subtracts max(z) first, so large logits do not overflow.
 //
-// Gradients: dz_i = (softmax(z)_i * sum_j t_j - t_i) * dloss, which is
-// (softmax(z) - t) * dloss for a target summing to 1; the general form keeps
-// the gradient exact for any t. dt_i = -log_softmax(z)_i * dloss, only when
-// the target wants a gradient.
+// Label smoothing eps (Szegedy et al. 2016, "Rethinking the Inception
+// Architecture", section 7; torch's cross_entropy(label_smoothing=eps))
+// trains against t' = (1 - eps) t + eps * m / N with m = sum_j t_j: a one-hot
+// label keeps 1 - eps + eps/N on its class and eps/N on each other. eps = 0
+// is plain cross-entropy.
+//
+// Gradients: dz_i = (softmax(z)_i * sum_j t'_j - t'_i) * dloss, which is
+// (softmax(z) - t') * dloss for a target summing to 1 (sum t' = sum t = m);
+// the general form keeps the gradient exact for any t. Since dt'_j/dt_i =
+// (1 - eps) [i = j] + eps/N, dt_i = -((1 - eps) log_softmax(z)_i +
+// eps/N sum_j log_softmax(z)_j) * dloss, only when the target wants a gradient.
 // The shape rule (core/shape_rule.hpp), on the nodes: the label must also be a target.
 template <class Z, class T>
 constexpr auto cross_entropy_rule() {
@@ -37,8 +44,20 @@ struct CrossEntropyLoss : OpBase {
   using arguments = std::tuple<Z, T>;
   using scratch = Tensor<in_shape>;  // log_softmax(z), kept for backward
   static constexpr std::string_view op_name = "cross_entropy";
+  static constexpr float classes = static_cast<float>(in_shape::size);
   arguments args;
+  float smoothing = 0;  // eps above, in [0, 1)
   bool operator==(const CrossEntropyLoss&) const = default;
+
+  // The smoothed target t'_i, given m = sum_j t_j.
+  float smoothed(float t_i, float target_mass) const {
+    return (1.f - smoothing) * t_i + smoothing * target_mass / classes;
+  }
+  static float mass(const Tensor<in_shape>& t) {
+    float sum = 0;
+    for (std::size_t i = 0; i < in_shape::size; ++i) sum += t[i];
+    return sum;
+  }
 
   template <class K>
   void forward(const Tensor<in_shape>& z, const Tensor<in_shape>& t, Tensor<shape>& loss,
@@ -48,10 +67,11 @@ struct CrossEntropyLoss : OpBase {
     float sum = 0;
     for (std::size_t i = 0; i < in_shape::size; ++i) sum += std::exp(z[i] - largest);
     const float log_sum_exp = largest + std::log(sum);
+    const float target_mass = mass(t);
     float total = 0;
     for (std::size_t i = 0; i < in_shape::size; ++i) {
       log_probabilities[i] = z[i] - log_sum_exp;
-      total -= t[i] * log_probabilities[i];
+      total -= smoothed(t[i], target_mass) * log_probabilities[i];
     }
     loss[0] = total;
   }
@@ -59,13 +79,17 @@ struct CrossEntropyLoss : OpBase {
   void backward(const Tensor<in_shape>&, const Tensor<in_shape>& t, const Tensor<shape>&, const Tensor<shape>& dloss,
                 DZ dz, DT dt, scratch& log_probabilities) const {
     if constexpr (wants_grad<DZ>) {
-      float target_mass = 0;
-      for (std::size_t i = 0; i < in_shape::size; ++i) target_mass += t[i];
+      const float target_mass = mass(t);
       for (std::size_t i = 0; i < in_shape::size; ++i)
-        dz.data()[i] += (std::exp(log_probabilities[i]) * target_mass - t[i]) * dloss[0];
+        dz.data()[i] += (std::exp(log_probabilities[i]) * target_mass - smoothed(t[i], target_mass)) * dloss[0];
     }
-    if constexpr (wants_grad<DT>)
-      for (std::size_t i = 0; i < in_shape::size; ++i) dt.data()[i] -= log_probabilities[i] * dloss[0];
+    if constexpr (wants_grad<DT>) {
+      float log_probability_sum = 0;
+      for (std::size_t i = 0; i < in_shape::size; ++i) log_probability_sum += log_probabilities[i];
+      for (std::size_t i = 0; i < in_shape::size; ++i)
+        dt.data()[i] -=
+            ((1.f - smoothing) * log_probabilities[i] + smoothing / classes * log_probability_sum) * dloss[0];
+    }
   }
   // The Gauss-Newton matrix of softmax cross-entropy in the logits is
   // (sum t) (diag(p) - p p^T); its diagonal is (sum t) p (1 - p). The label
@@ -74,9 +98,8 @@ struct CrossEntropyLoss : OpBase {
   template <class K, class CZ, class CT>
   void curvature(const Tensor<in_shape>&, const Tensor<in_shape>& t, const Tensor<shape>&, const Tensor<shape>& closs,
                  CZ cz, CT, scratch& log_probabilities, NoScratch&) const {
-    if constexpr (wants_grad<CZ>) {
-      float target_mass = 0;
-      for (std::size_t i = 0; i < in_shape::size; ++i) target_mass += t[i];
+    if constexpr (wants_grad<CZ>) {  // sum t' = sum t: smoothing leaves it as it is
+      const float target_mass = mass(t);
       for (std::size_t i = 0; i < in_shape::size; ++i) {
         const float p = std::exp(log_probabilities[i]);
         cz.data()[i] += p * (1.f - p) * target_mass * closs[0];
@@ -85,12 +108,13 @@ struct CrossEntropyLoss : OpBase {
   }
 };
 
+// label_smoothing: eps above (0: none).
 template <class Z, class T>
   requires rule_holds<cross_entropy_rule<expr_t<Z>, expr_t<T>>()>
-constexpr auto cross_entropy(Z&& logits, T&& target) {
-  return CrossEntropyLoss<expr_t<Z>, expr_t<T>>{{}, {as_expr(logits), as_expr(target)}};
+constexpr auto cross_entropy(Z&& logits, T&& target, float label_smoothing = 0.f) {
+  return CrossEntropyLoss<expr_t<Z>, expr_t<T>>{{}, {as_expr(logits), as_expr(target)}, label_smoothing};
 }
 template <class Z, class T>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto cross_entropy(Z&&, T&&) -> shape_error<rule_message<cross_entropy_rule<expr_t<Z>, expr_t<T>>()>>;
+auto cross_entropy(Z&&, T&&, float = 0.f) -> shape_error<rule_message<cross_entropy_rule<expr_t<Z>, expr_t<T>>()>>;
 
 }  // namespace ctgrad

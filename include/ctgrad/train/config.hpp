@@ -38,6 +38,7 @@ struct TrainConfig {
   std::string optimizer = "sgd";
   bool learning_rate_decay = false;
   bool augment = false;
+  int shift = 1;  // --augment: the largest random shift, in pixels
   double dropout = 0;
   double output_bias = -1;
   std::uint32_t seed = 1;
@@ -51,6 +52,7 @@ struct TrainConfig {
   bool one_cycle = false;          // one-cycle schedule peaking at the learning rate (replaces lr_decay)
   double warmup = 0.1;             // the one-cycle warm-up, as a fraction of the steps
   double target_test_error = 0;    // stop after the first pass whose test error (%) is at most this; 0: never
+  double weight_decay = 0.01;      // AdamW's decoupled weight decay (PyTorch's default)
   // --optimizer sdlm (optim/sdlm.hpp): the damping, the examples of each
   // pass's curvature estimate, and how eta (--lr) moves over the passes.
   double mu = 0.02;
@@ -89,7 +91,11 @@ inline constexpr auto train_options = std::tuple{
                         "sgd adamw sdlm"},
     Option<bool>{&TrainConfig::learning_rate_decay, "lr_decay", "--lr-decay",
                  "Decay the learning rate linearly to lr/3 over the passes"},
-    Option<bool>{&TrainConfig::augment, "augment", "--augment", "Random 1-pixel shifts of the training images"},
+    Option<bool>{&TrainConfig::augment, "augment", "--augment",
+                 "Random shifts of the training images (by up to --shift pixels)"},
+    Option<int>{&TrainConfig::shift, "shift", "--shift",
+                "--augment: the largest random shift in pixels, each axis uniform on -shift..shift", 1, 8, false, {},
+                OnResume::fixed, false},
     Option<double>{&TrainConfig::dropout, "dropout", "--dropout", "Dropout probability (where the model has dropout)",
                    0, 0.95},
     Option<double>{&TrainConfig::output_bias, "output_bias", "", "initial output biases", -1e3, 1e3},
@@ -122,6 +128,9 @@ inline constexpr auto train_options = std::tuple{
                    "Stop after the first pass whose test error (%) is at most this, printing the training time "
                    "(0: never)",
                    0, 100, false, {}, OnResume::fixed, false},
+    Option<double>{&TrainConfig::weight_decay, "weight_decay", "--weight-decay",
+                   "adamw: decoupled weight decay, p -= lr * weight_decay * p each step", 0, 1, false, {},
+                   OnResume::fixed, false},
     Option<double>{&TrainConfig::mu, "mu", "--mu",
                    "sdlm: damping added to each curvature, eta / (mu + h); 0.004 here is the 1998 paper's 0.02 (this "
                    "mse is a mean: h is 2/n of the paper's)",

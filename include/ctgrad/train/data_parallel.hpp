@@ -54,8 +54,9 @@ class DataParallelStep {
   // Forward and backward of the examples `indices` of `split` (at most the
   // constructor's batch): leaves the gradient of their mean loss in
   // params' gradients (replacing what was there) and returns that loss.
-  // `noise` seeds the shards' generators (one draw per shard).
-  float run(Params& params, const Split& split, std::span<const std::size_t> indices, bool augment,
+  // `noise` seeds the shards' generators (one draw per shard). Each example
+  // is shifted at random by up to `max_shift` pixels (augment.hpp); 0: not.
+  float run(Params& params, const Split& split, std::span<const std::size_t> indices, int max_shift,
             std::mt19937& noise);
 
  private:
@@ -67,7 +68,7 @@ class DataParallelStep {
     // B examples on `graph`: their gradient (scaled by `scale`) into `slot`,
     // their loss sum returned.
     template <std::size_t B>
-    float run(ShardGraph<B>& graph, const Split& split, std::span<const std::size_t> indices, bool augment,
+    float run(ShardGraph<B>& graph, const Split& split, std::span<const std::size_t> indices, int max_shift,
               float scale, float* slot);
 
     std::unique_ptr<Params> params;
@@ -106,7 +107,7 @@ DataParallelStep<Model, K>::~DataParallelStep() = default;
 
 template <class Model, class K>
 float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::span<const std::size_t> indices,
-                                      bool augment, std::mt19937& noise) {
+                                      int max_shift, std::mt19937& noise) {
   const std::size_t n = indices.size();
   const std::size_t eights = n / shard_size, shards = eights + n % shard_size;
   if (n == 0 || n > batch_)
@@ -130,9 +131,10 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
       float* slot = slots_.data() + k * parameters;
       worker.noise.seed(seeds_[k]);
       if (k < eights)
-        losses_[k] = worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), augment, scale, slot);
+        losses_[k] =
+            worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), max_shift, scale, slot);
       else
-        losses_[k] = worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), augment,
+        losses_[k] = worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), max_shift,
                                 scale, slot);
     }
     if (pooled) pool_.sync();
@@ -172,13 +174,14 @@ DataParallelStep<Model, K>::Worker::Worker(float dropout)
 template <class Model, class K>
 template <std::size_t B>
 float DataParallelStep<Model, K>::Worker::run(ShardGraph<B>& graph, const Split& split,
-                                              std::span<const std::size_t> indices, bool augment, float scale,
+                                              std::span<const std::size_t> indices, int max_shift, float scale,
                                               float* slot) {
   zero_grad(*params);
   for (std::size_t b = 0; b < B; ++b) {
     const auto image = example<Model>(split, indices[b]);
     load_example<Model>(graph, b, image, split.labels[indices[b]]);
-    if (augment) random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise);
+    if (max_shift > 0)
+      random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise, max_shift);
   }
   graph.forward();
   graph.backward(scale);

@@ -72,6 +72,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
   using G = Graph<decltype(expression), K>;
   auto graph = std::make_unique<G>(expression);
   auto& adamw = state.adamw;
+  adamw->weight_decay = config.weight_decay;
   const bool sdlm = config.optimizer == "sdlm";  // its curvature pass runs on the same graph
   auto curvature = curvature_pass_if(sdlm, *graph);
   print_summary<G>(std::cout);
@@ -147,14 +148,15 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
       if (batch == 1) {  // the per-example step, in data order
         const auto image = example<Model>(train_split, i);
         load_example<Model>(*graph, 0, image, train_split.labels[i]);
-        if (config.augment) random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
+        if (config.augment)
+          random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise, config.shift);
         graph->forward();
         loss = graph->loss();
         if (std::isfinite(loss)) graph->backward();
       } else {
         const std::size_t begin = i * batch, end = std::min(begin + batch, order.size());
         loss = parallel->run(params, train_split, std::span<const std::size_t>(order).subspan(begin, end - begin),
-                             config.augment, noise);
+                             config.augment ? config.shift : 0, noise);
       }
       if (!std::isfinite(loss)) {
         const std::string bad = first_non_finite_parameter(params);
