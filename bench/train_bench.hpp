@@ -59,8 +59,9 @@ void train_step(benchmark::State& state, std::size_t batch, unsigned threads, In
       graph->forward();
       graph->backward();
     } else {
+      const int max_shift = augment ? 1 : 0;
       benchmark::DoNotOptimize(
-          parallel.run(*params, split, std::span<const std::size_t>(order).subspan(next, batch), augment, noise));
+          parallel.run(*params, split, std::span<const std::size_t>(order).subspan(next, batch), max_shift, noise));
     }
     if constexpr (O == Optimizer::adamw)
       adamw->template step<K>(*params, 1e-6f);
