@@ -29,6 +29,7 @@ TrainConfig unusual_config() {
   c.steps = 123456789012LL, c.threads = 3, c.kernels = "scalar", c.data = "d", c.init = "w.safetensors";
   c.checkpoint_every = 50, c.batch = 32, c.one_cycle = true, c.warmup = 0.25, c.target_test_error = 2.5;
   c.mu = 0.07, c.curvature_examples = 123, c.eta_schedule = "constant", c.shift = 2, c.weight_decay = 0.05;
+  c.teacher = "t.safetensors", c.distill_weight = 0.75, c.distill_temperature = 3;
   return c;
 }
 

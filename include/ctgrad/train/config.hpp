@@ -58,6 +58,12 @@ struct TrainConfig {
   double mu = 0.02;
   std::size_t curvature_examples = 500;
   std::string eta_schedule = "1998";
+  // Distillation (train/distill.hpp): the teacher's weights, its share of
+  // each training target, and its softmax temperature (0: its predicted
+  // class, DeiT's hard distillation).
+  std::string teacher{};
+  double distill_weight = 0.5;
+  double distill_temperature = 0;
 };
 
 // What `--resume` does with an option: a run's own settings are `fixed`
@@ -142,6 +148,16 @@ inline constexpr auto train_options = std::tuple{
                         "sdlm: eta by pass, from --lr (1998: the 1998 paper's steps, x1 x1 x0.4 x3 x0.2 x3 x0.1 x4, "
                         "then x0.02; constant: --lr throughout)",
                         0, 0, false, "1998 constant", OnResume::fixed, false},
+    Option<std::string>{&TrainConfig::teacher, "teacher", "--teacher",
+                        "Distil from a trained teacher: its weights (safetensors of the program's teacher model); each "
+                        "training target becomes (1 - w) * label + w * teacher",
+                        0, 0, false, {}, OnResume::fixed, false, true},
+    Option<double>{&TrainConfig::distill_weight, "distill_weight", "--distill-weight",
+                   "--teacher: the teacher's share w of each training target", 0, 1, false, {}, OnResume::fixed,
+                   false},
+    Option<double>{&TrainConfig::distill_temperature, "distill_temperature", "--distill-temperature",
+                   "--teacher: softmax temperature of the teacher's scores (0: its predicted class, one-hot)", 0, 100,
+                   false, {}, OnResume::fixed, false},
 };
 
 // Where a run reads and writes besides its data, not part of its settings:

@@ -179,7 +179,7 @@ float DataParallelStep<Model, K>::Worker::run(ShardGraph<B>& graph, const Split&
   zero_grad(*params);
   for (std::size_t b = 0; b < B; ++b) {
     const auto image = example<Model>(split, indices[b]);
-    load_example<Model>(graph, b, image, split.labels[indices[b]]);
+    load_example<Model>(graph, b, image, split.labels[indices[b]], split.soft_target(indices[b], Model::classes));
     if (max_shift > 0)
       random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise, max_shift);
   }

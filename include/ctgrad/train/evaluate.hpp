@@ -21,14 +21,17 @@ inline std::size_t argmax(const float* scores, std::size_t n) {
 // Forward passes over a split, spread over `threads` threads, each with its own
 // graph (dropout off). Per-example losses are summed in example order
 // afterwards, so the result does not depend on the thread count. If
-// `predictions` is given, it receives each example's predicted class.
+// `predictions` is given, it receives each example's predicted class; if
+// `scores` is, each example's Model::classes scores (the network's output),
+// example after example.
 template <TrainableModel Model, class K>
 EvalResult evaluate(typename Model::params_type& params, const Split& split, unsigned threads,
-                    std::vector<std::uint32_t>* predictions = nullptr) {
+                    std::vector<std::uint32_t>* predictions = nullptr, std::vector<float>* scores = nullptr) {
   check_model<Model>();
   const std::size_t count = split.count();
   std::vector<float> losses(count);
   std::vector<std::uint32_t> predicted(count);
+  if (scores) scores->assign(count * Model::classes, 0.f);
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(count, 1))));
   auto work = [&](std::size_t begin, std::size_t end) {
     auto expression = Model::loss(params, no_dropout, 0.f);
@@ -38,7 +41,9 @@ EvalResult evaluate(typename Model::params_type& params, const Split& split, uns
       load_example<Model>(*graph, 0, example<Model>(split, i), split.labels[i]);
       graph->forward();
       losses[i] = graph->loss();
-      predicted[i] = static_cast<std::uint32_t>(argmax(graph->value(output).data(), Model::classes));
+      const float* values = graph->value(output).data();
+      predicted[i] = static_cast<std::uint32_t>(argmax(values, Model::classes));
+      if (scores) std::copy(values, values + Model::classes, scores->data() + i * Model::classes);
     }
   };
   std::vector<std::thread> pool;

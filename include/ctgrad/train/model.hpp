@@ -102,15 +102,21 @@ Splits load_splits(const std::filesystem::path& dir, std::string_view how_to_mak
   return {load_split<Model>(dir, "train", how_to_make), load_split<Model>(dir, "test", how_to_make)};
 }
 
-// The input and the target of one example, written into example b of a graph.
+// The input and the target of one example, written into example b of a
+// graph: the label's target, or the `soft_target` distribution (Model::classes
+// values) when given (Split::soft_target).
 template <TrainableModel Model, class G>
 void load_example(G& graph, std::size_t b, std::span<const float, Model::image_shape::size> image,
-                  std::uint32_t label) {
+                  std::uint32_t label, const float* soft_target = nullptr) {
   auto& input = graph.template input<"x">(b);
   static_assert(std::remove_cvref_t<decltype(input)>::shape::size == Model::image_shape::size,
                 "trainer: the network's input<\"x\"> must be one example of Model::image_shape");
   std::copy(image.begin(), image.end(), input.begin());
   auto& target = graph.template input<"target">(b);
+  if (soft_target) {
+    std::copy(soft_target, soft_target + Model::classes, target.begin());
+    return;
+  }
   target.fill(Model::targets == Targets::one_hot ? 0.f : -1.f);
   target[label] = 1.f;
 }

@@ -26,6 +26,7 @@
 #include "ctgrad/train/curvature_estimate.hpp"
 #include "ctgrad/train/config.hpp"
 #include "ctgrad/train/data_parallel.hpp"
+#include "ctgrad/train/distill.hpp"
 #include "ctgrad/train/evaluate.hpp"
 #include "ctgrad/train/interrupt.hpp"
 #include "ctgrad/train/model.hpp"
@@ -147,7 +148,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
       float loss;
       if (batch == 1) {  // the per-example step, in data order
         const auto image = example<Model>(train_split, i);
-        load_example<Model>(*graph, 0, image, train_split.labels[i]);
+        load_example<Model>(*graph, 0, image, train_split.labels[i], train_split.soft_target(i, Model::classes));
         if (config.augment)
           random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise, config.shift);
         graph->forward();
@@ -210,13 +211,18 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
 // run folder and to `paths.save`. Returns the per-pass evaluations.
 // With `paths.resume` set, parameters, optimizer state, generator and
 // position come from its checkpoint.safetensors instead, and that run folder
-// is continued.
-template <TrainableModel Model, class K, class Initialize>
+// is continued. With config.teacher set, training fits the targets of that
+// Teacher model's weights (train/distill.hpp); a program that offers no
+// teacher leaves Teacher = NoTeacher.
+template <TrainableModel Model, class K, class Teacher = NoTeacher, class Initialize>
 std::vector<PassResult> run_training(const TrainConfig& config, const Split& train_split, const Split& test_split,
                                      const RunPaths& paths, Initialize&& initialize) {
   const auto& [out, save, resume, overwrite] = paths;
   if (config.checkpoint_every > 0 && out.empty() && resume.empty())
     throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
+  const bool distilling = !config.teacher.empty();
+  const Split distilled = distilling ? with_teacher_targets<Model, K, Teacher>(config, train_split) : Split{};
+  const Split& fitted = distilling ? distilled : train_split;
   if (resume.empty() && !out.empty()) RunFolder::claim(out, overwrite);
   // Parameters and state are allocated once, before training: a step touches no heap.
   using Params = typename Model::params_type;
@@ -239,7 +245,7 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
   }
   if (resume.empty() && !out.empty()) folder = RunFolder(out, to_json(config).dump(2) + "\n");
   std::signal(SIGINT, request_interrupt);
-  auto results = train<Model, K>(config, train_split, test_split, *params, folder, state);
+  auto results = train<Model, K>(config, fitted, test_split, *params, folder, state);
   std::signal(SIGINT, SIG_DFL);
   if (folder.active()) {
     io::save_parameters(folder.weights_path(), *params);
