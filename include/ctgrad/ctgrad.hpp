@@ -33,6 +33,7 @@
 #include "ctgrad/ops/pad.hpp"
 #include "ctgrad/ops/patchify.hpp"
 #include "ctgrad/ops/plane_bias.hpp"
+#include "ctgrad/ops/pool.hpp"
 #include "ctgrad/ops/relu.hpp"
 #include "ctgrad/ops/reshape.hpp"
 #include "ctgrad/ops/row_bias.hpp"

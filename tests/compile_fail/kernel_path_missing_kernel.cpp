@@ -15,7 +15,7 @@ struct SgdOnly {
   }
 };
 struct PathWithoutAdamW : ctgrad::kernels::ScalarElementwise, ctgrad::kernels::ScalarMatmul,
-                          ctgrad::kernels::ScalarConvolution, SgdOnly {
+                          ctgrad::kernels::ScalarConvolution, ctgrad::kernels::ScalarPooling, SgdOnly {
   static constexpr const char* name = "without-adamw";
   static constexpr const char* arch() { return "none"; }
 };

@@ -112,6 +112,27 @@ struct Convolution {
 struct PlaneBiased {
   BOOST_HANA_DEFINE_STRUCT(PlaneBiased, (Parameter<Shape<3, 5, 7>, "a">, a), (Parameter<Shape<3>, "b">, b));
 };
+struct Subsampled {
+  BOOST_HANA_DEFINE_STRUCT(Subsampled, (Parameter<Shape<2, 4, 20>, "a">, a), (Parameter<Shape<2>, "w">, w));
+};
+struct MaxPooled {
+  BOOST_HANA_DEFINE_STRUCT(MaxPooled, (Parameter<Shape<2, 2, 20>, "a">, a));
+};
+// The smallest gap, over the 2x2 windows of a [C, 2, W] tensor, between a
+// window's largest value and its second.
+template <class T>
+float smallest_gap_below_max(const T& a) {
+  using S = typename T::shape;
+  float gap = 1e9f;
+  for (std::size_t c = 0; c < S::dims[0]; ++c)
+    for (std::size_t j = 0; j < S::dims[2]; j += 2) {
+      std::array<float, 4> w;
+      for (std::size_t k = 0; k < 4; ++k) w[k] = a[(c * 2 + k / 2) * S::dims[2] + j + k % 2];
+      std::sort(w.begin(), w.end());
+      gap = std::min(gap, w[3] - w[2]);
+    }
+  return gap;
+}
 struct RowBiased {
   BOOST_HANA_DEFINE_STRUCT(RowBiased, (Parameter<Shape<4, 6>, "a">, a), (Parameter<Shape<6>, "b">, b));
 };
@@ -215,6 +236,28 @@ TEMPLATE_TEST_CASE("curvature: plane_bias sums its plane", "[curvature]", CTGRAD
   PlaneBiased p;
   auto y = tanh(plane_bias(p.a, p.b));
   check_curvature<TestType>(p, mse(y, target<Shape<3, 5, 7>>()), y, 12, mean_of_squares<105>());
+}
+
+TEMPLATE_TEST_CASE("curvature: subsample, a shared coefficient per plane", "[curvature]", CTGRAD_KERNEL_PATHS) {
+  Subsampled p;
+  auto y = tanh(subsample<2>(p.a, p.w));
+  check_curvature<TestType>(p, mse(y, target<Shape<2, 2, 10>>()), y, 16, mean_of_squares<40>());
+}
+
+TEMPLATE_TEST_CASE("curvature: max_pool routes to each window's maximum", "[curvature]", CTGRAD_KERNEL_PATHS) {
+  // The finite differences step each input by 1e-2, so a window whose two
+  // largest values lie closer than that has its kink inside the step: the
+  // seed is one whose windows all have a clear maximum (checked first, with
+  // check_curvature's own draw of the values).
+  MaxPooled p;
+  constexpr std::uint32_t seed = 24;
+  {
+    std::mt19937 rng(seed);
+    randomize_parameters(p, rng);
+    REQUIRE(smallest_gap_below_max(p.a.value) > 0.03f);  // 0.044 for seed 24
+  }
+  auto y = tanh(max_pool<2>(p.a));
+  check_curvature<TestType>(p, mse(y, target<Shape<2, 1, 10>>()), y, seed, mean_of_squares<20>());
 }
 
 TEMPLATE_TEST_CASE("curvature: row_bias sums its column", "[curvature]", CTGRAD_KERNEL_PATHS) {

@@ -1,4 +1,4 @@
-// The everyday ops and the tied bias in a batched graph
+// The everyday ops, the tied bias and the pools in a batched graph
 // (tests/support/batch_check.hpp), both kernel paths.
 #include <boost/hana/define_struct.hpp>
 
@@ -17,6 +17,9 @@ struct Binary {
 struct Planes {
   BOOST_HANA_DEFINE_STRUCT(Planes, (Parameter<Shape<3>, "b">, b));
 };
+struct Subsampling {
+  BOOST_HANA_DEFINE_STRUCT(Subsampling, (Parameter<Shape<3>, "w">, w), (Parameter<Shape<3>, "b">, b));
+};
 struct Rows {
   BOOST_HANA_DEFINE_STRUCT(Rows, (Parameter<Shape<2, 19>, "first">, first), (Parameter<Shape<6, 4>, "w">, w));
 };
@@ -33,6 +36,14 @@ TEMPLATE_TEST_CASE("batched: multiply, subtract, scale, sigmoid", "[gradcheck][b
 TEMPLATE_TEST_CASE("batched: plane_bias", "[gradcheck][batch]", kernels::Scalar, kernels::Simd) {
   Planes p;
   check_batch<TestType>(p, mse(tanh(plane_bias(x<Volume>(), p.b)), target<Volume>()), 113);
+}
+
+TEMPLATE_TEST_CASE("batched: LeNet-5's subsampling and max_pool", "[gradcheck][batch]", kernels::Scalar,
+                   kernels::Simd) {
+  Subsampling p;
+  using In = Shape<3, 6, 20>;
+  check_batch<TestType>(p, mse(tanh(plane_bias(subsample<2>(x<In>(), p.w), p.b)), target<Shape<3, 3, 10>>()), 115);
+  check_batch<TestType>(p, mse(tanh(plane_bias(max_pool<2>(x<In>()), p.b)), target<Shape<3, 3, 10>>()), 116);
 }
 
 TEMPLATE_TEST_CASE("batched: softmax, concat, transpose", "[gradcheck][batch]", kernels::Scalar, kernels::Simd) {

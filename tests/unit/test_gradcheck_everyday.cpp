@@ -1,6 +1,7 @@
 // Finite-difference gradient checks of the everyday ops (multiply, subtract,
-// scale, sigmoid, softmax, concat, transpose) and the tied bias (plane_bias),
-// each with every input a parameter, for both kernel paths. Lengths are
+// scale, sigmoid, softmax, concat, transpose), the tied bias (plane_bias)
+// and the pools (subsample, max_pool), each with every input a parameter, for
+// both kernel paths. Lengths are
 // ragged on every SIMD width (105, 35, 19) and one softmax row is shorter than
 // a vector, so the vector code, its tail and the short path all run.
 // Tolerances are check_gradients' (tests/support/gradcheck.hpp).
@@ -25,6 +26,10 @@ struct Planes {  // three 5x7 planes and one bias each
 };
 struct Matrix {  // rows of 19 (ragged) and of 5 (shorter than one vector)
   BOOST_HANA_DEFINE_STRUCT(Matrix, (Parameter<Shape<4, 19>, "wide">, wide), (Parameter<Shape<3, 5>, "narrow">, narrow));
+};
+struct Pooled {  // rows of 36 (ragged on every vector width) and of 10 (shorter than AVX-512's)
+  BOOST_HANA_DEFINE_STRUCT(Pooled, (Parameter<Shape<2, 4, 36>, "wide">, wide), (Parameter<Shape<3, 6, 9>, "narrow">, narrow),
+                           (Parameter<Shape<2>, "w2">, w2), (Parameter<Shape<3>, "w3">, w3));
 };
 struct Stacks {
   BOOST_HANA_DEFINE_STRUCT(Stacks, (Parameter<Shape<2, 5, 7>, "a">, a), (Parameter<Shape<3, 5, 7>, "b">, b));
@@ -84,4 +89,20 @@ TEMPLATE_TEST_CASE("plane_bias: one bias per plane, gradient to bias and input",
                    kernels::Simd) {
   Planes p;
   check_loss<TestType>(p, mse(tanh(plane_bias(p.x, p.b)), target<Volume>()), 39);
+}
+
+TEMPLATE_TEST_CASE("subsample: window sums times a coefficient per plane, gradient to both", "[gradcheck]",
+                   kernels::Scalar, kernels::Simd) {
+  Pooled p;
+  auto loss = mse(tanh(subsample<2>(p.wide, p.w2)), target<Shape<2, 2, 18>>()) +
+              mse(tanh(subsample<3>(p.narrow, p.w3)), target<Shape<3, 2, 3>, "narrow_target">());
+  check_loss<TestType>(p, loss, 40);
+}
+
+TEMPLATE_TEST_CASE("max_pool: the gradient goes to each window's maximum", "[gradcheck]", kernels::Scalar,
+                   kernels::Simd) {
+  Pooled p;
+  auto loss = mse(tanh(max_pool<2>(p.wide)), target<Shape<2, 2, 18>>()) +
+              mse(max_pool<3>(p.narrow), target<Shape<3, 2, 3>, "narrow_target">());
+  check_loss<TestType>(p, loss, 41);
 }

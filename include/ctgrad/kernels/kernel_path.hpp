@@ -12,6 +12,7 @@
 
 #include "ctgrad/kernels/convolution.hpp"
 #include "ctgrad/kernels/optimizer.hpp"
+#include "ctgrad/kernels/pooling.hpp"
 
 namespace ctgrad::kernels {
 
@@ -23,6 +24,7 @@ struct Table {
   static constexpr std::array<std::array<std::size_t, 2>, 3> planes{{{0, 1}, {1, 2}, {0, 2}}};
 };
 using Geometry = ConvGeometry<3, 8, 8, 3, 2, 3, 1, Table>;
+using Pooling = PoolGeometry<3, 6, 10, 2>;
 // Accessors of rows gathered from a batch (the ops pass lambdas).
 using Rows = const float* (*)(std::size_t);
 using MutableRows = float* (*)(std::size_t);
@@ -83,6 +85,16 @@ concept ConvolutionKernels = requires(const float* x, const float* w, const floa
 };
 
 template <class Path>
+concept PoolingKernels = requires(const float* x, const float* y, const float* dy, float* out) {
+  Path::template window_sum_forward<kernel_path_check::Pooling>(x, out);
+  Path::template window_sum_backward<kernel_path_check::Pooling>(dy, out);
+  Path::template window_sum_backward<kernel_path_check::Pooling, true>(dy, out);
+  Path::template max_pool_forward<kernel_path_check::Pooling>(x, out);
+  Path::template max_pool_backward<kernel_path_check::Pooling>(x, y, dy, out);
+  Path::template max_pool_backward<kernel_path_check::Pooling, true>(x, y, dy, out);
+};
+
+template <class Path>
 concept OptimizerKernels = requires(const AdamWConstants& constants, float learning_rate, const float* grad,
                                     float* grad_to_reset, float* value, float* exp_avg, float* exp_avg_sq) {
   Path::template sgd_update<kernel_path_check::length>(learning_rate, grad_to_reset, value);
@@ -94,7 +106,7 @@ concept OptimizerKernels = requires(const AdamWConstants& constants, float learn
 // and arch(), the instruction set it was compiled for.
 template <class Path>
 concept KernelPath = ElementwiseKernels<Path> && MatmulKernels<Path> && ConvolutionKernels<Path> &&
-                     OptimizerKernels<Path> && requires {
+                     PoolingKernels<Path> && OptimizerKernels<Path> && requires {
                        { Path::name } -> std::convertible_to<const char*>;
                        { Path::arch() } -> std::convertible_to<const char*>;
                      };
