@@ -14,10 +14,11 @@ case "$mode" in
 esac
 cd "$(dirname "$0")/.."
 
-packages=(g++ cmake make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libcairo2-dev pkg-config)
+packages=(g++ cmake make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libcairo2-dev pkg-config zlib1g-dev)
 # The fuzz tests need Clang and its libFuzzer runtime, libclang-rt-14-dev, which
 # clang only recommends (indirectly), so --no-install-recommends leaves it out.
-if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev); fi
+# lenet5's end-to-end tests read Fashion-MNIST from its Debian package.
+if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev dataset-fashion-mnist); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

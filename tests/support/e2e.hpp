@@ -14,6 +14,7 @@ namespace ctgrad::testing {
 
 inline const std::string lenet1_exe = CTGRAD_LENET1_EXE;
 inline const std::string micro_vit_exe = CTGRAD_MICRO_VIT_EXE;
+inline const std::string lenet5_exe = CTGRAD_LENET5_EXE;
 inline const std::string data_dir = CTGRAD_DATA_DIR;
 
 // An empty folder <tmp>/<prefix>_<pid>/<name>, emptied if it was there.
