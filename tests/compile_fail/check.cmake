@@ -4,11 +4,30 @@
 # include/ctgrad/core/shape_rule.hpp); and no line of the whole error output
 # may run past MAX_LINE characters, so that the shapes are not buried in an
 # "In instantiation of" line quoting a whole network's type.
+#    cmake -DCOMPILER=... -DINCLUDE=... -DPCH_OUT=<dir>/ctgrad/ctgrad.hpp.gch -P check.cmake
+# builds the precompiled ctgrad.hpp the checks then find through -DPCH_DIR=<dir>.
+if(DEFINED PCH_OUT)
+  get_filename_component(pch_parent ${PCH_OUT} DIRECTORY)
+  file(MAKE_DIRECTORY ${pch_parent})
+  execute_process(
+    COMMAND ${COMPILER} -std=c++20 -I${INCLUDE} -x c++-header ${INCLUDE}/ctgrad/ctgrad.hpp -o ${PCH_OUT}
+    RESULT_VARIABLE status
+    OUTPUT_VARIABLE output
+    ERROR_VARIABLE output)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "precompiling ${INCLUDE}/ctgrad/ctgrad.hpp failed:\n${output}")
+  endif()
+  return()
+endif()
+set(pch_include "")
+if(DEFINED PCH_DIR)
+  set(pch_include -I${PCH_DIR})
+endif()
 if(NOT DEFINED MAX_LINE)
   set(MAX_LINE 400)
 endif()
 execute_process(
-  COMMAND ${COMPILER} -std=c++20 -fsyntax-only -I${INCLUDE} ${SOURCE}
+  COMMAND ${COMPILER} -std=c++20 -fsyntax-only ${pch_include} -I${INCLUDE} ${SOURCE}
   RESULT_VARIABLE status
   OUTPUT_VARIABLE output
   ERROR_VARIABLE output)
