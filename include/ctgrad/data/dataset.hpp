@@ -27,15 +27,7 @@ struct Split {
   std::vector<std::size_t> example_shape;  // the shape of one example, without N
   std::vector<float> images;               // count() examples of example_size() values, row-major
   std::vector<std::uint32_t> labels;       // count() classes
-  // Empty, or count() rows of one target distribution each (a teacher's,
-  // train/distill.hpp): what training fits instead of the one-hot labels.
-  // Evaluation always scores against the labels.
-  std::vector<float> soft_targets;
   std::size_t count() const { return labels.size(); }
-  // Example `index`'s row of soft_targets (`classes` wide), or null if none.
-  const float* soft_target(std::size_t index, std::size_t classes) const {
-    return soft_targets.empty() ? nullptr : soft_targets.data() + index * classes;
-  }
   std::size_t example_size() const {
     std::size_t size = 1;
     for (const std::size_t extent : example_shape) size *= extent;
@@ -79,7 +71,7 @@ inline Split load_split(const std::filesystem::path& dir, std::string_view name,
   if (labels.shape[0] != shape[0])
     fail(labels_file, "expected " + std::to_string(shape[0]) + " labels, one per image in " +
                           images_file.filename().string() + ", found " + std::to_string(labels.shape[0]));
-  Split split{std::vector<std::size_t>(example_shape.begin(), example_shape.end()), std::move(images.values), {}, {}};
+  Split split{std::vector<std::size_t>(example_shape.begin(), example_shape.end()), std::move(images.values), {}};
   split.labels.reserve(labels.values.size());
   for (std::size_t index = 0; index < labels.values.size(); ++index) {
     const std::int64_t label = labels.values[index];

@@ -56,8 +56,10 @@ class DataParallelStep {
   // params' gradients (replacing what was there) and returns that loss.
   // `noise` seeds the shards' generators (one draw per shard). Each example
   // is shifted at random by up to `max_shift` pixels (augment.hpp); 0: not.
+  // `targets`, if not empty, holds the split's target distributions to fit
+  // instead of its labels (target_row).
   float run(Params& params, const Split& split, std::span<const std::size_t> indices, int max_shift,
-            std::mt19937& noise);
+            std::mt19937& noise, std::span<const float> targets = {});
 
  private:
   template <std::size_t B>
@@ -69,7 +71,7 @@ class DataParallelStep {
     // their loss sum returned.
     template <std::size_t B>
     float run(ShardGraph<B>& graph, const Split& split, std::span<const std::size_t> indices, int max_shift,
-              float scale, float* slot);
+              float scale, float* slot, std::span<const float> targets);
 
     std::unique_ptr<Params> params;
     std::mt19937 noise;
@@ -107,7 +109,7 @@ DataParallelStep<Model, K>::~DataParallelStep() = default;
 
 template <class Model, class K>
 float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::span<const std::size_t> indices,
-                                      int max_shift, std::mt19937& noise) {
+                                      int max_shift, std::mt19937& noise, std::span<const float> targets) {
   const std::size_t n = indices.size();
   const std::size_t eights = n / shard_size, shards = eights + n % shard_size;
   if (n == 0 || n > batch_)
@@ -132,10 +134,11 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
       worker.noise.seed(seeds_[k]);
       if (k < eights)
         losses_[k] =
-            worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), max_shift, scale, slot);
+            worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), max_shift, scale, slot,
+                       targets);
       else
         losses_[k] = worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), max_shift,
-                                scale, slot);
+                                scale, slot, targets);
     }
     if (pooled) pool_.sync();
     // Thread t's share of the elements, each summed over the slots in
@@ -175,11 +178,11 @@ template <class Model, class K>
 template <std::size_t B>
 float DataParallelStep<Model, K>::Worker::run(ShardGraph<B>& graph, const Split& split,
                                               std::span<const std::size_t> indices, int max_shift, float scale,
-                                              float* slot) {
+                                              float* slot, std::span<const float> targets) {
   zero_grad(*params);
   for (std::size_t b = 0; b < B; ++b) {
     const auto image = example<Model>(split, indices[b]);
-    load_example<Model>(graph, b, image, split.labels[indices[b]], split.soft_target(indices[b], Model::classes));
+    load_example<Model>(graph, b, image, split.labels[indices[b]], target_row<Model>(targets, indices[b]));
     if (max_shift > 0)
       random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise, max_shift);
   }

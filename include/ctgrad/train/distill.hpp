@@ -68,11 +68,12 @@ std::vector<float> distillation_targets(typename Teacher::params_type& teacher, 
   return targets;
 }
 
-// `split` with the soft targets of config.teacher's weights, loaded into a
-// Teacher model (checked against it: every name and shape). The student
-// Model must score the same classes of the same input, with cross-entropy.
+// The targets of config.teacher's weights for every example of `split`,
+// loaded into a Teacher model (checked against it: every name and shape).
+// The student Model must score the same classes of the same input, with
+// cross-entropy. They travel beside the split (target_row), which is not copied.
 template <TrainableModel Model, class K, class Teacher>
-Split with_teacher_targets(const TrainConfig& config, const Split& split) {
+std::vector<float> teacher_targets(const TrainConfig& config, const Split& split) {
   if constexpr (std::is_same_v<Teacher, NoTeacher>) {
     throw UsageError("--teacher: this program names no teacher model to load " + config.teacher + " into");
   } else {
@@ -88,15 +89,14 @@ Split with_teacher_targets(const TrainConfig& config, const Split& split) {
     } catch (const io::Error& error) {
       throw UsageError(std::string("--teacher: ") + error.what());
     }
-    Split distilled = split;
     EvalResult result;
-    distilled.soft_targets = distillation_targets<Teacher, K>(*teacher, split, config.distill_weight,
-                                                              config.distill_temperature, config.threads, &result);
+    std::vector<float> targets = distillation_targets<Teacher, K>(*teacher, split, config.distill_weight,
+                                                                  config.distill_temperature, config.threads, &result);
     std::printf("teacher: %s, train error %.2f%%; targets (1 - %g) label + %g teacher (%s)\n", config.teacher.c_str(),
                 result.error_percent(), config.distill_weight, config.distill_weight,
                 config.distill_temperature == 0 ? "its class"
                                                 : ("softmax at T " + config_detail::number_text(config.distill_temperature)).c_str());
-    return distilled;
+    return targets;
   }
 }
 

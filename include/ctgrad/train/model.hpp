@@ -102,9 +102,16 @@ Splits load_splits(const std::filesystem::path& dir, std::string_view how_to_mak
   return {load_split<Model>(dir, "train", how_to_make), load_split<Model>(dir, "test", how_to_make)};
 }
 
+// Example `index`'s row of `targets` (Model::classes target distributions
+// per example, e.g. a teacher's: train/distill.hpp), or null if there are none.
+template <TrainableModel Model>
+const float* target_row(std::span<const float> targets, std::size_t index) {
+  return targets.empty() ? nullptr : targets.data() + index * Model::classes;
+}
+
 // The input and the target of one example, written into example b of a
 // graph: the label's target, or the `soft_target` distribution (Model::classes
-// values) when given (Split::soft_target).
+// values) when given (target_row).
 template <TrainableModel Model, class G>
 void load_example(G& graph, std::size_t b, std::span<const float, Model::image_shape::size> image,
                   std::uint32_t label, const float* soft_target = nullptr) {

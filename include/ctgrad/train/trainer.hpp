@@ -60,11 +60,12 @@ inline int pass_of_step(long long done, std::size_t per_pass) {
 // Trains `params` as `config` says, printing the summary, the pass lines and
 // the eval lines; returns the evaluations. The Model fixes the architecture
 // (a compile-time choice); optimizer, schedule, augmentation and dropout rate
-// are run-time.
+// are run-time. `targets`, if not empty, are the training examples' target
+// distributions to fit instead of their labels (a teacher's: train/distill.hpp).
 template <TrainableModel Model, class K>
 std::vector<PassResult> train(const TrainConfig& config, const Split& train_split, const Split& test_split,
                               typename Model::params_type& params, RunFolder& folder,
-                              TrainingState<typename Model::params_type>& state) {
+                              TrainingState<typename Model::params_type>& state, std::span<const float> targets = {}) {
   check_model<Model>();
   std::mt19937& noise = state.noise;
   DropoutControl dropout_control{&noise, true};
@@ -148,7 +149,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
       float loss;
       if (batch == 1) {  // the per-example step, in data order
         const auto image = example<Model>(train_split, i);
-        load_example<Model>(*graph, 0, image, train_split.labels[i], train_split.soft_target(i, Model::classes));
+        load_example<Model>(*graph, 0, image, train_split.labels[i], target_row<Model>(targets, i));
         if (config.augment)
           random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise, config.shift);
         graph->forward();
@@ -157,7 +158,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
       } else {
         const std::size_t begin = i * batch, end = std::min(begin + batch, order.size());
         loss = parallel->run(params, train_split, std::span<const std::size_t>(order).subspan(begin, end - begin),
-                             config.augment ? config.shift : 0, noise);
+                             config.augment ? config.shift : 0, noise, targets);
       }
       if (!std::isfinite(loss)) {
         const std::string bad = first_non_finite_parameter(params);
@@ -220,9 +221,8 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
   const auto& [out, save, resume, overwrite] = paths;
   if (config.checkpoint_every > 0 && out.empty() && resume.empty())
     throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
-  const bool distilling = !config.teacher.empty();
-  const Split distilled = distilling ? with_teacher_targets<Model, K, Teacher>(config, train_split) : Split{};
-  const Split& fitted = distilling ? distilled : train_split;
+  const std::vector<float> targets =
+      config.teacher.empty() ? std::vector<float>{} : teacher_targets<Model, K, Teacher>(config, train_split);
   if (resume.empty() && !out.empty()) RunFolder::claim(out, overwrite);
   // Parameters and state are allocated once, before training: a step touches no heap.
   using Params = typename Model::params_type;
@@ -245,7 +245,7 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
   }
   if (resume.empty() && !out.empty()) folder = RunFolder(out, to_json(config).dump(2) + "\n");
   std::signal(SIGINT, request_interrupt);
-  auto results = train<Model, K>(config, fitted, test_split, *params, folder, state);
+  auto results = train<Model, K>(config, train_split, test_split, *params, folder, state, targets);
   std::signal(SIGINT, SIG_DFL);
   if (folder.active()) {
     io::save_parameters(folder.weights_path(), *params);
