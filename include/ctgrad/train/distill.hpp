@@ -19,6 +19,7 @@
 // of an image trains on the teacher's target for the unshifted image.
 // Evaluation still scores the labels.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -58,10 +59,10 @@ std::vector<float> distillation_targets(typename Teacher::params_type& teacher, 
       t[argmax(z, classes)] = w;
     } else {
       const float largest = *std::max_element(z, z + classes);
+      std::array<double, classes> softened;
       double sum = 0;
-      for (std::size_t c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(z[c] - largest) / temperature);
-      for (std::size_t c = 0; c < classes; ++c)
-        t[c] = static_cast<float>(weight * std::exp(static_cast<double>(z[c] - largest) / temperature) / sum);
+      for (std::size_t c = 0; c < classes; ++c) sum += softened[c] = std::exp((z[c] - largest) / temperature);
+      for (std::size_t c = 0; c < classes; ++c) t[c] = static_cast<float>(weight * softened[c] / sum);
     }
     t[split.labels[i]] += 1.f - w;
   }
@@ -92,10 +93,11 @@ std::vector<float> teacher_targets(const TrainConfig& config, const Split& split
     EvalResult result;
     std::vector<float> targets = distillation_targets<Teacher, K>(*teacher, split, config.distill_weight,
                                                                   config.distill_temperature, config.threads, &result);
+    const std::string teacher_part = config.distill_temperature == 0
+                                         ? "its class"
+                                         : "softmax at T " + config_detail::number_text(config.distill_temperature);
     std::printf("teacher: %s, train error %.2f%%; targets (1 - %g) label + %g teacher (%s)\n", config.teacher.c_str(),
-                result.error_percent(), config.distill_weight, config.distill_weight,
-                config.distill_temperature == 0 ? "its class"
-                                                : ("softmax at T " + config_detail::number_text(config.distill_temperature)).c_str());
+                result.error_percent(), config.distill_weight, config.distill_weight, teacher_part.c_str());
     return targets;
   }
 }
