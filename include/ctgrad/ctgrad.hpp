@@ -30,6 +30,7 @@
 #include "ctgrad/ops/mean_tokens.hpp"
 #include "ctgrad/ops/mse.hpp"
 #include "ctgrad/ops/multiply.hpp"
+#include "ctgrad/ops/offset.hpp"
 #include "ctgrad/ops/pad.hpp"
 #include "ctgrad/ops/patchify.hpp"
 #include "ctgrad/ops/plane_bias.hpp"

@@ -354,13 +354,15 @@ TEMPLATE_TEST_CASE("curvature: transpose and concat route like the gradient", "[
   check_curvature<TestType>(p, mse(joined, target<Shape<5, 6>>()), joined, 21, mean_of_squares<30>());
 }
 
-TEMPLATE_TEST_CASE("curvature: subtract, scale and sigmoid", "[curvature]", CTGRAD_KERNEL_PATHS) {
+TEMPLATE_TEST_CASE("curvature: subtract, scale, offset and sigmoid", "[curvature]", CTGRAD_KERNEL_PATHS) {
   Binary p;
   auto difference = tanh(p.a - p.b);
   check_curvature<TestType>(p, mse(difference, target<Shape<3, 5, 7>>()), difference, 22, mean_of_squares<105>());
   Unary u;
   auto scaled = tanh(-1.5f * u.a);
   check_curvature<TestType>(u, mse(scaled, target<Shape<3, 5, 7>>()), scaled, 23, mean_of_squares<105>());
+  auto shifted = tanh(1.275f * u.a - 0.1f);
+  check_curvature<TestType>(u, mse(shifted, target<Shape<3, 5, 7>>()), shifted, 60, mean_of_squares<105>());
   auto squashed = sigmoid(u.a);
   check_curvature<TestType>(u, mse(squashed, target<Shape<3, 5, 7>>()), squashed, 24, mean_of_squares<105>());
 }

@@ -26,11 +26,12 @@ struct Rows {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("batched: multiply, subtract, scale, sigmoid", "[gradcheck][batch]", kernels::Scalar,
+TEMPLATE_TEST_CASE("batched: multiply, subtract, scale, offset, sigmoid", "[gradcheck][batch]", kernels::Scalar,
                    kernels::Simd) {
   Binary p;
   check_batch<TestType>(p, mse(x<Volume>() * p.a - 0.5f * p.b, target<Volume>()), 111);
   check_batch<TestType>(p, mse(sigmoid(x<Volume>() * p.a + p.b), target<Volume>()), 112);
+  check_batch<TestType>(p, mse(tanh(1.275f * x<Volume>() - 0.1f) * p.a + p.b, target<Volume>()), 117);
 }
 
 TEMPLATE_TEST_CASE("batched: plane_bias", "[gradcheck][batch]", kernels::Scalar, kernels::Simd) {

@@ -1,5 +1,5 @@
 // Finite-difference gradient checks of the everyday ops (multiply, subtract,
-// scale, sigmoid, softmax, concat, transpose), the tied bias (plane_bias)
+// scale, offset, sigmoid, softmax, concat, transpose), the tied bias (plane_bias)
 // and the pools (subsample, max_pool), each with every input a parameter, for
 // both kernel paths. Lengths are
 // ragged on every SIMD width (105, 35, 19) and one softmax row is shorter than
@@ -57,6 +57,12 @@ TEMPLATE_TEST_CASE("subtract: gradient reaches both operands with opposite signs
 TEMPLATE_TEST_CASE("scale: constant factor on either side", "[gradcheck]", kernels::Scalar, kernels::Simd) {
   Binary p;
   check_loss<TestType>(p, mse(2.5f * p.a + p.b * -0.5f, target<Volume>()), 34);
+}
+
+TEMPLATE_TEST_CASE("offset: a constant added on either side or subtracted", "[gradcheck]", kernels::Scalar,
+                   kernels::Simd) {
+  Binary p;
+  check_loss<TestType>(p, mse(tanh(0.3f + p.a * 1.5f - 0.4f) * p.b + 0.2f, target<Volume>()), 36);
 }
 
 TEMPLATE_TEST_CASE("sigmoid: gradient matches central differences", "[gradcheck]", kernels::Scalar, kernels::Simd) {
