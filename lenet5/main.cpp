@@ -1,21 +1,87 @@
-// lenet5: LeCun et al. 1998's LeNet-5 on Fashion-MNIST (issue 15, being built).
+// lenet5: LeCun et al. 1998's LeNet-5 on Fashion-MNIST (or any 28x28 images
+// in [-1, 1], such as `lenet1 prepare --side 28`'s digits).
 //   lenet5 prepare   the Debian package's IDX files into .npy splits
+//   lenet5 train     train one recipe (default: 1998), evaluating after every pass
+//   lenet5 report    a run folder's learning curves, test mistakes and C1 kernels (PNG)
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <ctgrad/io/error.hpp>
+#include <ctgrad/train/cli.hpp>
 
 #include "lenet5/prepare.hpp"
+#include "lenet5/recipes.hpp"
+#include "lenet5/report.hpp"
+#include "lenet5/run.hpp"
+#include "lenet5/train.hpp"
+
+namespace {
+
+using namespace ctgrad::training;
+
+// Evaluation and minibatch steps on every core (the numbers do not depend on it).
+unsigned all_cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+template <class K>
+std::vector<PassResult> train_on(const TrainConfig& config, const Splits& splits, const RunPaths& paths) {
+  if (config.variant == "modern") return lenet5::train_variant<lenet5::Modern, K>(config, splits.train, splits.test, paths);
+  return lenet5::train_variant<lenet5::Paper, K>(config, splits.train, splits.test, paths);
+}
+
+int train_command(const std::string& recipe_name, const TrainFlags& flags) {
+  TrainConfig config;
+  if (flags.paths().resume.empty()) {
+    const lenet5::Recipe* recipe = lenet5::find_recipe(recipe_name);
+    if (!recipe)
+      throw UsageError("--recipe: expected one of " + lenet5::recipe_names() + ", found '" + recipe_name + "'");
+    TrainConfig base = recipe->config;
+    base.threads = all_cores();
+    config = flags.config(base);
+  } else {
+    config = flags.config({}, {"1998", "modern"}, "lenet5");
+  }
+  if (config.dropout > 0) throw UsageError("--dropout: LeNet-5 has no dropout layer");
+  const Splits splits = load_splits<lenet5::Model<lenet5::Modern>>(
+      config.data, "run `lenet5 prepare` for Fashion-MNIST, or `lenet1 prepare --side 28` for the digits");
+  if (config.kernels == "scalar")
+    train_on<ctgrad::kernels::Scalar>(config, splits, flags.paths());
+  else
+    train_on<ctgrad::kernels::Simd>(config, splits, flags.paths());
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"lenet5: LeCun et al. 1998's LeNet-5 on Fashion-MNIST"};
   app.require_subcommand(1);
+
   lenet5::PrepareOptions options;
   auto* prepare = app.add_subcommand(
       "prepare", "Fashion-MNIST's IDX files (Debian package dataset-fashion-mnist) into .npy splits");
   prepare->add_option("--source", options.source, "Folder of the four *-idx?-ubyte.gz files")->capture_default_str();
   prepare->add_option("--out", options.out, "Where to write {train,test}_{images,labels}.npy")->capture_default_str();
+  prepare->add_option("--side", options.side, "Image side: 28 as stored, or 16 resampled (for LeNet-1)")
+      ->check(CLI::IsMember({28, 16}))
+      ->capture_default_str();
+
+  auto* train = app.add_subcommand("train", "Train LeNet-5 (a recipe, default the 1998 paper's) and evaluate after every pass");
+  std::string recipe = "1998";
+  train->add_option("--recipe", recipe, "Recipe: " + lenet5::recipe_names())->capture_default_str();
+  TrainConfig defaults = lenet5::recipes.front().config;
+  defaults.threads = all_cores();
+  const TrainFlags flags(*train, defaults);
+  train->footer("Flags override the recipe's values; the defaults shown are --recipe 1998's.");
+  train->get_option("--resume")->excludes("--recipe");
+
+  std::filesystem::path report_dir, report_data;
+  auto* report = app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and C1 kernels (PNG)");
+  report->add_option("RUN_DIR", report_dir, "A run folder written by 'lenet5 train --out'")->required();
+  report->add_option("--data", report_data, "Data folder (default: the one the run used)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -25,11 +91,24 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    lenet5::prepare(options, std::cout);
-    return 0;
+    if (*prepare) {
+      lenet5::prepare(options, std::cout);
+      return 0;
+    }
+    if (*report) {
+      lenet5::write_report(report_dir, report_data);
+      return 0;
+    }
+    return train_command(recipe, flags);
+  } catch (const UsageError& error) {
+    std::fprintf(stderr, "lenet5: %s\n", error.what());
+    return 2;
   } catch (const ctgrad::io::Error& error) {
     std::fprintf(stderr, "lenet5: %s\n", error.what());
     return 2;
+  } catch (const Interrupted& error) {
+    std::fprintf(stderr, "lenet5: %s\n", error.what());
+    return 130;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "lenet5: %s\n", error.what());
     return 1;

@@ -3,8 +3,11 @@
 // applied to document recognition", section II.B) as a forward expression,
 // built from the library's ops only:
 //
-//   input 28x28, padded by 2 to the paper's 32x32 (with 0, the background of
-//   lenet5 prepare's [0, 1] pixels)
+//   input 28x28 in [-1, 1] (background -1, as lenet5 prepare and lenet1
+//   prepare write it), normalized, then padded by 2 to the paper's 32x32
+//   with the background's value: the paper's variant maps background to
+//   -0.1 and ink to 1.175 (mean about 0, variance about 1, section II.B),
+//   the modern one keeps [-1, 1] (PyTorch's Normalize(0.5, 0.5))
 //   C1  6@28x28   5x5 convolution, a bias per plane
 //   S2  6@14x14   2x2 subsampling: window sum x coefficient + bias, per plane
 //   C3 16@10x10   5x5 convolution on the paper's Table I: maps 0-5 read 3
@@ -28,7 +31,11 @@
 // ours is a trained linear layer (84 x 10 + 10), which is where the counts
 // differ from the paper's (the summary test, tests/unit/test_lenet5_model.cpp).
 #include <array>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <random>
+#include <string_view>
 
 #include <ctgrad/ctgrad.hpp>
 
@@ -114,7 +121,13 @@ auto network(typename Variant::params_type& p) {
     else
       return plane_bias(subsample<2>(x, p.s4w), p.s4b);
   };
-  auto c1 = squash(plane_bias(conv2d<1>(pad<2>(input<Image>(), 0.f), p.c1w), p.c1b));
+  auto image = [] {
+    if constexpr (Variant::modern)
+      return pad<2>(input<Image>(), -1.f);
+    else  // [-1, 1] onto [-0.1, 1.175]
+      return pad<2>(0.6375f * input<Image>() + 0.5375f, -0.1f);
+  }();
+  auto c1 = squash(plane_bias(conv2d<1>(image, p.c1w), p.c1b));
   auto s2_maps = squash(s2(c1));
   auto c3_maps = concat(concat(conv2d<1, C3ReadsThree>(s2_maps, p.c3w3), conv2d<1, C3ReadsFour>(s2_maps, p.c3w4)),
                         conv2d<1>(s2_maps, p.c3w6));
@@ -131,6 +144,27 @@ auto training_loss(typename Variant::params_type& p) {
     return cross_entropy(network<Variant>(p), target<Scores>());
   else
     return mse(network<Variant>(p), target<Scores>());
+}
+
+// Weights uniform in +-2.4/F (F the fan-in, the 1998 paper's appendix A:
+// F, not sqrt(F)) for the paper's variant, +-1/sqrt(F) for the modern one
+// (PyTorch's default bound); the subsampling coefficients as weights of fan-in 4
+// (the window they scale); biases 0. Drawn in declaration order.
+template <class Variant>
+void initialize(typename Variant::params_type& p, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  for_each_parameter(p, [&](auto& parameter) {
+    using S = typename std::remove_cvref_t<decltype(parameter)>::shape;
+    const std::string_view name = parameter.name;
+    const bool coefficient = name == "s2w" || name == "s4w";
+    const std::size_t inputs = coefficient ? 4 : ctgrad::fan_in<S>();
+    parameter.value.fill(0.f);
+    parameter.grad.fill(0.f);
+    if (inputs == 0) return;  // a bias
+    const float bound = Variant::modern ? 1.f / std::sqrt(static_cast<float>(inputs))
+                                        : 2.4f / static_cast<float>(inputs);
+    for (float& weight : parameter.value) weight = (uniform01(rng) * 2.f - 1.f) * bound;
+  });
 }
 
 }  // namespace lenet5

@@ -2,12 +2,16 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <ctgrad/io/error.hpp>
 #include <ctgrad/io/npy.hpp>
 
+#include "lenet1/resize.hpp"
 #include "lenet5/idx.hpp"
 
 namespace lenet5 {
@@ -35,18 +39,33 @@ void prepare_split(const PrepareOptions& options, const std::string& prefix, con
     if (labels.values[i] >= classes)
       fail(labels_file, "expected labels 0..9, found " + std::to_string(labels.values[i]) + " at index " +
                             std::to_string(i));
+  // [0, 255] onto [-1, 1]: background -1, as the paper's and lenet1 prepare's.
   std::vector<float> pixels(images.values.size());
-  for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<float>(images.values[i]) / 255.f;
-  const std::array<std::size_t, 4> image_shape = {count, 1, side, side};
+  for (std::size_t i = 0; i < pixels.size(); ++i)
+    pixels[i] = static_cast<float>(images.values[i]) / 127.5f - 1.f;
+  const std::size_t out_side = options.side;
+  if (out_side != side) {
+    std::vector<float> resampled(count * out_side * out_side);
+    for (std::size_t i = 0; i < count; ++i)
+      ctgrad::io::resize_bilinear(std::span<const float>(pixels).subspan(i * side * side, side * side), side, side,
+                                  std::span(resampled).subspan(i * out_side * out_side, out_side * out_side),
+                                  out_side, out_side);
+    pixels = std::move(resampled);
+  }
+  const std::array<std::size_t, 4> image_shape = {count, 1, out_side, out_side};
   const std::array<std::size_t, 1> label_shape = {count};
   ctgrad::io::write_npy<float>(options.out / (name + "_images.npy"), image_shape, pixels);
   ctgrad::io::write_npy<std::uint8_t>(options.out / (name + "_labels.npy"), label_shape, labels.values);
-  log << "prepare: " << name << " " << count << " images from " << images_file.string() << "\n";
+  log << "prepare: " << name << " " << count << " images from " << images_file.string()
+      << (out_side == side ? "" : ", resampled to " + std::to_string(out_side) + "x" + std::to_string(out_side))
+      << "\n";
 }
 
 }  // namespace
 
 void prepare(const PrepareOptions& options, std::ostream& log) {
+  if (options.side != 28 && options.side != 16)
+    throw std::invalid_argument("--side: expected 28 or 16, found " + std::to_string(options.side));
   if (!std::filesystem::is_directory(options.source))
     ctgrad::io::fail(options.source, "expected a folder of Fashion-MNIST's IDX files, found none (install them: "
                                      "apt-get install dataset-fashion-mnist)");

@@ -1,6 +1,6 @@
 // `lenet5 prepare` on the real Fashion-MNIST of the Debian package
 // dataset-fashion-mnist (the test command installs it): 60,000 training and
-// 10,000 test images of 28x28 in [0, 1], exactly 6,000 and 1,000 of each
+// 10,000 test images of 28x28 in [-1, 1], exactly 6,000 and 1,000 of each
 // class (the data set's balance), the first training image an ankle boot
 // (class 9); and a missing source folder is one line saying what to install.
 #include <algorithm>
@@ -26,7 +26,7 @@ TEST_CASE("lenet5 prepare writes Fashion-MNIST as .npy splits", "[e2e][lenet5]")
     const auto images = ctgrad::io::read_npy<float>(dir / (std::string(name) + "_images.npy"));
     CHECK(images.shape == std::vector<std::size_t>{count, 1, 28, 28});
     const auto [low, high] = std::minmax_element(images.values.begin(), images.values.end());
-    CHECK(*low == 0.f);
+    CHECK(*low == -1.f);
     CHECK(*high == 1.f);
     const auto labels = ctgrad::io::read_npy_labels(dir / (std::string(name) + "_labels.npy"));
     std::array<std::size_t, 10> per_class{};

@@ -1,0 +1,31 @@
+#pragma once
+// One training run of one LeNet-5 variant on one kernel path. Declared here,
+// instantiated once per (variant, path) in a translation unit of its own
+// (train_variant.cpp.in), so main.cpp compiles no trainer.
+#include <vector>
+
+#include <ctgrad/train/trainer.hpp>
+
+namespace lenet5 {
+
+struct Paper;
+struct Modern;
+
+// run_training of Model<Variant> on path K, initialized from the config's seed.
+template <class Variant, class K>
+std::vector<ctgrad::training::PassResult> train_variant(const ctgrad::training::TrainConfig& config,
+                                                        const ctgrad::training::Split& train_split,
+                                                        const ctgrad::training::Split& test_split,
+                                                        const ctgrad::training::RunPaths& paths);
+
+#define LENET5_TRAIN_VARIANT(Variant, Path)                                                             \
+  extern template std::vector<ctgrad::training::PassResult> train_variant<Variant, ctgrad::kernels::Path>( \
+      const ctgrad::training::TrainConfig&, const ctgrad::training::Split&, const ctgrad::training::Split&,   \
+      const ctgrad::training::RunPaths&);
+LENET5_TRAIN_VARIANT(Paper, Scalar)
+LENET5_TRAIN_VARIANT(Paper, Simd)
+LENET5_TRAIN_VARIANT(Modern, Scalar)
+LENET5_TRAIN_VARIANT(Modern, Simd)
+#undef LENET5_TRAIN_VARIANT
+
+}  // namespace lenet5

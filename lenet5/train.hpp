@@ -1,0 +1,25 @@
+#pragma once
+// LeNet-5's two variants (model.hpp) as the shared trainer's Models
+// (ctgrad/train/model.hpp): nothing here but the mapping, as a user's own
+// model would need.
+#include <ctgrad/train/trainer.hpp>
+
+#include "lenet5/model.hpp"
+
+namespace lenet5 {
+
+using namespace ctgrad::training;
+
+template <class Variant>
+struct Model {
+  using params_type = typename Variant::params_type;
+  using image_shape = Image;
+  static constexpr std::size_t classes = Scores::size;
+  // The paper's variant: MSE to +1 for the true class, -1 elsewhere.
+  static constexpr Targets targets = Variant::modern ? Targets::one_hot : Targets::plus_minus_one;
+  // Neither variant has a dropout layer (main.cpp refuses --dropout).
+  static auto network(params_type& p, const DropoutControl&, float) { return lenet5::network<Variant>(p); }
+  static auto loss(params_type& p, const DropoutControl&, float) { return lenet5::training_loss<Variant>(p); }
+};
+
+}  // namespace lenet5
