@@ -70,12 +70,6 @@ RunOutcome run(const TrainConfig& c, const Split& train_split, const Split& test
                                : run_kernels<ctgrad::kernels::Simd>(c, train_split, test_split, paths);
 }
 
-const Recipe& recipe_or_throw(const std::string& name) {
-  const Recipe* recipe = find_recipe(name);
-  if (!recipe) throw UsageError("--recipe: expected one of " + recipe_names() + ", found '" + name + "'");
-  return *recipe;
-}
-
 Splits load_digits(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir))
     throw UsageError("--data: expected a folder with the prepared digits, found no folder " + dir.string() +
@@ -83,13 +77,12 @@ Splits load_digits(const std::filesystem::path& dir) {
   return {load_prepared(dir, "train"), load_prepared(dir, "test")};
 }
 
-int train_command(const std::string& recipe, const TrainFlags& flags) {
+void train_command(const std::string& recipe, const TrainFlags& flags) {
   TrainConfig config = flags.paths().resume.empty()
-                           ? make_config(recipe_or_throw(recipe), flags)
+                           ? make_config(recipe_named(recipes, recipe), flags)
                            : flags.config({}, {"1989", "softmax", "modern"}, "lenet1");
   const auto splits = load_digits(config.data);
   run(config, splits.train, splits.test, flags.paths());
-  return 0;
 }
 
 // The ablation owns only the part of the results page between these markers;
@@ -114,7 +107,7 @@ std::string with_section(const std::filesystem::path& file, const std::string& s
 }
 
 // Every recipe in turn, then a Markdown table of the final pass of each.
-int ablation_command(const TrainFlags& flags, const std::filesystem::path& results, const std::string& command) {
+void ablation_command(const TrainFlags& flags, const std::filesystem::path& results, const std::string& command) {
   with_section(results, "");  // a page it may not rewrite is refused now, not after the training
   const TrainConfig common = make_config(recipes.front(), flags);
   const auto splits = load_digits(common.data);
@@ -150,7 +143,6 @@ int ablation_command(const TrainFlags& flags, const std::filesystem::path& resul
           << table.str();
   ctgrad::io::write_text_atomically(results, with_section(results, section.str()));
   std::printf("results: %s\n", results.c_str());
-  return 0;
 }
 
 }  // namespace
@@ -172,7 +164,7 @@ int main(int argc, char** argv) {
 
   auto* train = app.add_subcommand("train", "Train LeNet-1 (a recipe, default the 1989 reproduction) and evaluate after every pass");
   std::string recipe = "1989";
-  train->add_option("--recipe", recipe, "Recipe: " + lenet1::recipe_names())->capture_default_str();
+  train->add_option("--recipe", recipe, "Recipe: " + recipe_names(lenet1::recipes))->capture_default_str();
   TrainConfig defaults = recipes.front().config;
   defaults.threads = all_cores();
   const TrainFlags flags(*train, defaults);
@@ -209,49 +201,25 @@ int main(int argc, char** argv) {
   curvature->add_option("--save", curvature_options.save, "The estimate's safetensors file")->required();
   curvature->add_option("--data", curvature_options.data, "Folder with the prepared digits")->capture_default_str();
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
-  } catch (const CLI::ParseError& error) {
-    std::fprintf(stderr, "lenet1: %s\n", error.what());
-    return 2;
-  }
-
-  try {
+  if (const auto status = parse_command_line(app, argc, argv, "lenet1")) return *status;
+  return run_command("lenet1", [&] {
     if (*prepare) {
       lenet1::prepare(prepare_options, std::cout);
-      return 0;
-    }
-    if (*report) {
+    } else if (*report) {
       lenet1::write_report(report_dir, report_data);
-      return 0;
-    }
-    if (*curves) {
+    } else if (*curves) {
       if (compared_labels.empty())
         for (const auto& dir : compared_runs) compared_labels.push_back(dir.filename().string());
       report::write_run_comparison(comparison_file, compared_runs, compared_labels, comparison_title);
       std::printf("curves: %s\n", comparison_file.c_str());
-      return 0;
-    }
-    if (*curvature) {
+    } else if (*curvature) {
       lenet1::write_curvature(curvature_options, std::cout);
-      return 0;
-    }
-    if (*ablation) {
+    } else if (*ablation) {
       std::string command = "build/lenet1/lenet1 ablation";
       for (int i = 2; i < argc; ++i) command += std::string(" ") + argv[i];
-      return ablation_command(ablation_flags, results, command);
+      ablation_command(ablation_flags, results, command);
+    } else {
+      train_command(recipe, flags);
     }
-    return train_command(recipe, flags);
-  } catch (const UsageError& error) {
-    std::fprintf(stderr, "lenet1: %s\n", error.what());
-    return 2;
-  } catch (const ctgrad::training::Interrupted& error) {
-    std::fprintf(stderr, "lenet1: %s\n", error.what());
-    return 130;
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "lenet1: %s\n", error.what());
-    return 1;
-  }
+  });
 }

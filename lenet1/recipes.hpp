@@ -57,16 +57,4 @@ inline const std::array<Recipe, 7> recipes = {{
                     .output_bias = 0, .batch = 16, .one_cycle = true})},
 }};
 
-inline const Recipe* find_recipe(std::string_view name) {
-  for (const Recipe& recipe : recipes)
-    if (recipe.name == name) return &recipe;
-  return nullptr;
-}
-
-inline std::string recipe_names() {
-  std::string names;
-  for (const Recipe& recipe : recipes) names += (names.empty() ? "" : ", ") + std::string(recipe.name);
-  return names;
-}
-
 }  // namespace lenet1

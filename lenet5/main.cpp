@@ -4,12 +4,10 @@
 //   lenet5 train     train one recipe (default: 1998), evaluating after every pass
 //   lenet5 report    a run folder's learning curves, test mistakes and C1 kernels (PNG)
 #include <algorithm>
-#include <cstdio>
 #include <iostream>
 #include <thread>
 
 #include <CLI/CLI.hpp>
-#include <ctgrad/io/error.hpp>
 #include <ctgrad/train/cli.hpp>
 
 #include "lenet5/prepare.hpp"
@@ -31,13 +29,10 @@ std::vector<PassResult> train_on(const TrainConfig& config, const Splits& splits
   return lenet5::train_variant<lenet5::Paper, K>(config, splits.train, splits.test, paths);
 }
 
-int train_command(const std::string& recipe_name, const TrainFlags& flags) {
+void train_command(const std::string& recipe_name, const TrainFlags& flags) {
   TrainConfig config;
   if (flags.paths().resume.empty()) {
-    const lenet5::Recipe* recipe = lenet5::find_recipe(recipe_name);
-    if (!recipe)
-      throw UsageError("--recipe: expected one of " + lenet5::recipe_names() + ", found '" + recipe_name + "'");
-    TrainConfig base = recipe->config;
+    TrainConfig base = recipe_named(lenet5::recipes, recipe_name).config;
     base.threads = all_cores();
     config = flags.config(base);
   } else {
@@ -50,7 +45,6 @@ int train_command(const std::string& recipe_name, const TrainFlags& flags) {
     train_on<ctgrad::kernels::Scalar>(config, splits, flags.paths());
   else
     train_on<ctgrad::kernels::Simd>(config, splits, flags.paths());
-  return 0;
 }
 
 }  // namespace
@@ -70,7 +64,7 @@ int main(int argc, char** argv) {
 
   auto* train = app.add_subcommand("train", "Train LeNet-5 (a recipe, default the 1998 paper's) and evaluate after every pass");
   std::string recipe = "1998";
-  train->add_option("--recipe", recipe, "Recipe: " + lenet5::recipe_names())->capture_default_str();
+  train->add_option("--recipe", recipe, "Recipe: " + recipe_names(lenet5::recipes))->capture_default_str();
   TrainConfig defaults = lenet5::recipes.front().config;
   defaults.threads = all_cores();
   const TrainFlags flags(*train, defaults);
@@ -82,35 +76,13 @@ int main(int argc, char** argv) {
   report->add_option("RUN_DIR", report_dir, "A run folder written by 'lenet5 train --out'")->required();
   report->add_option("--data", report_data, "Data folder (default: the one the run used)");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
-  } catch (const CLI::ParseError& error) {
-    std::fprintf(stderr, "lenet5: %s\n", error.what());
-    return 2;
-  }
-  try {
-    if (*prepare) {
+  if (const auto status = parse_command_line(app, argc, argv, "lenet5")) return *status;
+  return run_command("lenet5", [&] {
+    if (*prepare)
       lenet5::prepare(options, std::cout);
-      return 0;
-    }
-    if (*report) {
+    else if (*report)
       lenet5::write_report(report_dir, report_data);
-      return 0;
-    }
-    return train_command(recipe, flags);
-  } catch (const UsageError& error) {
-    std::fprintf(stderr, "lenet5: %s\n", error.what());
-    return 2;
-  } catch (const ctgrad::io::Error& error) {
-    std::fprintf(stderr, "lenet5: %s\n", error.what());
-    return 2;
-  } catch (const Interrupted& error) {
-    std::fprintf(stderr, "lenet5: %s\n", error.what());
-    return 130;
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "lenet5: %s\n", error.what());
-    return 1;
-  }
+    else
+      train_command(recipe, flags);
+  });
 }

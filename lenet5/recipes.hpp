@@ -28,11 +28,13 @@ inline const std::array<Recipe, 2> recipes = {{
     // update, stochastic diagonal Levenberg-Marquardt with mu 0.02 and the
     // estimate over 500 examples before each pass, eta 0.0005 for 2 passes,
     // 0.0002 for 3, 0.0001 for 3, 0.00005 for 4, then 0.00001; 20 passes.
-    // mu is 0.004 here: the same damping for this MSE, a mean over the 10
-    // outputs (TrainConfig's --mu help).
+    // mu is 0.02, 5 times more damping than the paper's 0.02 on this loss's
+    // scale (--mu 0.004, docs/reproduction.md): 0.004 diverged in the first
+    // pass on seeds 2 and 3 (docs/results.md). The paper's loss, distances
+    // to RBF codes, is not ours either.
     {"1998", "the paper's: scaled tanh, trainable subsampling, MSE, per-example SDLM on its eta schedule, 20 passes",
      recipe_config("1998", "1998",
-                   {.passes = 20, .learning_rate = 0.0005, .optimizer = "sdlm", .output_bias = 0, .mu = 0.004,
+                   {.passes = 20, .learning_rate = 0.0005, .optimizer = "sdlm", .output_bias = 0, .mu = 0.02,
                     .curvature_examples = 500, .eta_schedule = "1998"})},
     // ReLU, max pooling, softmax cross-entropy, AdamW in minibatches of 64
     // on a one-cycle schedule peaking at 3e-3, 1-pixel shifts, 20 passes:
@@ -44,17 +46,5 @@ inline const std::array<Recipe, 2> recipes = {{
                    {.passes = 20, .learning_rate = 3e-3, .optimizer = "adamw", .augment = true, .output_bias = 0,
                     .batch = 64, .one_cycle = true})},
 }};
-
-inline const Recipe* find_recipe(std::string_view name) {
-  for (const Recipe& recipe : recipes)
-    if (recipe.name == name) return &recipe;
-  return nullptr;
-}
-
-inline std::string recipe_names() {
-  std::string names;
-  for (const Recipe& recipe : recipes) names += (names.empty() ? "" : ", ") + std::string(recipe.name);
-  return names;
-}
 
 }  // namespace lenet5

@@ -4,7 +4,6 @@
 //   micro_vit train   train and evaluate after every pass (lenet1's eval lines)
 //   micro_vit report  a run folder's learning curves, test mistakes, patch filters (PNG)
 #include <algorithm>
-#include <cstdio>
 #include <iostream>
 #include <thread>
 
@@ -20,11 +19,10 @@ namespace {
 using namespace ctgrad::training;
 
 template <class K>
-int train_with(const TrainConfig& config, const RunPaths& paths) {
+void train_with(const TrainConfig& config, const RunPaths& paths) {
   // The digits of `lenet1 prepare`, or any data of the model's shape.
   const auto splits = load_splits<micro_vit::Model>(config.data, "run `lenet1 prepare` first");
   micro_vit::train_on<K>(config, splits.train, splits.test, paths);
-  return 0;
 }
 
 // The default recipe: lenet1's "modern-batch" (minibatches of 16, AdamW on
@@ -65,30 +63,16 @@ int main(int argc, char** argv) {
   report->add_option("RUN_DIR", report_dir, "A run folder written by 'micro_vit train --out'")->required();
   report->add_option("--data", report_data, "Data folder (default: the one the run used)");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
-  } catch (const CLI::ParseError& error) {
-    std::fprintf(stderr, "micro_vit: %s\n", error.what());
-    return 2;
-  }
-  try {
+  if (const auto status = parse_command_line(app, argc, argv, "micro_vit")) return *status;
+  return run_command("micro_vit", [&] {
     if (*report) {
       micro_vit::write_report(report_dir, report_data);
-      return 0;
+      return;
     }
     const TrainConfig config = flags.config(defaults, {"micro_vit"}, "micro_vit");
-    return config.kernels == "scalar" ? train_with<ctgrad::kernels::Scalar>(config, flags.paths())
-                                      : train_with<ctgrad::kernels::Simd>(config, flags.paths());
-  } catch (const UsageError& error) {
-    std::fprintf(stderr, "micro_vit: %s\n", error.what());
-    return 2;
-  } catch (const Interrupted& error) {
-    std::fprintf(stderr, "micro_vit: %s\n", error.what());
-    return 130;
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "micro_vit: %s\n", error.what());
-    return 1;
-  }
+    if (config.kernels == "scalar")
+      train_with<ctgrad::kernels::Scalar>(config, flags.paths());
+    else
+      train_with<ctgrad::kernels::Simd>(config, flags.paths());
+  });
 }

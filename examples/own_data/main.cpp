@@ -3,12 +3,8 @@
 //   own_data train --data DIR [--passes N --lr X --batch B --out RUN ...]
 // DIR holds {train,test}_images.npy (float32 [N, 3, 12, 12]) and
 // {train,test}_labels.npy (integers [N] in 0..3).
-#include <cstdio>
-#include <exception>
-
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
-#include <ctgrad/train/interrupt.hpp>
 
 #include "model.hpp"
 
@@ -26,22 +22,8 @@ int main(int argc, char** argv) {
   defaults.output_bias = 0;
   defaults.batch = 16;
   const TrainFlags flags(*train, defaults);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error);
-  }
-  try {
+  if (const auto status = parse_command_line(app, argc, argv, "own_data")) return *status;
+  return run_command("own_data", [&] {
     own_data::train(flags.config(defaults, {"own_data"}, "own_data"), flags.paths());
-    return 0;
-  } catch (const UsageError& error) {
-    std::fprintf(stderr, "own_data: %s\n", error.what());
-    return 2;
-  } catch (const Interrupted& error) {
-    std::fprintf(stderr, "own_data: %s\n", error.what());
-    return 130;
-  } catch (const std::exception& error) {  // io::Error: "<file>: expected ..., found ..."
-    std::fprintf(stderr, "own_data: %s\n", error.what());
-    return 1;
-  }
+  });
 }

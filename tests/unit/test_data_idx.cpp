@@ -122,9 +122,10 @@ TEST_CASE("lenet5 prepare checks the four files and writes the .npy splits", "[d
   lenet5::prepare(options, log);
   const auto images = ctgrad::io::read_npy<float>(options.out / "train_images.npy");
   CHECK(images.shape == std::vector<std::size_t>{3, 1, 28, 28});
+  // [0, 255] onto [-1, 1]: 255 is ink (+1), 0 background (-1)
   CHECK(images.values[255] == 1.f);
-  CHECK(images.values[256] == 0.f);
-  CHECK(images.values[51] == Approx(51.f / 255.f));
+  CHECK(images.values[256] == -1.f);
+  CHECK(images.values[51] == Approx(51.f / 127.5f - 1.f));
   CHECK(ctgrad::io::read_npy_labels(options.out / "test_labels.npy").values == std::vector<std::int64_t>{1, 2});
 
   write_split("t10k", 2, 28, {1, 2, 3});

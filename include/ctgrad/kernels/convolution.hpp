@@ -64,13 +64,25 @@ struct ConvGeometry {
 
   // The inverse of the table: which (output plane, slot) pairs read input
   // plane i. Backward sums an input plane's gradient over exactly these.
+  // Sized by the most readers any plane has (OutPlanes for a full
+  // connection), not by every (plane, slot) pair: C5 of LeNet-5 (16 to 120
+  // planes) would otherwise be a 480 KB table evaluated at compile time in
+  // every file that compiles it, and kept in each object file.
+  static constexpr std::size_t max_readers = [] {
+    std::array<std::size_t, InPlanes> count{};
+    for (std::size_t o = 0; o < OutPlanes; ++o)
+      for (std::size_t j = 0; j < FanInPlanes; ++j) ++count[Table::planes[o][j]];
+    std::size_t most = 0;
+    for (std::size_t c : count) most = c > most ? c : most;
+    return most;
+  }();
   struct Reader {
     std::size_t out_plane, slot;
     constexpr std::size_t weight_offset() const { return ConvGeometry::weight_offset(out_plane, slot); }
   };
   struct Readers {
     std::array<std::size_t, InPlanes> count{};
-    std::array<std::array<Reader, OutPlanes * FanInPlanes>, InPlanes> of{};
+    std::array<std::array<Reader, max_readers>, InPlanes> of{};
   };
   static constexpr Readers readers = [] {
     Readers result{};
@@ -80,11 +92,6 @@ struct ConvGeometry {
         result.of[plane][result.count[plane]++] = Reader{o, j};
       }
     return result;
-  }();
-  static constexpr std::size_t max_readers = [] {
-    std::size_t most = 0;
-    for (std::size_t count : readers.count) most = count > most ? count : most;
-    return most;
   }();
 };
 

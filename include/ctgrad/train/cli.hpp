@@ -5,10 +5,16 @@
 // the run's paths (--out, --overwrite, --save, --resume) come with them.
 // Flags override the program's values (a recipe's) only when given; with
 // --resume, only the options that may change are accepted.
+//
+// Below it, what every program's main shares: its recipes (named
+// TrainConfigs) looked up by --recipe, the parse, and the exit statuses.
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -16,6 +22,7 @@
 #include <CLI/CLI.hpp>
 
 #include "ctgrad/train/config.hpp"
+#include "ctgrad/train/interrupt.hpp"
 
 namespace ctgrad::training {
 
@@ -142,5 +149,58 @@ class TrainFlags {
   CLI::Option* overwrite_ = nullptr;
   CLI::Option* resume_ = nullptr;
 };
+
+// A program's recipes: any structs with a `name`, e.g. {name, what it
+// changes, config}. Their names, for --recipe's help and its error.
+template <class Recipe, std::size_t N>
+std::string recipe_names(const std::array<Recipe, N>& recipes) {
+  std::string names;
+  for (const Recipe& recipe : recipes) names += (names.empty() ? "" : ", ") + std::string(recipe.name);
+  return names;
+}
+// The recipe named `name`, or a UsageError of --recipe listing them all.
+template <class Recipe, std::size_t N>
+const Recipe& recipe_named(const std::array<Recipe, N>& recipes, std::string_view name) {
+  for (const Recipe& recipe : recipes)
+    if (recipe.name == name) return recipe;
+  throw UsageError("--recipe: expected one of " + recipe_names(recipes) + ", found '" + std::string(name) + "'");
+}
+
+// CLI11's parse of a program's command line: --help printed (status 0), a
+// wrong flag printed as one line "program: message" (status 2); nothing
+// when the command line is good.
+inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv, std::string_view program) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(), error.what());
+    return 2;
+  }
+  return std::nullopt;
+}
+
+// Runs `command` and returns the program's exit status: 0, or what it
+// threw, printed as one line "program: message": a wrong flag or folder
+// (UsageError) 2, Ctrl-C (Interrupted, its checkpoint saved) 130, anything
+// else (a file that is not what it should be, io::Error; divergence) 1.
+template <class Command>
+int run_command(std::string_view program, Command&& command) {
+  const auto report = [&](const std::exception& error, int status) {
+    std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(), error.what());
+    return status;
+  };
+  try {
+    command();
+    return 0;
+  } catch (const UsageError& error) {
+    return report(error, 2);
+  } catch (const Interrupted& error) {
+    return report(error, 130);
+  } catch (const std::exception& error) {
+    return report(error, 1);
+  }
+}
 
 }  // namespace ctgrad::training
