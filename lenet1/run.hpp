@@ -6,7 +6,10 @@
 // compile.
 #include <vector>
 
-#include <ctgrad/train/trainer.hpp>
+#include <ctgrad/kernels/fwd.hpp>
+#include <ctgrad/train/config.hpp>
+#include <ctgrad/train/results.hpp>
+#include <ctgrad/train/splits.hpp>
 
 namespace lenet1 {
 

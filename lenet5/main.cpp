@@ -14,7 +14,6 @@
 #include "lenet5/recipes.hpp"
 #include "lenet5/report.hpp"
 #include "lenet5/run.hpp"
-#include "lenet5/train.hpp"
 
 namespace {
 
@@ -39,8 +38,9 @@ void train_command(const std::string& recipe_name, const TrainFlags& flags) {
     config = flags.config({}, {"1998", "modern"}, "lenet5");
   }
   if (config.dropout > 0) throw UsageError("--dropout: LeNet-5 has no dropout layer");
-  const Splits splits = load_splits<lenet5::Model<lenet5::Modern>>(
-      config.data, "run `lenet5 prepare` for Fashion-MNIST, or `lenet1 prepare --side 28` for the digits");
+  const Splits splits =
+      load_splits(config.data, lenet5::example_dims, lenet5::example_classes,
+                  "run `lenet5 prepare` for Fashion-MNIST, or `lenet1 prepare --side 28` for the digits");
   if (config.kernels == "scalar")
     train_on<ctgrad::kernels::Scalar>(config, splits, flags.paths());
   else

@@ -2,11 +2,22 @@
 // One training run of one LeNet-5 variant on one kernel path. Declared here,
 // instantiated once per (variant, path) in a translation unit of its own
 // (train_variant.cpp.in), so main.cpp compiles no trainer.
+#include <array>
+#include <cstddef>
 #include <vector>
 
-#include <ctgrad/train/trainer.hpp>
+#include <ctgrad/kernels/fwd.hpp>
+#include <ctgrad/train/config.hpp>
+#include <ctgrad/train/results.hpp>
+#include <ctgrad/train/splits.hpp>
 
 namespace lenet5 {
+
+// The examples both variants read and the classes they score, so that the
+// command line loads data without compiling a model (each training run checks
+// that its Model agrees: train_variant.cpp.in).
+inline constexpr std::array<std::size_t, 3> example_dims{1, 28, 28};
+inline constexpr std::size_t example_classes = 10;
 
 struct Paper;
 struct Modern;

@@ -10,7 +10,6 @@
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
 
-#include "micro_vit/model.hpp"
 #include "micro_vit/report.hpp"
 #include "micro_vit/run.hpp"
 
@@ -21,7 +20,8 @@ using namespace ctgrad::training;
 template <class K>
 void train_with(const TrainConfig& config, const RunPaths& paths) {
   // The digits of `lenet1 prepare`, or any data of the model's shape.
-  const auto splits = load_splits<micro_vit::Model>(config.data, "run `lenet1 prepare` first");
+  const auto splits =
+      load_splits(config.data, micro_vit::example_dims, micro_vit::example_classes, "run `lenet1 prepare` first");
   micro_vit::train_on<K>(config, splits.train, splits.test, paths);
 }
 

@@ -2,11 +2,22 @@
 // The micro-ViT's training run on one kernel path. Declared here,
 // instantiated once per path in a translation unit of its own
 // (train_path.cpp.in, CMakeLists.txt), so main.cpp compiles no trainer.
+#include <array>
+#include <cstddef>
 #include <vector>
 
-#include <ctgrad/train/trainer.hpp>
+#include <ctgrad/kernels/fwd.hpp>
+#include <ctgrad/train/config.hpp>
+#include <ctgrad/train/results.hpp>
+#include <ctgrad/train/splits.hpp>
 
 namespace micro_vit {
+
+// The examples the model reads and the classes it scores, so that the
+// command line loads data without compiling the model (each training run
+// checks that the Model agrees: train_path.cpp.in).
+inline constexpr std::array<std::size_t, 3> example_dims{1, 16, 16};
+inline constexpr std::size_t example_classes = 10;
 
 // run_training of micro_vit::Model on path K, initialized from the config's seed.
 template <class K>

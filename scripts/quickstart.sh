@@ -33,6 +33,10 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc)
+# The seconds since the start at the end of each step, so that a slow run
+# (CI's, say) shows where its time went.
+step_done() { echo "quickstart: $1 done at ${SECONDS} s"; }
+step_done "set-up"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 # The reproduction needs only the lenet1 program, so `run` builds just that
 # and shows the result soonest; `test` builds every target.
@@ -41,13 +45,16 @@ if [[ $mode == run ]]; then
 else
   cmake --build build -j"$jobs"
 fi
+step_done "Release build"
 
 build/lenet1/lenet1 prepare --out data --cache .cache
+step_done "data"
 
 if [[ $mode == run ]]; then
   build/lenet1/lenet1 train --data data
 else
   ctest --test-dir build --output-on-failure -j"$jobs"
+  step_done "tests"
   # The library's tests again under ASan + UBSan (the whole suite with the
   # programs is `--preset asan`, too slow for CI on 2 cores), then the file
   # readers' fuzzers (Clang build); presets in CMakePresets.json, see
@@ -55,6 +62,8 @@ else
   for preset in asan-unit fuzz; do
     cmake --preset "$preset" >/dev/null
     cmake --build --preset "$preset" -j"$jobs"
+    step_done "$preset build"
     ctest --preset "$preset" -j"$jobs"
+    step_done "$preset tests"
   done
 fi

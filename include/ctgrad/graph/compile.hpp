@@ -26,6 +26,7 @@
 #include <boost/hana/reverse.hpp>
 #include <boost/hana/unpack.hpp>
 
+#include "ctgrad/graph/slots.hpp"
 #include "ctgrad/graph/topology.hpp"
 #include "ctgrad/kernels/kernels.hpp"
 #include "ctgrad/ops/expr.hpp"
@@ -57,7 +58,7 @@ template <class NodeList, std::size_t B>
 struct states_of;
 template <class... Ns, std::size_t B>
 struct states_of<type_list<Ns...>, B> {
-  using type = std::tuple<NodeState<Ns, B>...>;
+  using type = slots<NodeState<Ns, B>...>;
 };
 template <class NodeList, std::size_t B>
 using states_t = typename states_of<NodeList, B>::type;
@@ -208,9 +209,9 @@ class Graph {
   }
 
   template <class N>
-  auto& state() { return std::get<graph::index_in<N>(node_list{})>(states_); }
+  auto& state() { return graph::slot_at<graph::index_in<N>(node_list{})>(states_); }
   template <class N>
-  const auto& state() const { return std::get<graph::index_in<N>(node_list{})>(states_); }
+  const auto& state() const { return graph::slot_at<graph::index_in<N>(node_list{})>(states_); }
 
   // Where the input of that name is in the schedule (graph::no_node if it
   // has none), and the rule that it exists.
@@ -232,7 +233,7 @@ class Graph {
   template <fixed_string Name>
   auto& input_state() {
     static_assert(checked<input_rule<Name>()>);
-    return std::get<input_index<Name>()>(states_);
+    return graph::slot_at<input_index<Name>()>(states_);
   }
 
  private:

@@ -133,14 +133,14 @@ class CurvaturePass {
   template <class E>
   const Tensor<typename E::shape>& curvature(const E&, std::size_t example = 0) const {
     static_assert(graph::in_curvature_pass<E>(), "CurvaturePass::curvature: that node has no parameter below it");
-    return std::get<index<E>()>(states_).curvature[example];
+    return graph::slot_at<index<E>()>(states_).curvature[example];
   }
 
  private:
   template <class N>
   static constexpr std::size_t index() { return graph::index_in<N>(typename G::node_list{}); }
   template <class N>
-  auto& state() { return std::get<index<N>()>(states_); }
+  auto& state() { return graph::slot_at<index<N>()>(states_); }
 
   template <class N>
   const Tensor<typename N::shape>& value_of(std::size_t b) const {
@@ -170,7 +170,7 @@ class CurvaturePass {
   }
 
   using States = decltype([]<class... Ns>(graph::type_list<Ns...>) {
-    return std::tuple<graph::CurvatureState<Ns, B>...>{};
+    return graph::slots<graph::CurvatureState<Ns, B>...>{};
   }(typename G::node_list{}));
   G& graph_;
   States states_{};

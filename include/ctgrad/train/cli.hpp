@@ -22,7 +22,7 @@
 #include <CLI/CLI.hpp>
 
 #include "ctgrad/train/config.hpp"
-#include "ctgrad/train/interrupt.hpp"
+#include "ctgrad/train/errors.hpp"
 
 namespace ctgrad::training {
 

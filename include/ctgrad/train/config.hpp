@@ -26,7 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ctgrad/io/error.hpp"
-#include "ctgrad/train/model.hpp"
+#include "ctgrad/train/splits.hpp"
 
 namespace ctgrad::training {
 

@@ -13,7 +13,7 @@
 #include <signal.h>
 
 #include "ctgrad/nn/parameters.hpp"
-#include "ctgrad/train/model.hpp"
+#include "ctgrad/train/errors.hpp"
 
 namespace ctgrad::training {
 
@@ -28,10 +28,6 @@ std::string first_non_finite_parameter(Params& params) {
   return name;
 }
 
-struct Diverged : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 // Ctrl-C: the training loop sees this flag after the current step, writes a
 // checkpoint and stops (exit status 130 in the programs).
 inline std::atomic<bool> interrupt_requested{false};
@@ -40,9 +36,6 @@ extern "C" inline void request_interrupt(int) {
   interrupt_requested.store(true);
   std::signal(SIGINT, SIG_DFL);
 }
-struct Interrupted : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // CTGRAD_PAUSE_AT_STEP=N (a positive step number) freezes a run after step N
 // (and after its checkpoint, if one is due there): it prints "paused at step

@@ -26,15 +26,11 @@
 #include "ctgrad/data/dataset.hpp"
 #include "ctgrad/graph/compile.hpp"
 #include "ctgrad/ops/dropout.hpp"
+#include "ctgrad/train/errors.hpp"
+#include "ctgrad/train/splits.hpp"
 
 namespace ctgrad::training {
 
-using data::Split;
-
-// A wrong flag or input file: the programs print it in one line and exit 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // The target a label becomes: one-hot probabilities (cross-entropy), or +1
 // for the true class and -1 elsewhere (the 1989 paper's MSE on tanh outputs).
@@ -88,18 +84,12 @@ Split load_split(const std::filesystem::path& dir, std::string_view name, std::s
   return data::load_split(dir, name, shape, Model::classes, how_to_make);
 }
 
-struct Splits {
-  Split train, test;
-};
-// The train and test splits of a data folder; a folder that is not there is
-// a usage error of --data.
+// The train and test splits of a data folder, checked against the model's
+// input shape and classes (train/splits.hpp).
 template <TrainableModel Model>
 Splits load_splits(const std::filesystem::path& dir, std::string_view how_to_make = {}) {
-  if (!std::filesystem::is_directory(dir))
-    throw UsageError("--data: expected a folder holding train_{images,labels}.npy and test_{images,labels}.npy, "
-                     "found no folder " + dir.string() +
-                     (how_to_make.empty() ? std::string() : " (" + std::string(how_to_make) + ")"));
-  return {load_split<Model>(dir, "train", how_to_make), load_split<Model>(dir, "test", how_to_make)};
+  static constexpr auto shape = example_shape<Model>();
+  return load_splits(dir, shape, Model::classes, how_to_make);
 }
 
 // Example `index`'s row of `targets` (Model::classes target distributions
