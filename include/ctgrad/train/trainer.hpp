@@ -122,7 +122,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
     if (!folder.active()) {  // Ctrl-C without --out: a new folder, never over an old one
       std::filesystem::path dir = "interrupted-run";
       for (int k = 2; std::filesystem::exists(dir); ++k) dir = "interrupted-run-" + std::to_string(k);
-      folder = RunFolder(dir, to_json(config).dump(2) + "\n");
+      folder = RunFolder(dir, config_json(config));
     }
     save_checkpoint(folder.checkpoint_path(), params, state);
   };
@@ -243,7 +243,7 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
   } else {
     initialize(*params);
   }
-  if (resume.empty() && !out.empty()) folder = RunFolder(out, to_json(config).dump(2) + "\n");
+  if (resume.empty() && !out.empty()) folder = RunFolder(out, config_json(config));
   std::signal(SIGINT, request_interrupt);
   auto results = train<Model, K>(config, train_split, test_split, *params, folder, state, targets);
   std::signal(SIGINT, SIG_DFL);
