@@ -31,7 +31,6 @@
 
 namespace ctgrad::training {
 
-
 // The target a label becomes: one-hot probabilities (cross-entropy), or +1
 // for the true class and -1 elsewhere (the 1989 paper's MSE on tanh outputs).
 enum class Targets { one_hot, plus_minus_one };
