@@ -4,8 +4,8 @@
 // its schedule in one; std::tuple would do the same job at a high compile
 // cost: its constructors are constrained on is_constructible over every
 // element, re-checked for every tail of the list, and a node's type names
-// its whole subexpression (clang -ftime-trace of a LeNet-5 training run:
-// about 4 s of its 27 s went there; docs/performance.md, "Build time").
+// its whole subexpression (in a LeNet-5 training run, the largest entries of
+// clang's -ftime-trace: docs/performance.md, "Build time").
 #include <cstddef>
 #include <utility>
 

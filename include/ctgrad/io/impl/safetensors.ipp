@@ -2,7 +2,8 @@
 // The definitions behind io/safetensors.hpp's reader and writer: header-only
 // builds get them through that header, a build with
 // CTGRAD_SEPARATE_COMPILATION compiles them once (ctgrad/impl/src.hpp), and
-// only that file then parses nlohmann json.
+// only that file then parses nlohmann json. What each public function does
+// is said at its declaration there.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -40,8 +42,6 @@ CTGRAD_DECL std::string shape_text(std::span<const std::size_t> shape) {
   return text + "]";
 }
 
-// Tensor names come from the file; a control character in one must not split
-// the one-line error message.
 CTGRAD_DECL std::string printable(std::string_view name) {
   std::string text;
   for (char character : name) {
@@ -54,8 +54,6 @@ CTGRAD_DECL std::string printable(std::string_view name) {
   return text;
 }
 
-// Empty when the product does not fit in 64 bits. A zero extent makes the
-// product zero whatever the others are.
 CTGRAD_DECL std::optional<std::uint64_t> element_count(std::span<const std::size_t> shape) {
   if (std::ranges::find(shape, std::size_t{0}) != shape.end()) return 0;
   std::uint64_t count = 1;
@@ -269,10 +267,6 @@ CTGRAD_DECL void write_safetensors(const std::filesystem::path& file, std::span<
   write_file_atomically(file, chunks);
 }
 
-// The whole of a seekable stream as one safetensors file: a file, or bytes in
-// memory in a std::istringstream (the fuzzer's input). Messages name `file`,
-// whatever the stream really is. If `metadata` is given, it receives the
-// file's __metadata__ strings.
 CTGRAD_DECL std::map<std::string, TensorData> read_safetensors(std::istream& stream, const std::filesystem::path& file,
                                                                std::map<std::string, std::string>* metadata) {
   using namespace safetensors_detail;
