@@ -28,13 +28,14 @@ def load(path):
     with open(path) as log:
         for number, line in enumerate(log, 1):
             parts = line.split()
-            if len(parts) < 4:
-                continue
+            if len(parts) < 4 or line.startswith("Command exited with non-zero status"):
+                continue  # time's note on a failed compile, whose retry comes later
             try:
                 user, peak = float(parts[1]), int(parts[2])
             except ValueError:
                 sys.exit(f"{path}:{number}: expected 'wall user peak-KB command', found {line.strip()[:80]!r}")
-            sources = [p for p in parts[3:] if p.endswith((".cpp", ".cc", ".cxx"))]
+            # .hxx: a precompiled header (cmake/PrecompiledHeaders.cmake)
+            sources = [p for p in parts[3:] if p.endswith((".cpp", ".cc", ".cxx", ".hxx"))]
             if not sources:
                 continue  # a link, or a line of the compiler's own output
             outputs = [parts[i + 1] for i in range(3, len(parts) - 1) if parts[i] == "-o"]
