@@ -2,7 +2,9 @@
 // What the end-to-end tests of the programs share: where the programs and the
 // data are, a fresh scratch folder, and a run that must succeed.
 #include <filesystem>
+#include <set>
 #include <string>
+#include <system_error>
 
 #include <unistd.h>
 
@@ -18,8 +20,21 @@ inline const std::string lenet5_exe = CTGRAD_LENET5_EXE;
 inline const std::string data_dir = CTGRAD_DATA_DIR;
 
 // An empty folder <tmp>/<prefix>_<pid>/<name>, emptied if it was there.
+// Every <tmp>/<prefix>_<pid> made is removed, with all in it, when the test
+// program exits (after a failed REQUIRE too: Catch2 returns from main).
 inline std::filesystem::path scratch_dir(const std::string& prefix, const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / (prefix + "_" + std::to_string(::getpid())) / name;
+  static struct Roots {
+    std::set<std::filesystem::path> made;
+    ~Roots() {
+      for (const auto& root : made) {
+        std::error_code ignored;
+        std::filesystem::remove_all(root, ignored);
+      }
+    }
+  } roots;
+  const auto root = std::filesystem::temp_directory_path() / (prefix + "_" + std::to_string(::getpid()));
+  roots.made.insert(root);
+  auto dir = root / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
