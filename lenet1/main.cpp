@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
   TrainConfig defaults = recipes.front().config;
   defaults.threads = all_cores();
   const TrainFlags flags(*train, defaults);
-  train->footer("Flags override the recipe's values; the defaults shown are --recipe 1989's.");
+  train->footer("Flags override the recipe's values; the defaults shown are --recipe 1989's.\n" + train->get_footer());
   train->get_option("--resume")->excludes("--recipe");
 
   std::filesystem::path report_dir, report_data;

@@ -5,3 +5,4 @@
 // same definition. In a header-only build it defines nothing new.
 #include "ctgrad/io/impl/safetensors.ipp"
 #include "ctgrad/train/impl/config.ipp"
+#include "ctgrad/train/impl/processes.ipp"

@@ -23,6 +23,7 @@
 
 #include "ctgrad/train/config.hpp"
 #include "ctgrad/train/errors.hpp"
+#include "ctgrad/train/processes.hpp"
 
 namespace ctgrad::training {
 
@@ -74,6 +75,8 @@ class TrainFlags {
                                    "Continue the run in this folder from its checkpoint (after a crash, a kill or "
                                    "Ctrl-C) with its own settings");
       resume_->excludes(out_)->excludes(overwrite_);
+      // Several processes (docs/scaling.md): how, or how to get MPI.
+      command.footer("Several processes: " + Processes::support() + ".");
       index = 0;
       for_each_option([&](const auto& option) {
         CLI::Option* bound = options_[index++];
@@ -185,22 +188,33 @@ inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** arg
 // threw, printed as one line "program: message": a wrong flag or folder
 // (UsageError) 2, Ctrl-C (Interrupted, its checkpoint saved) 130, anything
 // else (a file that is not what it should be, io::Error; divergence) 1.
+// Under mpirun, a rank other than 0 names itself in the line, and the end
+// goes through Processes::finish (an error that may leave other ranks
+// waiting ends the whole job).
 template <class Command>
 int run_command(std::string_view program, Command&& command) {
   const auto report = [&](const std::exception& error, int status) {
-    std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(), error.what());
+    const Processes* processes = Processes::existing();
+    if (processes != nullptr && processes->rank() > 0 && status == 130) return status;  // rank 0 says where it saved
+    if (processes != nullptr && processes->rank() > 0)
+      std::fprintf(stderr, "%.*s (rank %d): %s\n", static_cast<int>(program.size()), program.data(), processes->rank(),
+                   error.what());
+    else
+      std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(), error.what());
     return status;
   };
+  int status = 0;
   try {
     command();
-    return 0;
   } catch (const UsageError& error) {
-    return report(error, 2);
+    status = report(error, 2);
   } catch (const Interrupted& error) {
-    return report(error, 130);
+    status = report(error, 130);
   } catch (const std::exception& error) {
-    return report(error, 1);
+    status = report(error, 1);
   }
+  if (Processes* processes = Processes::existing()) processes->finish(status);
+  return status;
 }
 
 }  // namespace ctgrad::training

@@ -229,6 +229,8 @@ CTGRAD_DECL std::string config_json(const TrainConfig& config);
 // A run folder's config.json back into a TrainConfig (for --resume and
 // reports): every option checked as on the command line.
 CTGRAD_DECL TrainConfig config_from_json(const std::filesystem::path& file);
+// The same from config.json's text; errors name `file` as its source.
+CTGRAD_DECL TrainConfig config_from_json_text(const std::string& text, const std::filesystem::path& file);
 
 }  // namespace ctgrad::training
 

@@ -16,8 +16,15 @@
 // weights are bit-identical for 1, 2 or 64 threads. Each shard's backward is
 // scaled by 1/n, so the master gradient is that of the batch's mean loss.
 //
+// Several processes (mpirun, train/processes.hpp) split the shards too:
+// rank r runs the shards share_of(shards, r, R), its threads within those,
+// and one all-gather of the slots (each slot a shard's gradient and loss
+// sum) gives every rank every slot. The sum above is then the same on every
+// rank and the same as in one process: the weights are bit-identical for any
+// number of processes and threads.
+//
 // Workers, graphs and gradient slots are allocated once, in the
-// constructor; a step allocates nothing.
+// constructor; a step allocates nothing (MPI's own buffers aside).
 #include <algorithm>
 #include <cstdint>
 #include <cstddef>
@@ -33,6 +40,7 @@
 #include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/ops/dropout.hpp"
 #include "ctgrad/train/model.hpp"
+#include "ctgrad/train/processes.hpp"
 #include "ctgrad/train/thread_pool.hpp"
 
 namespace ctgrad::training {
@@ -47,8 +55,10 @@ class DataParallelStep {
   static constexpr std::size_t shard_size = shard_examples;
   static constexpr std::size_t parameters = parameter_count<Params>();
 
-  // Room for batches of up to `batch` examples; `dropout` as in Model::loss.
-  DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool);
+  // Room for batches of up to `batch` examples; `dropout` as in Model::loss;
+  // the shards split over `processes` as well as over the pool's threads.
+  DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool,
+                   const Processes& processes = Processes::world());
   ~DataParallelStep();
 
   // Forward and backward of the examples `indices` of `split` (at most the
@@ -80,12 +90,16 @@ class DataParallelStep {
     std::unique_ptr<ShardGraph<1>> one;
   };
 
+  // A slot: a shard's gradient (`parameters` floats), then its loss sum.
+  static constexpr std::size_t slot_size = parameters + 1;
+
   ThreadPool& pool_;
+  const Processes& processes_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::size_t batch_, max_shards_;
-  std::vector<float> slots_;  // one parameter-sized gradient per shard
+  std::vector<float> slots_;  // one slot per shard
   std::vector<std::uint32_t> seeds_;
-  std::vector<float> losses_;
+  std::vector<int> counts_;  // floats of each rank's slots, for the all-gather
 };
 
 // The members are defined out of the class (not implicitly inline), so a
@@ -94,13 +108,15 @@ class DataParallelStep {
 //   template class ctgrad::training::DataParallelStep<Model, K>;         // in one other file
 // (lenet1/ and micro_vit/ do, to keep each file's compile short).
 template <class Model, class K>
-DataParallelStep<Model, K>::DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool)
+DataParallelStep<Model, K>::DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool,
+                                             const Processes& processes)
     : pool_(pool),
+      processes_(processes),
       batch_(batch),
       max_shards_(batch / shard_size + std::min<std::size_t>(batch, shard_size - 1)),
-      slots_(max_shards_ * parameters),
+      slots_(max_shards_ * slot_size),
       seeds_(max_shards_),
-      losses_(max_shards_) {
+      counts_(static_cast<std::size_t>(processes.size())) {
   for (unsigned t = 0; t < pool.size(); ++t) workers_.push_back(std::make_unique<Worker>(dropout));
 }
 
@@ -117,33 +133,58 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
                            " examples, more than the batch it was built for (or none)");
   for (std::size_t k = 0; k < shards; ++k) seeds_[k] = noise();
   const float scale = 1.f / static_cast<float>(n);
+  // This rank's shards (all of them in one process).
+  const Share mine = share_of(shards, processes_.rank(), processes_.size());
   // Threads beyond the shard count would only wait at the barriers: a
   // batch of one shard runs on the calling thread, without the pool.
-  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(pool_.size(), shards));
+  const unsigned threads =
+      static_cast<unsigned>(std::min<std::size_t>(pool_.size(), std::max<std::size_t>(mine.last - mine.first, 1)));
   const bool pooled = threads > 1;
+  auto run_shard = [&](Worker& worker, std::size_t k) {
+    float* slot = slots_.data() + k * slot_size;
+    worker.noise.seed(seeds_[k]);
+    slot[parameters] =
+        k < eights ? worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), max_shift, scale,
+                                slot, targets)
+                   : worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), max_shift,
+                                scale, slot, targets);
+  };
+  if (processes_.distributed()) {
+    // Each rank's shards, then every rank's slots on every rank.
+    auto shards_job = [&](unsigned t) {
+      if (t >= threads) return;
+      Worker& worker = *workers_[t];
+      for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
+      for (std::size_t k = mine.first + t; k < mine.last; k += threads) run_shard(worker, k);
+    };
+    if (pooled)
+      pool_.run(shards_job);
+    else
+      shards_job(0);
+    for (int r = 0; r < processes_.size(); ++r) {
+      const Share theirs = share_of(shards, r, processes_.size());
+      counts_[static_cast<std::size_t>(r)] = static_cast<int>((theirs.last - theirs.first) * slot_size);
+    }
+    processes_.all_gather(std::span<float>(slots_.data(), shards * slot_size), counts_);
+  }
 
+  // The sum of the slots, and in one process the shards before it.
+  const unsigned summers = static_cast<unsigned>(std::min<std::size_t>(pool_.size(), shards));
+  const bool pooled_sum = summers > 1;
   auto job = [&](unsigned t) {
-    if (t >= threads) {  // no shard and no share of the sum
-      pool_.sync();
+    if (t >= summers) {  // no shard and no share of the sum
+      if (!processes_.distributed()) pool_.sync();
       return;
     }
-    Worker& worker = *workers_[t];
-    for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
-    for (std::size_t k = t; k < shards; k += threads) {
-      float* slot = slots_.data() + k * parameters;
-      worker.noise.seed(seeds_[k]);
-      if (k < eights)
-        losses_[k] =
-            worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), max_shift, scale, slot,
-                       targets);
-      else
-        losses_[k] = worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), max_shift,
-                                scale, slot, targets);
+    if (!processes_.distributed()) {
+      Worker& worker = *workers_[t];
+      for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
+      for (std::size_t k = t; k < shards; k += summers) run_shard(worker, k);
+      if (pooled_sum) pool_.sync();
     }
-    if (pooled) pool_.sync();
     // Thread t's share of the elements, each summed over the slots in
     // shard order.
-    const std::size_t begin = parameters * t / threads, end = parameters * (t + 1) / threads;
+    const std::size_t begin = parameters * t / summers, end = parameters * (t + 1) / summers;
     std::size_t offset = 0;
     for_each_parameter(params, [&](auto& master) {
       const std::size_t first = std::max(begin, offset), last = std::min(end, offset + master.grad.size);
@@ -151,20 +192,20 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
         float* sum = master.grad.data() - offset;
         std::copy(slots_.data() + first, slots_.data() + last, sum + first);
         for (std::size_t k = 1; k < shards; ++k) {
-          const float* slot = slots_.data() + k * parameters;
+          const float* slot = slots_.data() + k * slot_size;
           for (std::size_t i = first; i < last; ++i) sum[i] += slot[i];
         }
       }
       offset += master.grad.size;
     });
   };
-  if (pooled)
+  if (pooled_sum)
     pool_.run(job);
   else
     job(0);
 
   float loss_sum = 0;
-  for (std::size_t k = 0; k < shards; ++k) loss_sum += losses_[k];
+  for (std::size_t k = 0; k < shards; ++k) loss_sum += slots_[k * slot_size + parameters];
   return loss_sum / static_cast<float>(n);
 }
 

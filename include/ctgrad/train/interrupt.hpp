@@ -11,6 +11,7 @@
 #include <string>
 
 #include <signal.h>
+#include <unistd.h>
 
 #include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/train/errors.hpp"
@@ -39,7 +40,8 @@ extern "C" inline void request_interrupt(int) {
 
 // CTGRAD_PAUSE_AT_STEP=N (a positive step number) freezes a run after step N
 // (and after its checkpoint, if one is due there): it prints "paused at step
-// N" to stderr and waits for a signal. Ctrl-C then stops it as usual. Tests
+// N" and its pid to stderr and waits for a signal (under mpirun every rank
+// pauses, each with its own line). Ctrl-C then stops it as usual. Tests
 // use it to interrupt or kill a run at a step they chose instead of at a time
 // they guessed, which would race the trainer on a fast machine; a user can
 // use it to freeze a run at a known point. 0 when unset.
@@ -61,7 +63,8 @@ inline void pause_until_signal(long long step) {
   sigemptyset(&interrupt);
   sigaddset(&interrupt, SIGINT);
   pthread_sigmask(SIG_BLOCK, &interrupt, &previous);
-  std::fprintf(stderr, "paused at step %lld (CTGRAD_PAUSE_AT_STEP): waiting for a signal\n", step);
+  std::fprintf(stderr, "paused at step %lld (CTGRAD_PAUSE_AT_STEP, pid %ld): waiting for a signal\n", step,
+               static_cast<long>(::getpid()));
   std::fflush(stderr);
   sigset_t waiting = previous;
   sigdelset(&waiting, SIGINT);

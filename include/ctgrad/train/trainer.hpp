@@ -30,6 +30,7 @@
 #include "ctgrad/train/evaluate.hpp"
 #include "ctgrad/train/interrupt.hpp"
 #include "ctgrad/train/model.hpp"
+#include "ctgrad/train/processes.hpp"
 #include "ctgrad/train/progress.hpp"
 #include "ctgrad/train/run_folder.hpp"
 #include "ctgrad/io/safetensors.hpp"
@@ -67,6 +68,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
                               typename Model::params_type& params, RunFolder& folder,
                               TrainingState<typename Model::params_type>& state, std::span<const float> targets = {}) {
   check_model<Model>();
+  const Processes& processes = Processes::world();
   std::mt19937& noise = state.noise;
   DropoutControl dropout_control{&noise, true};
   const auto dropout_probability = static_cast<float>(config.dropout);
@@ -80,6 +82,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
   print_summary<G>(std::cout);
   std::printf("data: %zu train, %zu test examples; recipe %s; kernels: %s; batch %zu; threads: %u\n",
               train_split.count(), test_split.count(), config.recipe.c_str(), K::name, config.batch, config.threads);
+  if (processes.distributed()) std::printf("processes: %d (mpirun), each with those threads\n", processes.size());
   std::fflush(stdout);
 
   // A step is one batch; the last batch of a pass may be smaller.
@@ -119,6 +122,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
   if (done > 0) std::printf("resume: at step %lld\n", done);
   std::fflush(stdout);
   auto checkpoint = [&] {
+    if (!processes.writer()) return;  // rank 0 writes the run folder
     if (!folder.active()) {  // Ctrl-C without --out: a new folder, never over an old one
       std::filesystem::path dir = "interrupted-run";
       for (int k = 2; std::filesystem::exists(dir); ++k) dir = "interrupted-run-" + std::to_string(k);
@@ -181,7 +185,8 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
       progress.update(pass + 1, config.passes, i + 1, per_pass, done);
       if (config.checkpoint_every > 0 && folder.active() && done % config.checkpoint_every == 0) checkpoint();
       if (done == pause_step) pause_until_signal(done);
-      if (interrupt_requested.load(std::memory_order_relaxed)) {
+      // The processes stop together, at the step where any saw Ctrl-C.
+      if (processes.any(interrupt_requested.load(std::memory_order_relaxed))) {
         training_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - pass_start).count();
         checkpoint();
         progress.clear();
@@ -216,14 +221,29 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
 // Teacher model's weights (train/distill.hpp); a program that offers no
 // teacher leaves Teacher = NoTeacher.
 template <TrainableModel Model, class K, class Teacher = NoTeacher, class Initialize>
-std::vector<PassResult> run_training(const TrainConfig& config, const Split& train_split, const Split& test_split,
-                                     const RunPaths& paths, Initialize&& initialize) {
+std::vector<PassResult> run_training(const TrainConfig& given_config, const Split& train_split,
+                                     const Split& test_split, const RunPaths& paths, Initialize&& initialize) {
+  // Under mpirun every rank trains with rank 0's configuration; the others
+  // print nothing and write no files.
+  const Processes& processes = Processes::world();
+  if (processes.distributed() && given_config.batch == 1)
+    throw UsageError("--batch 1 trains one example per step, which is one process's work: under mpirun give --batch "
+                     "B > 1, and each step's B examples are split over the processes");
+  TrainConfig config = given_config;
+  if (processes.distributed()) {
+    std::string text = config_json(given_config);
+    processes.broadcast(text);
+    config = config_from_json_text(text, "rank 0's configuration");
+    if (!processes.writer() && std::freopen("/dev/null", "w", stdout) == nullptr)
+      throw std::runtime_error("rank " + std::to_string(processes.rank()) + ": cannot silence stdout (/dev/null)");
+  }
+  const bool writer = processes.writer();
   const auto& [out, save, resume, overwrite] = paths;
   if (config.checkpoint_every > 0 && out.empty() && resume.empty())
     throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
   const std::vector<float> targets =
       config.teacher.empty() ? std::vector<float>{} : teacher_targets<Model, K, Teacher>(config, train_split);
-  if (resume.empty() && !out.empty()) RunFolder::claim(out, overwrite);
+  if (writer && resume.empty() && !out.empty()) RunFolder::claim(out, overwrite);
   // Parameters and state are allocated once, before training: a step touches no heap.
   using Params = typename Model::params_type;
   auto params = std::make_unique<Params>();
@@ -232,7 +252,8 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
   RunFolder folder;
   if (!resume.empty()) {
     load_checkpoint(resume / "checkpoint.safetensors", *params, state);
-    folder = RunFolder::reopen(resume, pass_of_step(state.done, steps_per_pass(train_split.count(), config.batch)));
+    if (writer)
+      folder = RunFolder::reopen(resume, pass_of_step(state.done, steps_per_pass(train_split.count(), config.batch)));
   } else if (!config.init.empty()) {
     try {
       io::load_parameters(config.init, *params);
@@ -243,7 +264,7 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
   } else {
     initialize(*params);
   }
-  if (resume.empty() && !out.empty()) folder = RunFolder(out, config_json(config));
+  if (writer && resume.empty() && !out.empty()) folder = RunFolder(out, config_json(config));
   std::signal(SIGINT, request_interrupt);
   auto results = train<Model, K>(config, train_split, test_split, *params, folder, state, targets);
   std::signal(SIGINT, SIG_DFL);
@@ -251,7 +272,7 @@ std::vector<PassResult> run_training(const TrainConfig& config, const Split& tra
     io::save_parameters(folder.weights_path(), *params);
     std::printf("run folder: %s\n", folder.dir().c_str());
   }
-  if (!save.empty()) {
+  if (writer && !save.empty()) {
     io::save_parameters(save, *params);
     std::printf("saved: %s\n", save.c_str());
   }

@@ -3,6 +3,7 @@
 // header-only builds get them through that header, a build with
 // CTGRAD_SEPARATE_COMPILATION compiles them once (ctgrad/impl/src.hpp).
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <type_traits>
 
@@ -22,9 +23,14 @@ CTGRAD_DECL std::string config_json(const TrainConfig& config) {
 CTGRAD_DECL TrainConfig config_from_json(const std::filesystem::path& file) {
   std::ifstream stream(file);
   if (!stream) io::fail(file, "expected the run's configuration, found no readable file");
+  return config_from_json_text(std::string(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()),
+                               file);
+}
+
+CTGRAD_DECL TrainConfig config_from_json_text(const std::string& text, const std::filesystem::path& file) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(stream);
+    j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& error) {
     io::fail(file, std::string("expected a run configuration written by --out, found: ") + error.what());
   }
