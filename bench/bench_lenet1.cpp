@@ -136,6 +136,21 @@ int main(int argc, char** argv) {
   register_layer_benchmarks<ctgrad::kernels::Simd>();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  // Under mpirun every rank runs the benchmarks and exchanges gradients in
+  // each step: only the fixed-step lenet1_distributed ones keep the ranks
+  // in step (bench_train_lenet1.cpp), and rank 0 alone reports.
+  ctgrad::training::Processes& processes = ctgrad::training::Processes::world();
+  if (processes.distributed()) {
+    const std::string filter = benchmark::GetBenchmarkFilter();
+    if (filter.find("lenet1_distributed") == std::string::npos) {
+      if (processes.writer())
+        std::fprintf(stderr, "under mpirun, give --benchmark_filter=lenet1_distributed (fixed steps on every rank)\n");
+      processes.finish(2);
+      return 2;
+    }
+    if (!processes.writer() && std::freopen("/dev/null", "w", stdout) == nullptr) return 1;
+  }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  processes.finish(0);
 }

@@ -3,6 +3,8 @@
 #include "bench/train_bench.hpp"
 #include "lenet1/instances.hpp"
 
+#include <string>
+
 namespace {
 
 template <class K>
@@ -15,6 +17,19 @@ const bool registered = [] {
   ctgrad::bench::register_train("lenet1_train", "scalar", lenet1_train<ctgrad::kernels::Scalar>, {1, 8, 32, 128},
                                 {1, 2});
   ctgrad::bench::register_train("lenet1_train", "simd", lenet1_train<ctgrad::kernels::Simd>, {1, 8, 32, 128}, {1, 2});
+  // The same step on every process of an mpirun job (docs/scaling.md):
+  //   ctgrad_bench --benchmark_filter=lenet1_distributed               one process
+  //   mpirun -np 2 ctgrad_bench --benchmark_filter=lenet1_distributed  two
+  // A fixed number of steps, so that every rank runs the same ones.
+  for (const int batch : {32, 128})
+    benchmark::RegisterBenchmark(("lenet1_distributed/batch:" + std::to_string(batch) + "/threads:1/simd").c_str(),
+                                 [=](benchmark::State& state) {
+                                   lenet1_train<ctgrad::kernels::Simd>(state, static_cast<std::size_t>(batch), 1);
+                                 })
+        ->UseRealTime()
+        ->Iterations(batch == 32 ? 2000 : 500)
+        ->Repetitions(5)
+        ->ReportAggregatesOnly();
   return true;
 }();
 
