@@ -71,6 +71,15 @@ TEST_CASE("two processes train the same weights as one process, byte for byte", 
   run_ok(two + (dir / "again.safetensors").string());
   REQUIRE(file_bytes(dir / "again.safetensors") == file_bytes(dir / "two.safetensors"));
 
+  // Three ranks: shards that do not split evenly (44 examples: 5 of 8 and
+  // 4 of 1), and a batch of 2 shards, one rank without any.
+  for (const std::string batch : {"44", "2"}) {
+    const std::string three = " train --recipe modern --batch " + batch + " --steps 20 --data " + data_dir;
+    run_ok(lenet1_exe + three + " --save " + (dir / ("b" + batch + "_one.safetensors")).string());
+    run_ok(mpirun(3) + lenet1_exe + three + " --threads 1 --save " + (dir / ("b" + batch + "_three.safetensors")).string());
+    REQUIRE(file_bytes(dir / ("b" + batch + "_three.safetensors")) == file_bytes(dir / ("b" + batch + "_one.safetensors")));
+  }
+
   // The transformer, its recipe (AdamW, dropout, shifts).
   const std::string vit = " train --batch 16 --steps 12 --data " + data_dir;
   run_ok(micro_vit_exe + vit + " --threads 2 --save " + (dir / "vit_one.safetensors").string());
