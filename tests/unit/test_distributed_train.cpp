@@ -87,6 +87,11 @@ TEST_CASE("two processes train the same weights as one process, byte for byte", 
   REQUIRE(file_bytes(dir / "vit_two.safetensors") == file_bytes(dir / "vit_one.safetensors"));
 }
 
+TEST_CASE("train --help says how to train on several processes", "[distributed]") {
+  CHECK(run_ok(lenet1_exe + " train --help").find("Several processes: built with MPI: run it as `mpirun -np R") !=
+        std::string::npos);
+}
+
 TEST_CASE("under mpirun, --batch 1 is refused with the reason", "[distributed]") {
   const auto run = ctgrad::testing::run_program(mpirun(2) + lenet1_exe + " train --steps 5 --data " + data_dir);
   CHECK(run.status != 0);
