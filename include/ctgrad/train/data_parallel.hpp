@@ -17,17 +17,18 @@
 // scaled by 1/n, so the master gradient is that of the batch's mean loss.
 //
 // Several processes (mpirun, train/processes.hpp) split the shards too:
-// rank r runs the shards share_of(shards, r, R), its threads within those,
-// and one all-gather of the slots (each slot a shard's gradient and loss
-// sum) gives every rank every slot. The sum above is then the same on every
-// rank and the same as in one process: the weights are bit-identical for any
-// number of processes and threads.
+// rank r runs the shards share_of(shards, r, R), a contiguous block, on its
+// threads, and Processes::ordered_sum adds all ranks' slots (each a shard's
+// gradient and loss sum) in shard order: the running sum passes from rank
+// to rank, each adding its own slots, and the last broadcasts it. Every
+// element is the same sum, in the same order, as in one process: the
+// weights are bit-identical for any number of processes and threads.
 //
 // Workers, graphs and gradient slots are allocated once, in the
 // constructor; a step allocates nothing (MPI's own buffers aside).
 #include <algorithm>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <random>
 #include <span>
@@ -57,8 +58,7 @@ class DataParallelStep {
 
   // Room for batches of up to `batch` examples; `dropout` as in Model::loss;
   // the shards split over `processes` as well as over the pool's threads.
-  DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool,
-                   const Processes& processes = Processes::world());
+  DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool, const Processes& processes = Processes::world());
   ~DataParallelStep();
 
   // Forward and backward of the examples `indices` of `split` (at most the
@@ -99,13 +99,15 @@ class DataParallelStep {
   std::size_t batch_, max_shards_;
   std::vector<float> slots_;  // one slot per shard
   std::vector<std::uint32_t> seeds_;
-  std::vector<int> counts_;  // floats of each rank's slots, for the all-gather
+  std::vector<float> total_;  // several processes: the sum of all slots
+  std::vector<int> counts_;   // several processes: each rank's shards
 };
 
 // The members are defined out of the class (not implicitly inline), so a
 // program can instantiate a model's step in a translation unit of its own:
-//   extern template class ctgrad::training::DataParallelStep<Model, K>;  // where it is used
-//   template class ctgrad::training::DataParallelStep<Model, K>;         // in one other file
+//   extern template class ctgrad::training::DataParallelStep<Model, K>;  //
+//   where it is used template class ctgrad::training::DataParallelStep<Model,
+//   K>;         // in one other file
 // (lenet1/ and micro_vit/ do, to keep each file's compile short).
 template <class Model, class K>
 DataParallelStep<Model, K>::DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool,
@@ -116,6 +118,7 @@ DataParallelStep<Model, K>::DataParallelStep(std::size_t batch, float dropout, T
       max_shards_(batch / shard_size + std::min<std::size_t>(batch, shard_size - 1)),
       slots_(max_shards_ * slot_size),
       seeds_(max_shards_),
+      total_(processes.distributed() ? slot_size : 0),
       counts_(static_cast<std::size_t>(processes.size())) {
   for (unsigned t = 0; t < pool.size(); ++t) workers_.push_back(std::make_unique<Worker>(dropout));
 }
@@ -143,14 +146,15 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
   auto run_shard = [&](Worker& worker, std::size_t k) {
     float* slot = slots_.data() + k * slot_size;
     worker.noise.seed(seeds_[k]);
-    slot[parameters] =
-        k < eights ? worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), max_shift, scale,
-                                slot, targets)
-                   : worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), max_shift,
-                                scale, slot, targets);
+    slot[parameters] = k < eights
+                           ? worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), max_shift,
+                                        scale, slot, targets)
+                           : worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1),
+                                        max_shift, scale, slot, targets);
   };
   if (processes_.distributed()) {
-    // Each rank's shards, then every rank's slots on every rank.
+    // This rank's shards on its threads, then the sum over all ranks' slots
+    // in shard order (ranks hold contiguous blocks of shards, in rank order).
     auto shards_job = [&](unsigned t) {
       if (t >= threads) return;
       Worker& worker = *workers_[t];
@@ -163,25 +167,31 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
       shards_job(0);
     for (int r = 0; r < processes_.size(); ++r) {
       const Share theirs = share_of(shards, r, processes_.size());
-      counts_[static_cast<std::size_t>(r)] = static_cast<int>((theirs.last - theirs.first) * slot_size);
+      counts_[static_cast<std::size_t>(r)] = static_cast<int>(theirs.last - theirs.first);
     }
-    processes_.all_gather(std::span<float>(slots_.data(), shards * slot_size), counts_);
+    processes_.ordered_sum(
+        total_, std::span<const float>(slots_).subspan(mine.first * slot_size, (mine.last - mine.first) * slot_size),
+        counts_);
+    const float* from = total_.data();
+    for_each_parameter(params, [&](auto& master) {
+      std::copy(from, from + master.grad.size, master.grad.data());
+      from += master.grad.size;
+    });
+    return total_[parameters] / static_cast<float>(n);
   }
 
-  // The sum of the slots, and in one process the shards before it.
+  // One process: the shards, then the sum of their slots.
   const unsigned summers = static_cast<unsigned>(std::min<std::size_t>(pool_.size(), shards));
   const bool pooled_sum = summers > 1;
   auto job = [&](unsigned t) {
     if (t >= summers) {  // no shard and no share of the sum
-      if (!processes_.distributed()) pool_.sync();
+      pool_.sync();
       return;
     }
-    if (!processes_.distributed()) {
-      Worker& worker = *workers_[t];
-      for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
-      for (std::size_t k = t; k < shards; k += summers) run_shard(worker, k);
-      if (pooled_sum) pool_.sync();
-    }
+    Worker& worker = *workers_[t];
+    for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
+    for (std::size_t k = t; k < shards; k += summers) run_shard(worker, k);
+    if (pooled_sum) pool_.sync();
     // Thread t's share of the elements, each summed over the slots in
     // shard order.
     const std::size_t begin = parameters * t / summers, end = parameters * (t + 1) / summers;

@@ -5,10 +5,10 @@
 // over them (train/data_parallel.hpp, train/evaluate.hpp); rank 0 alone
 // prints and writes the run folder.
 //
-// Every exchange is an all-gather of floats into a buffer every rank holds
-// whole, each rank's block at its place, so each rank then sums the same
-// numbers in the same order as one process would: a run on R processes is
-// bit-identical to one process (with any thread counts), not only close.
+// Every sum over ranks is taken in one fixed order, the order one process
+// adds the same terms in (ordered_sum; all_gather for values summed after),
+// so a run on R processes is bit-identical to one process (with any thread
+// counts), not only close.
 //
 // MPI is optional (docs/scaling.md): the calls live in
 // train/impl/processes.ipp, compiled with MPI where CTGRAD_WITH_MPI is
@@ -41,6 +41,16 @@ class Processes {
   // floats, after those of ranks 0..r-1, and holds its values on entry. On
   // return every rank holds every block. `counts` has size() entries.
   CTGRAD_DECL void all_gather(std::span<float> buffer, std::span<const int> counts) const;
+  // The sum of every rank's terms, in rank order. Rank r holds `counts[r]`
+  // terms (maybe none), each total.size() floats, one after another in
+  // `terms`; `counts` has size() entries, the same on every rank. On return
+  // every rank's `total` holds, element by element, t0 + t1 + t2 + ... over
+  // all ranks' terms in rank order, added from the left: the floats one
+  // process gets adding them in that order. The running sum passes from
+  // rank to rank in chunks (a pipeline), and the last rank with terms
+  // broadcasts it: a rank sends and receives about 2 total.size() floats
+  // whatever the number of ranks and terms. Zeros if no rank has a term.
+  CTGRAD_DECL void ordered_sum(std::span<float> total, std::span<const float> terms, std::span<const int> counts) const;
   // True on every rank if `flag` is true on any.
   CTGRAD_DECL bool any(bool flag) const;
   // Rank 0's `text` on every rank.

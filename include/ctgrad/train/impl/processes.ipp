@@ -3,6 +3,8 @@
 // is defined, as one process otherwise. Header-only builds get them through
 // that header, a build with CTGRAD_SEPARATE_COMPILATION compiles them once
 // (ctgrad/impl/src.hpp).
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -73,6 +75,77 @@ CTGRAD_DECL void Processes::all_gather([[maybe_unused]] std::span<float> buffer,
   }
   MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, buffer.data(), counts.data(), offsets, MPI_FLOAT,
                  MPI_COMM_WORLD);
+#endif
+}
+
+namespace processes_detail {
+// total += each of `count` terms (total.size() floats each) in order.
+inline void add_terms(std::span<float> total, const float* terms, std::size_t stride, std::size_t count) {
+  for (std::size_t k = 0; k < count; ++k, terms += stride)
+    for (std::size_t i = 0; i < total.size(); ++i) total[i] += terms[i];
+}
+}  // namespace processes_detail
+
+CTGRAD_DECL void Processes::ordered_sum(std::span<float> total, std::span<const float> terms,
+                                        std::span<const int> counts) const {
+  const std::size_t n = total.size();
+  const auto count_of = [&](int r) { return static_cast<std::size_t>(counts[static_cast<std::size_t>(r)]); };
+  if (!distributed()) {
+    if (count_of(0) == 0) {
+      std::fill(total.begin(), total.end(), 0.f);
+      return;
+    }
+    std::copy(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(n), total.begin());
+    processes_detail::add_terms(total, terms.data() + n, n, count_of(0) - 1);
+    return;
+  }
+#if defined(CTGRAD_WITH_MPI)
+  // The ranks with terms, in rank order, form the chain.
+  int previous = -1, next = -1, last = -1;
+  for (int r = 0; r < size_; ++r) {
+    if (count_of(r) == 0) continue;
+    if (r < rank_) previous = r;
+    if (r > rank_ && next < 0) next = r;
+    last = r;
+  }
+  if (last < 0) {
+    std::fill(total.begin(), total.end(), 0.f);
+    return;
+  }
+  if (const std::size_t mine = count_of(rank_); mine > 0) {
+    // The sum travels in pieces so that the ranks of the chain work at
+    // once. With a message latency that costs as much as sending
+    // `latency_floats`, the chain takes about (pieces + hops - 1) times
+    // (latency + piece), least for pieces = sqrt(n (hops - 1) /
+    // latency_floats): 25 kB is 20 us at 10 Gbit/s, 2 us at 100 Gbit/s
+    // (docs/scaling.md). At most `max_pieces`: the requests stay on the stack.
+    constexpr std::size_t max_pieces = 64;
+    constexpr double latency_floats = 6250;
+    const double hops = static_cast<double>(size_ - 1);
+    const auto best =
+        static_cast<std::size_t>(std::lround(std::sqrt(static_cast<double>(n) * (hops - 1) / latency_floats)));
+    const std::size_t pieces = std::clamp<std::size_t>(best, 1, max_pieces);
+    const std::size_t chunk = (n + pieces - 1) / pieces;
+    MPI_Request sends[max_pieces];
+    int sent = 0;
+    for (std::size_t begin = 0; begin < n; begin += chunk) {
+      const std::size_t length = std::min(chunk, n - begin);
+      const std::span<float> piece = total.subspan(begin, length);
+      const float* own = terms.data() + begin;
+      std::size_t added = 0;
+      if (previous >= 0) {
+        MPI_Recv(piece.data(), static_cast<int>(length), MPI_FLOAT, previous, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      } else {
+        std::copy(own, own + length, piece.begin());
+        added = 1;
+      }
+      processes_detail::add_terms(piece, own + added * n, n, mine - added);
+      if (next >= 0)
+        MPI_Isend(piece.data(), static_cast<int>(length), MPI_FLOAT, next, 0, MPI_COMM_WORLD, &sends[sent++]);
+    }
+    MPI_Waitall(sent, sends, MPI_STATUSES_IGNORE);
+  }
+  MPI_Bcast(total.data(), static_cast<int>(n), MPI_FLOAT, last, MPI_COMM_WORLD);
 #endif
 }
 
