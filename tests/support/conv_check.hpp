@@ -3,7 +3,7 @@
 // (forward, backward into existing gradients, backward as the input
 // gradient's first writer, backward without an input gradient), for the
 // kernel tests test_kernels_convolution*.cpp, which share the geometries
-// out so that neither file takes long to compile.
+// out so that no file takes long to compile.
 #include <algorithm>
 #include <array>
 #include <cmath>
