@@ -27,8 +27,8 @@
 // Workers, graphs and gradient slots are allocated once, in the
 // constructor; a step allocates nothing (MPI's own buffers aside).
 #include <algorithm>
-#include <cstddef>
 #include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <random>
 #include <span>
@@ -58,7 +58,8 @@ class DataParallelStep {
 
   // Room for batches of up to `batch` examples; `dropout` as in Model::loss;
   // the shards split over `processes` as well as over the pool's threads.
-  DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool, const Processes& processes = Processes::world());
+  DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool,
+                   const Processes& processes = Processes::world());
   ~DataParallelStep();
 
   // Forward and backward of the examples `indices` of `split` (at most the
@@ -105,9 +106,8 @@ class DataParallelStep {
 
 // The members are defined out of the class (not implicitly inline), so a
 // program can instantiate a model's step in a translation unit of its own:
-//   extern template class ctgrad::training::DataParallelStep<Model, K>;  //
-//   where it is used template class ctgrad::training::DataParallelStep<Model,
-//   K>;         // in one other file
+//   extern template class ctgrad::training::DataParallelStep<Model, K>;  // where it is used
+//   template class ctgrad::training::DataParallelStep<Model, K>;         // in one other file
 // (lenet1/ and micro_vit/ do, to keep each file's compile short).
 template <class Model, class K>
 DataParallelStep<Model, K>::DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool,
@@ -146,11 +146,11 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
   auto run_shard = [&](Worker& worker, std::size_t k) {
     float* slot = slots_.data() + k * slot_size;
     worker.noise.seed(seeds_[k]);
-    slot[parameters] = k < eights
-                           ? worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), max_shift,
-                                        scale, slot, targets)
-                           : worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1),
-                                        max_shift, scale, slot, targets);
+    slot[parameters] =
+        k < eights ? worker.run(*worker.eight, split, indices.subspan(k * shard_size, shard_size), max_shift, scale,
+                                slot, targets)
+                   : worker.run(*worker.one, split, indices.subspan(eights * shard_size + (k - eights), 1), max_shift,
+                                scale, slot, targets);
   };
   if (processes_.distributed()) {
     // This rank's shards on its threads, then the sum over all ranks' slots
