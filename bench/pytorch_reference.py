@@ -97,6 +97,9 @@ def main():
                         help="train the 1989 network in shuffled minibatches of --batch until the test error is at "
                              "most this (%%); print the training seconds (evaluation excluded) and the pass")
     parser.add_argument("--batch", type=int, default=32, help="minibatch size for --time-to-error")
+    parser.add_argument("--one-cycle", type=int, default=0, metavar="PASSES",
+                        help="--time-to-error: OneCycleLR peaking at --lr over this many passes (10%% warm-up), "
+                             "as lenet1 train --one-cycle --passes PASSES; 0: a constant --lr")
     args = parser.parse_args()
     if args.batch_sweep:
         return batch_sweep(args)
@@ -197,14 +200,20 @@ def time_to_error(args):
     test_x, test_y = load(args.data, "test")
     model = Net()
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
+    steps_per_pass = (train_x.size(0) + args.batch - 1) // args.batch
+    schedule = (torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=args.one_cycle *
+                                                    steps_per_pass, pct_start=0.1, cycle_momentum=False)
+                if args.one_cycle else None)
     generator = torch.Generator().manual_seed(1)
     training = 0.0
-    for p in range(200):
+    for p in range(args.one_cycle or 200):
         start = time.perf_counter()
         order = torch.randperm(train_x.size(0), generator=generator)
         for first in range(0, train_x.size(0), args.batch):
             index = order[first:first + args.batch]
             mse_step(model, optimizer, train_x[index], train_y[index])
+            if schedule:
+                schedule.step()
         training += time.perf_counter() - start
         model.eval()
         with torch.no_grad():
@@ -214,9 +223,10 @@ def time_to_error(args):
         if error <= args.time_to_error:
             print(f"target: test error {error:.2f}% <= {args.time_to_error:.2f}% after pass {p + 1}, "
                   f"{training:.3f} s of training (evaluation excluded); torch {torch.__version__}, "
-                  f"threads {torch.get_num_threads()}, batch {args.batch}, lr {args.lr}")
+                  f"threads {torch.get_num_threads()}, batch {args.batch}, lr {args.lr}"
+                  + (f", one-cycle over {args.one_cycle} passes" if args.one_cycle else ""))
             return
-    print("target not reached in 200 passes")
+    print(f"target not reached in {args.one_cycle or 200} passes")
 
 
 if __name__ == "__main__":

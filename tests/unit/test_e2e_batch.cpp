@@ -1,10 +1,12 @@
 // Minibatch training end to end on the real digits: the trained weights do
 // not depend on the thread count (lenet1 and micro_vit, batches that are and
 // are not multiples of 8), a minibatch run killed mid-pass resumes
-// bit-identically, and the run's config.json carries the batch.
+// bit-identically, the run's config.json carries the batch, and
+// --target-test-error stops a run after the first pass at its target.
 #include <csignal>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "ctgrad/io/metrics_csv.hpp"
 #include "tests/support/e2e.hpp"
 
 using ctgrad::testing::BackgroundProgram;
@@ -58,6 +61,31 @@ TEST_CASE("micro_vit: minibatch weights are bit-identical on 1 and 2 threads", "
   const auto dir = scratch_dir("vit");
   same_weights_on_1_and_2_threads(
       micro_vit_exe + " train --passes 1 --batch 16 --one-cycle --lr 3e-3 --seed 2 --data " + data_dir, dir);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("lenet1: --target-test-error stops after the first pass at 5.0%, the documented time-to-error run",
+          "[e2e][batch]") {
+  // docs/performance.md's command (one-cycle SGD, batch 32): it reaches
+  // 5.0% after pass 10 on the machine the docs were measured on; another
+  // instruction set sums in another order, so the test asks only that the
+  // target is reached well within the 20 passes and that the run stops there.
+  const auto dir = scratch_dir("target");
+  const std::string output = run_ok(lenet1_exe +
+                                    " train --passes 20 --batch 32 --lr 0.8 --one-cycle --threads 2 "
+                                    "--target-test-error 5.0 --data " +
+                                    data_dir + " --out " + (dir / "run").string());
+  INFO(output);
+  const auto metrics = dir / "run" / "metrics.csv";
+  std::vector<double> test_errors;
+  for (const auto& row : ctgrad::io::parse_metrics_csv(file_bytes(metrics), metrics))
+    if (row.split == "test") test_errors.push_back(row.error_percent);
+  REQUIRE(!test_errors.empty());
+  REQUIRE(test_errors.size() < 20);  // stopped early: after pass 8 to 10 for seeds 1 to 3 (docs/performance.md)
+  CHECK(test_errors.back() <= 5.0);
+  for (std::size_t pass = 0; pass + 1 < test_errors.size(); ++pass) CHECK(test_errors[pass] > 5.0);
+  CHECK(output.find("target: test error") != std::string::npos);
+  CHECK(output.find("after pass " + std::to_string(test_errors.size()) + ",") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
