@@ -30,12 +30,19 @@ TEMPLATE_TEST_CASE_SIG("dot_many equals one dot product per row", "[kernels]", (
 
 TEMPLATE_TEST_CASE_SIG("matmul and its backward match the scalar path", "[kernels]",
                        ((std::size_t M, std::size_t K, std::size_t N), M, K, N), (1, 192, 30), (1, 30, 10), (4, 19, 21),
-                       (3, 8, 16), (2, 5, 200)) {
+                       (3, 8, 16), (2, 5, 200), (16, 16, 8), (16, 8, 16), (5, 7, 3)) {
   const auto a = random_vector(M * K, 5), b = random_vector(K * N, 6), dc = random_vector(M * N, 7);
-  std::vector<float> scalar(M * N), simd(M * N);
+  std::vector<float> scalar(M * N, std::nanf("")), simd(M * N, std::nanf(""));
   Scalar::matmul<M, K, N>(a.data(), b.data(), scalar.data());
   Simd::matmul<M, K, N>(a.data(), b.data(), simd.data());
   require_close(scalar, simd);
+  // C += A B: onto C = 0.25 the same product plus 0.25, on both paths.
+  std::vector<float> scalar_acc(M * N, 0.25f), simd_acc(M * N, 0.25f), expected_acc = scalar;
+  for (float& value : expected_acc) value += 0.25f;
+  Scalar::matmul<M, K, N, true>(a.data(), b.data(), scalar_acc.data());
+  Simd::matmul<M, K, N, true>(a.data(), b.data(), simd_acc.data());
+  require_close(expected_acc, scalar_acc);
+  require_close(expected_acc, simd_acc);
   std::vector<float> scalar_da(M * K, 0.25f), simd_da(M * K, 0.25f);
   Scalar::matmul_backward_a<M, K, N>(dc.data(), b.data(), scalar_da.data());
   Simd::matmul_backward_a<M, K, N>(dc.data(), b.data(), simd_da.data());

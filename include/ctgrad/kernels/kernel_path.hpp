@@ -63,6 +63,7 @@ concept MatmulKernels = requires(const float* a, const float* b, const float* dc
                                  kernel_path_check::Rows a_rows, kernel_path_check::Rows dc_rows,
                                  kernel_path_check::MutableRows c_rows) {
   Path::template matmul<3, 5, 7>(a, b, out);
+  Path::template matmul<3, 5, 7, true>(a, b, out);
   Path::template matmul_backward_a<3, 5, 7>(dc, b, out);
   Path::template matmul_backward_a<3, 5, 7, true>(dc, b, out);
   Path::template matmul_backward_b<3, 5, 7>(a, dc, out);

@@ -16,11 +16,11 @@ namespace ctgrad::kernels {
 
 // ---- the scalar path -----------------------------------------------------------
 struct ScalarMatmul {
-  template <std::size_t Rows, std::size_t Depth, std::size_t Cols>  // C = A B
+  template <std::size_t Rows, std::size_t Depth, std::size_t Cols, bool Accumulate = false>  // C (+)= A B
   static void matmul(const float* a, const float* b, float* c) {
     for (std::size_t m = 0; m < Rows; ++m)
       for (std::size_t n = 0; n < Cols; ++n) {
-        float sum = 0;
+        float sum = Accumulate ? c[m * Cols + n] : 0.f;
         for (std::size_t k = 0; k < Depth; ++k) sum += a[m * Depth + k] * b[k * Cols + n];
         c[m * Cols + n] = sum;
       }
@@ -180,24 +180,60 @@ struct SimdMatmul : SimdSupport {
         total.store_unaligned(c + start(v));
       }
     } else {
+      short_row_times<N, Accumulate>(
+          Depth, [&](std::size_t k) { return a[k]; }, [&](std::size_t k) { return b + k * N; }, c);
+    }
+  }
+  // The same for a row shorter than one vector (a transformer head's 8
+  // features on AVX-512): c[0:N] (+)= sum_k a(k) * b(k)[0:N], k < depth, in
+  // the widest narrower vectors, held in registers over k; each element adds
+  // its terms in k order, one fused multiply-add each, as a scalar loop does.
+  template <std::size_t N, bool Accumulate, class A, class B>
+  static void short_row_times(std::size_t depth, A a, B b, float* c) {
+    if constexpr (narrow_width<N>() > 1) {
+      using narrow = xsimd::make_sized_batch_t<float, narrow_width<N>()>;
+      constexpr std::size_t w = narrow::size, vectors = (N + w - 1) / w;
+      constexpr auto start = [](std::size_t v) { return std::min(v * w, N - w); };
+      std::array<narrow, vectors> sums;
+      for (std::size_t v = 0; v < vectors; ++v)
+        sums[v] = Accumulate ? narrow::load_unaligned(c + start(v)) : narrow(0.f);
+      for (std::size_t k = 0; k < depth; ++k) {
+        const narrow scale(a(k));
+        const float* row = b(k);
+        for (std::size_t v = 0; v < vectors; ++v)
+          sums[v] = xsimd::fma(scale, narrow::load_unaligned(row + start(v)), sums[v]);
+      }
+      for (std::size_t v = 0; v < vectors; ++v) sums[v].store_unaligned(c + start(v));
+    } else {
       if constexpr (!Accumulate) std::fill(c, c + N, 0.f);
-      for (std::size_t k = 0; k < Depth; ++k) SimdElementwise::axpy<N>(a[k], b + k * N, c);
+      for (std::size_t k = 0; k < depth; ++k) SimdElementwise::axpy<N>(a(k), b(k), c);
     }
   }
 
-  template <std::size_t Rows, std::size_t Depth, std::size_t Cols>  // C = A B
+  template <std::size_t Rows, std::size_t Depth, std::size_t Cols, bool Accumulate = false>  // C (+)= A B
   static void matmul(const float* a, const float* b, float* c) {
-    for (std::size_t m = 0; m < Rows; ++m) row_times_matrix<Depth, Cols, false>(a + m * Depth, b, c + m * Cols);
+    for (std::size_t m = 0; m < Rows; ++m)
+      row_times_matrix<Depth, Cols, Accumulate>(a + m * Depth, b, c + m * Cols);
   }
   template <std::size_t Rows, std::size_t Depth, std::size_t Cols, bool Write = false>  // dA += dC B^T (Write: =)
   static void matmul_backward_a(const float* dc, const float* b, float* da) {
     for (std::size_t m = 0; m < Rows; ++m) dot_many<Cols, Depth, Cols, Write>(dc + m * Cols, b, da + m * Depth);
   }
+  // dB's rows stay in registers over all of A's rows (a block of them at a
+  // time), instead of a load and a store of each per row of A; each element
+  // still adds its terms in row order, one fused multiply-add each.
   template <std::size_t Rows, std::size_t Depth, std::size_t Cols>  // dB += A^T dC
   static void matmul_backward_b(const float* a, const float* dc, float* db) {
-    for (std::size_t m = 0; m < Rows; ++m)
+    if constexpr (Cols >= width && Rows > 1) {
+      rows_times_matrix<register_rows<Cols>, Cols, true>(
+          Depth, Rows, [&](std::size_t k, std::size_t m) { return a[m * Depth + k]; },
+          [&](std::size_t m) { return dc + m * Cols; }, [&](std::size_t k) { return db + k * Cols; });
+    } else {
       for (std::size_t k = 0; k < Depth; ++k)
-        SimdElementwise::axpy<Cols>(a[m * Depth + k], dc + m * Cols, db + k * Cols);
+        short_row_times<Cols, true>(
+            Rows, [&](std::size_t m) { return a[m * Depth + k]; }, [&](std::size_t m) { return dc + m * Cols; },
+            db + k * Cols);
+    }
   }
 
   // ---- the same products over rows gathered from a batch -----------------------

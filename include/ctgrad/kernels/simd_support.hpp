@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include <xsimd/xsimd.hpp>
@@ -46,6 +47,18 @@ struct SimdSupport {
         store(N - width, overlap);
       }
     }
+  }
+
+  // The widest vector narrower than `batch` that fits in N floats (8 or 4
+  // lanes, where the instruction set has them), or 1: none.
+  template <std::size_t N>
+  static constexpr std::size_t narrow_width() {
+    if constexpr (width > 8 && N >= 8 && !std::is_void_v<xsimd::make_sized_batch_t<float, 8>>)
+      return 8;
+    else if constexpr (width > 4 && N >= 4 && !std::is_void_v<xsimd::make_sized_batch_t<float, 4>>)
+      return 4;
+    else
+      return 1;
   }
 
   // For a ragged length N, the last vector starts at N - width; these weights

@@ -111,11 +111,8 @@ struct Attention : OpBase {
         // The 1/sqrt(d) of the scores is folded in here, once.
         for (std::size_t s = 0; s < keys; ++s) row[s] = p[s] * (row[s] - weighted) * scale;
       }
-      if constexpr (wants_grad<DQ>)  // dq[t] += sum_s dZ[t, s] k[s]
-        for (std::size_t t = 0; t < queries; ++t)
-          for (std::size_t s = 0; s < keys; ++s)
-            K::template axpy<key_width>(scores_grad[t * keys + s], k.data() + s * key_width,
-                                        dq.data() + t * key_width);
+      if constexpr (wants_grad<DQ>)  // dq += dZ k
+        K::template matmul<queries, keys, key_width, true>(scores_grad, k.data(), dq.data());
       if constexpr (wants_grad<DK>)  // dk += dZ^T q
         K::template matmul_backward_b<queries, keys, key_width>(scores_grad, q.data(), dk.data());
     }
