@@ -30,7 +30,7 @@ TEMPLATE_TEST_CASE_SIG("dot_many equals one dot product per row", "[kernels]", (
 
 TEMPLATE_TEST_CASE_SIG("matmul and its backward match the scalar path", "[kernels]",
                        ((std::size_t M, std::size_t K, std::size_t N), M, K, N), (1, 192, 30), (1, 30, 10), (4, 19, 21),
-                       (3, 8, 16), (2, 5, 200), (16, 16, 8), (16, 8, 16), (5, 7, 3)) {
+                       (3, 8, 16), (2, 5, 200), (16, 16, 8), (16, 8, 16), (5, 7, 3), (40, 20, 7)) {
   const auto a = random_vector(M * K, 5), b = random_vector(K * N, 6), dc = random_vector(M * N, 7);
   std::vector<float> scalar(M * N, std::nanf("")), simd(M * N, std::nanf(""));
   Scalar::matmul<M, K, N>(a.data(), b.data(), scalar.data());

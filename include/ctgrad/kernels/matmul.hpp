@@ -215,9 +215,34 @@ struct SimdMatmul : SimdSupport {
     for (std::size_t m = 0; m < Rows; ++m)
       row_times_matrix<Depth, Cols, Accumulate>(a + m * Depth, b, c + m * Cols);
   }
-  template <std::size_t Rows, std::size_t Depth, std::size_t Cols, bool Write = false>  // dA += dC B^T (Write: =)
+  // dA += dC B^T (Write: =). When dC's rows are shorter than a vector and
+  // dA's are not (attention's scores q k^T and its dP = dy v^T: 8 features
+  // a head, 16 tokens), each element's dot product would be a scalar loop;
+  // instead B^T is laid out once and a block of dA's rows is one
+  // register-blocked product over dA's whole width. Each element still sums
+  // its terms from zero in the dot product's order, then is added to dA.
+  template <std::size_t Rows, std::size_t Depth, std::size_t Cols, bool Write = false>
   static void matmul_backward_a(const float* dc, const float* b, float* da) {
-    for (std::size_t m = 0; m < Rows; ++m) dot_many<Cols, Depth, Cols, Write>(dc + m * Cols, b, da + m * Depth);
+    if constexpr (Cols < width && Depth >= width) {
+      std::array<float, Cols * Depth> b_t;  // [Cols, Depth]
+      for (std::size_t k = 0; k < Depth; ++k)
+        for (std::size_t n = 0; n < Cols; ++n) b_t[n * Depth + k] = b[k * Cols + n];
+      constexpr std::size_t block = std::min(register_rows<Depth>, Rows), rest = Rows % block;
+      std::array<float, Write ? 1 : block * Depth> dots;  // a block's dot products, then da +=
+      const auto rows_from = [&]<std::size_t Count>(std::size_t first) {
+        const auto out = [&](std::size_t r) { return Write ? da + (first + r) * Depth : dots.data() + r * Depth; };
+        rows_times_matrix<Count, Depth, false>(
+            Cols, [&](std::size_t r, std::size_t n) { return dc[(first + r) * Cols + n]; },
+            [&](std::size_t n) { return b_t.data() + n * Depth; }, out);
+        if constexpr (!Write)
+          for (std::size_t r = 0; r < Count; ++r) SimdElementwise::accumulate<Depth>(out(r), da + (first + r) * Depth);
+      };
+      std::size_t first = 0;
+      for (; first + block <= Rows; first += block) rows_from.template operator()<block>(first);
+      if constexpr (rest > 0) rows_from.template operator()<rest>(first);
+    } else {
+      for (std::size_t m = 0; m < Rows; ++m) dot_many<Cols, Depth, Cols, Write>(dc + m * Cols, b, da + m * Depth);
+    }
   }
   // dB's rows stay in registers over all of A's rows (a block of them at a
   // time), instead of a load and a store of each per row of A; each element
