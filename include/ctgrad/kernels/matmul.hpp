@@ -221,9 +221,11 @@ struct SimdMatmul : SimdSupport {
   // instead B^T is laid out once and a block of dA's rows is one
   // register-blocked product over dA's whole width. Each element still sums
   // its terms from zero in the dot product's order, then is added to dA.
+  // Not for one row (a classifier's dx): laying out B^T would cost as much
+  // as the dot products it replaces.
   template <std::size_t Rows, std::size_t Depth, std::size_t Cols, bool Write = false>
   static void matmul_backward_a(const float* dc, const float* b, float* da) {
-    if constexpr (Cols < width && Depth >= width) {
+    if constexpr (Cols < width && Depth >= width && Rows > 1) {
       std::array<float, Cols * Depth> b_t;  // [Cols, Depth]
       for (std::size_t k = 0; k < Depth; ++k)
         for (std::size_t n = 0; n < Cols; ++n) b_t[n * Depth + k] = b[k * Cols + n];
