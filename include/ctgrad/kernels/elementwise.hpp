@@ -325,21 +325,8 @@ struct SimdElementwise : SimdSupport {
     if constexpr (N < width && narrow_width<N>() > 1) {
       // Rows shorter than a vector (a transformer head's 8 features on
       // AVX-512: attention's dq, dk and dv, the matmul family's short rows)
-      // take the widest narrower vector instead of N scalar steps. Each
-      // element is still one fused multiply-add, as in the scalar tail.
-      using narrow = xsimd::make_sized_batch_t<float, narrow_width<N>()>;
-      constexpr std::size_t w = narrow::size;
-      const narrow a(alpha);
-      const auto result = [&](std::size_t i) {
-        return xsimd::fma(a, narrow::load_unaligned(x + i), narrow::load_unaligned(y + i));
-      };
-      constexpr std::size_t full = N / w, straight = N % w != 0 ? full - 1 : full;
-      for (std::size_t v = 0; v < straight; ++v) result(v * w).store_unaligned(y + v * w);
-      if constexpr (N % w != 0) {  // an overlapping last vector, as elementwise() does
-        const narrow last_full = result(N - N % w - w), overlap = result(N - w);
-        last_full.store_unaligned(y + N - N % w - w);
-        overlap.store_unaligned(y + N - w);
-      }
+      // take the widest narrower vector instead of N scalar steps.
+      short_row_times<N, true>(1, [&](std::size_t) { return alpha; }, [&](std::size_t) { return x; }, y);
     } else {
       const batch a(alpha);
       elementwise<N>([&](std::size_t i) { return xsimd::fma(a, load(x + i), load(y + i)); },

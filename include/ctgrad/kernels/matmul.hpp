@@ -180,30 +180,17 @@ struct SimdMatmul : SimdSupport {
         total.store_unaligned(c + start(v));
       }
     } else {
-      short_row_times<N, Accumulate>(
+      short_row<N, Accumulate>(
           Depth, [&](std::size_t k) { return a[k]; }, [&](std::size_t k) { return b + k * N; }, c);
     }
   }
   // The same for a row shorter than one vector (a transformer head's 8
-  // features on AVX-512): c[0:N] (+)= sum_k a(k) * b(k)[0:N], k < depth, in
-  // the widest narrower vectors, held in registers over k; each element adds
-  // its terms in k order, one fused multiply-add each, as a scalar loop does.
+  // features on AVX-512) in narrower vectors (simd_support.hpp) where the
+  // instruction set has them; else, and for rows over 8 vectors, axpy.
   template <std::size_t N, bool Accumulate, class A, class B>
-  static void short_row_times(std::size_t depth, A a, B b, float* c) {
-    if constexpr (narrow_width<N>() > 1) {
-      using narrow = xsimd::make_sized_batch_t<float, narrow_width<N>()>;
-      constexpr std::size_t w = narrow::size, vectors = (N + w - 1) / w;
-      constexpr auto start = [](std::size_t v) { return std::min(v * w, N - w); };
-      std::array<narrow, vectors> sums;
-      for (std::size_t v = 0; v < vectors; ++v)
-        sums[v] = Accumulate ? narrow::load_unaligned(c + start(v)) : narrow(0.f);
-      for (std::size_t k = 0; k < depth; ++k) {
-        const narrow scale(a(k));
-        const float* row = b(k);
-        for (std::size_t v = 0; v < vectors; ++v)
-          sums[v] = xsimd::fma(scale, narrow::load_unaligned(row + start(v)), sums[v]);
-      }
-      for (std::size_t v = 0; v < vectors; ++v) sums[v].store_unaligned(c + start(v));
+  static void short_row(std::size_t depth, A a, B b, float* c) {
+    if constexpr (N < width && narrow_width<N>() > 1) {
+      short_row_times<N, Accumulate>(depth, a, b, c);
     } else {
       if constexpr (!Accumulate) std::fill(c, c + N, 0.f);
       for (std::size_t k = 0; k < depth; ++k) SimdElementwise::axpy<N>(a(k), b(k), c);
@@ -222,10 +209,10 @@ struct SimdMatmul : SimdSupport {
   // register-blocked product over dA's whole width. Each element still sums
   // its terms from zero in the dot product's order, then is added to dA.
   // Not for one row (a classifier's dx): laying out B^T would cost as much
-  // as the dot products it replaces.
+  // as the dot products it replaces; nor for a B^T over 16 KB of stack.
   template <std::size_t Rows, std::size_t Depth, std::size_t Cols, bool Write = false>
   static void matmul_backward_a(const float* dc, const float* b, float* da) {
-    if constexpr (Cols < width && Depth >= width && Rows > 1) {
+    if constexpr (Cols < width && Depth >= width && Rows > 1 && Cols * Depth <= 4096) {
       std::array<float, Cols * Depth> b_t;  // [Cols, Depth]
       for (std::size_t k = 0; k < Depth; ++k)
         for (std::size_t n = 0; n < Cols; ++n) b_t[n * Depth + k] = b[k * Cols + n];
@@ -257,7 +244,7 @@ struct SimdMatmul : SimdSupport {
           [&](std::size_t m) { return dc + m * Cols; }, [&](std::size_t k) { return db + k * Cols; });
     } else {
       for (std::size_t k = 0; k < Depth; ++k)
-        short_row_times<Cols, true>(
+        short_row<Cols, true>(
             Rows, [&](std::size_t m) { return a[m * Depth + k]; }, [&](std::size_t m) { return dc + m * Cols; },
             db + k * Cols);
     }

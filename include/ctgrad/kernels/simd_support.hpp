@@ -61,6 +61,28 @@ struct SimdSupport {
       return 1;
   }
 
+  // c[0:N] (+)= sum_k a(k) * b(k)[0:N] for k < depth, N below one vector
+  // and narrow_width<N>() > 1: the widest narrower vectors, held in
+  // registers over k (a ragged N ends with an overlapping one, as
+  // elementwise() does); each element adds its terms in k order, one fused
+  // multiply-add each, as the scalar path's element::multiply_add does.
+  template <std::size_t N, bool Accumulate, class A, class B>
+  static void short_row_times(std::size_t depth, A a, B b, float* c) {
+    static_assert(N < width && narrow_width<N>() > 1, "short_row_times: rows below one vector, with a narrower one");
+    using narrow = xsimd::make_sized_batch_t<float, narrow_width<N>()>;
+    constexpr std::size_t w = narrow::size, vectors = (N + w - 1) / w;
+    constexpr auto start = [](std::size_t v) { return std::min(v * w, N - w); };
+    std::array<narrow, vectors> sums;
+    for (std::size_t v = 0; v < vectors; ++v) sums[v] = Accumulate ? narrow::load_unaligned(c + start(v)) : narrow(0.f);
+    for (std::size_t k = 0; k < depth; ++k) {
+      const narrow scale(a(k));
+      const float* row = b(k);
+      for (std::size_t v = 0; v < vectors; ++v)
+        sums[v] = xsimd::fma(scale, narrow::load_unaligned(row + start(v)), sums[v]);
+    }
+    for (std::size_t v = 0; v < vectors; ++v) sums[v].store_unaligned(c + start(v));
+  }
+
   // For a ragged length N, the last vector starts at N - width; these weights
   // (0 on lanes already covered, 1 on the rest) make it add only new elements.
   template <std::size_t N>
