@@ -42,11 +42,19 @@ template <class... Ps>
 struct AdamWState : AdamWMoments<Ps>... {};
 
 namespace detail {
+// A function object rather than a lambda in decltype: Clang 14 crashes
+// reading such a lambda back from a precompiled header.
 template <class Params>
-using adamw_state_t = typename decltype(boost::hana::unpack(boost::hana::accessors<Params>(), [](auto... pairs) {
-  return std::type_identity<
-      AdamWState<std::remove_cvref_t<decltype(boost::hana::second(pairs)(std::declval<Params&>()))>...>>{};
-}))::type;
+struct adamw_state_of {
+  template <class... Pairs>
+  constexpr auto operator()(Pairs... pairs) const {
+    return std::type_identity<
+        AdamWState<std::remove_cvref_t<decltype(boost::hana::second(pairs)(std::declval<Params&>()))>...>>{};
+  }
+};
+template <class Params>
+using adamw_state_t =
+    typename decltype(boost::hana::unpack(boost::hana::accessors<Params>(), adamw_state_of<Params>{}))::type;
 }  // namespace detail
 
 // AdamW<Params> optimizer{.weight_decay = 0.f};  optimizer.step<K>(params, lr);

@@ -68,7 +68,7 @@ class Processes {
   CTGRAD_DECL Processes();
   CTGRAD_DECL static Processes*& made();
   int rank_ = 0, size_ = 1;
-  bool started_ = false;  // MPI_Init called, MPI_Finalize or MPI_Abort not yet
+  [[maybe_unused]] bool started_ = false;  // MPI_Init called, MPI_Finalize or MPI_Abort not yet
 };
 
 // Rank `rank`'s share [first, last) of `count` items in order, of `size` ranks.
