@@ -1,14 +1,19 @@
 #pragma once
 // What the end-to-end tests of the programs share: where the programs and the
 // data are, a fresh scratch folder, and a run that must succeed.
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <set>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include <ctgrad/io/npy.hpp>
 
 #include "tests/support/run_program.hpp"
 
@@ -46,6 +51,28 @@ inline std::string run_ok(const std::string& command) {
   INFO(command << " -> " << run.output);
   REQUIRE(run.status == 0);
   return run.output;
+}
+
+// A data folder `to` holding the first `train` and `test` examples of the
+// prepared data folder `from` (train_images.npy, train_labels.npy and the
+// test pair): real data, but few enough that evaluating both splits after a
+// pass costs little, for tests whose point is not the accuracy.
+inline void first_examples(const std::filesystem::path& from, const std::filesystem::path& to, std::size_t train,
+                           std::size_t test) {
+  std::filesystem::create_directories(to);
+  for (const auto& [split, count] : {std::pair<std::string, std::size_t>{"train", train}, {"test", test}}) {
+    auto images = io::read_npy<float>(from / (split + "_images.npy"));
+    auto labels = io::read_npy_labels(from / (split + "_labels.npy"));
+    REQUIRE(images.shape.size() > 1);
+    REQUIRE(images.shape[0] >= count);
+    REQUIRE(labels.values.size() >= count);
+    images.values.resize(images.values.size() / images.shape[0] * count);
+    images.shape[0] = count;
+    labels.values.resize(count);
+    io::write_npy<float>(to / (split + "_images.npy"), images.shape, images.values);
+    const std::size_t label_shape[] = {count};
+    io::write_npy<std::int64_t>(to / (split + "_labels.npy"), label_shape, labels.values);
+  }
 }
 
 }  // namespace ctgrad::testing

@@ -1,5 +1,6 @@
 // `lenet5 train` on the real Fashion-MNIST (prepared once, from the Debian
-// package the test command installs), through the shared trainer:
+// package the test command installs; the training runs read its first 1,024
+// and 512 images), through the shared trainer:
 // - each recipe writes a run folder whose weights read back, and `lenet5
 //   report` draws it;
 // - a run killed with SIGKILL mid-pass, at a step the test controls, and
@@ -43,6 +44,19 @@ const std::filesystem::path& fashion() {
   return dir;
 }
 
+// Its first 1,024 training and 512 test images: the runs below test resume,
+// threads and reports, not accuracy, and evaluating all 70,000 images after
+// every run was most of this file's time. A pass is 1,024 per-example steps
+// of the 1998 recipe, or 16 minibatches of 64 of the modern one.
+const std::filesystem::path& fashion_sample() {
+  static const std::filesystem::path dir = [] {
+    const auto d = ctgrad::testing::scratch_dir("ctgrad_lenet5_train", "fashion_sample");
+    ctgrad::testing::first_examples(fashion(), d, 1024, 512);
+    return d;
+  }();
+  return dir;
+}
+
 // Trains `flags` into `run` with checkpoints every `every` steps, kills it
 // with SIGKILL while it waits after step `kill_at`, resumes it, and returns
 // the resumed run's weights.
@@ -71,7 +85,7 @@ std::string killed_and_resumed(const std::string& flags, const std::filesystem::
 TEST_CASE("lenet5 train --recipe 1998: killed mid-pass and resumed, bit-identical; its report", "[e2e][lenet5]") {
   const auto dir = ctgrad::testing::scratch_dir("ctgrad_lenet5_train", "paper");
   const std::string flags =
-      " train --steps 600 --curvature-examples 50 --seed 4 --data " + fashion().string();
+      " train --steps 600 --curvature-examples 50 --seed 4 --data " + fashion_sample().string();
   const std::string whole = run_ok(lenet5_exe + flags + " --out " + (dir / "whole").string());
   CHECK(whole.find("eval: split test") != std::string::npos);
   const std::string expected = file_bytes(dir / "whole" / "weights.safetensors");
@@ -91,7 +105,8 @@ TEST_CASE("lenet5 train --recipe 1998: killed mid-pass and resumed, bit-identica
 TEST_CASE("lenet5 train --recipe modern: resumed bit-identically; 1 and 2 threads give the same bytes",
           "[e2e][lenet5]") {
   const auto dir = ctgrad::testing::scratch_dir("ctgrad_lenet5_train", "modern");
-  const std::string flags = " train --recipe modern --steps 120 --seed 2 --data " + fashion().string();
+  // 120 steps: 7.5 passes, killed in the fifth, after step 70.
+  const std::string flags = " train --recipe modern --steps 120 --seed 2 --data " + fashion_sample().string();
   run_ok(lenet5_exe + flags + " --threads 2 --out " + (dir / "two").string());
   run_ok(lenet5_exe + flags + " --threads 1 --out " + (dir / "one").string());
   const std::string expected = file_bytes(dir / "two" / "weights.safetensors");
