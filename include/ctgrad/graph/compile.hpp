@@ -54,14 +54,18 @@ struct NodeState<ParamLeaf<P>, B> {  // value and grad live in the model's Param
   bool bound = false;
 };
 
-template <class NodeList, std::size_t B>
-struct states_of;
-template <class... Ns, std::size_t B>
-struct states_of<type_list<Ns...>, B> {
-  using type = slots<NodeState<Ns, B>...>;
+// slots<State<N, B>...> for the nodes N of a type_list: a compiled graph's
+// node states, or a pass's over the same graph (graph/curvature.hpp). A
+// trait, not a lambda in decltype: Clang 14 crashes reading such a lambda
+// back from a precompiled header.
+template <template <class, std::size_t> class State, class NodeList, std::size_t B>
+struct slots_of;
+template <template <class, std::size_t> class State, class... Ns, std::size_t B>
+struct slots_of<State, type_list<Ns...>, B> {
+  using type = slots<State<Ns, B>...>;
 };
 template <class NodeList, std::size_t B>
-using states_t = typename states_of<NodeList, B>::type;
+using states_t = typename slots_of<NodeState, NodeList, B>::type;
 
 }  // namespace graph
 

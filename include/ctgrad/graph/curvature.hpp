@@ -89,15 +89,6 @@ struct CurvatureState {
   [[no_unique_address]] std::conditional_t<has_curvature, std::array<typename N::curvature_scratch, B>, Empty> scratch;
 };
 
-// A trait rather than a lambda in decltype: Clang 14 crashes reading such a
-// lambda back from a precompiled header.
-template <class NodeList, std::size_t B>
-struct curvature_states_of;
-template <class... Ns, std::size_t B>
-struct curvature_states_of<type_list<Ns...>, B> {
-  using type = slots<CurvatureState<Ns, B>...>;
-};
-
 }  // namespace graph
 
 template <class G>
@@ -178,7 +169,7 @@ class CurvaturePass {
     }(std::type_identity<typename N::arguments>{});
   }
 
-  using States = typename graph::curvature_states_of<typename G::node_list, B>::type;
+  using States = typename graph::slots_of<graph::CurvatureState, typename G::node_list, B>::type;
   G& graph_;
   States states_{};
 };
