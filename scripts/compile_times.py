@@ -10,16 +10,17 @@ Build with every compiler process timed (docs/performance.md, "Build time"):
 
 Each log line is "wall user peak-KB command...". A file compiled more than
 once (an incremental build after an edit) counts with its last line. Prints
-the totals, the files over the project's limits (20 s, 1 GB: issue 13), the
-user time by top-level folder and the slowest files; with --before, each
-figure beside that of an older log.
+the totals, the files over the project's limits (10 s of compiler user time,
+600 MB), the user time by top-level folder and the slowest files; with
+--before, each figure beside that of an older log. With --check, exits 1 if
+any file is over a limit, naming each (the test command's build runs it).
 """
 import argparse
 import collections
 import sys
 
-LIMIT_SECONDS = 20.0
-LIMIT_KB = 1e9 / 1024  # 1 GB, in the KiB that /usr/bin/time reports
+LIMIT_SECONDS = 10.0
+LIMIT_KB = 600e6 / 1024  # 600 MB, in the KiB that /usr/bin/time reports
 
 
 def load(path):
@@ -73,6 +74,7 @@ def main():
     parser.add_argument("log")
     parser.add_argument("--before", help="an older build's log, to compare with")
     parser.add_argument("--top", type=int, default=20, help="how many of the slowest files to list")
+    parser.add_argument("--check", action="store_true", help="exit 1 if any file is over a limit")
     args = parser.parse_args()
     now = load(args.log)
     before = load(args.before) if args.before else None
@@ -84,7 +86,7 @@ def main():
     print(f"compiler processes: {pair('files')}")
     print(f"user seconds, all files: {pair('user')}")
     print(f"files over {LIMIT_SECONDS:.0f} s: {pair('over_seconds')}")
-    print(f"files over 1 GB: {pair('over_memory')}")
+    print(f"files over {LIMIT_KB * 1024 / 1e6:.0f} MB: {pair('over_memory')}")
     print("user seconds by folder:")
     for folder, user in s["by_folder"].most_common():
         print(f"  {folder}: {b['by_folder'][folder]:,.0f} -> {user:,.0f}" if b else f"  {folder}: {user:,.0f}")
@@ -93,6 +95,14 @@ def main():
     for key, (user, peak) in rows:
         old = f"{before[key][0]:6.1f} -> " if before and key in before else ""
         print(f"  {short(key[0]):58s} {old}{user:6.1f} s {peak / 1024:7.0f} MB")
+    if args.check:
+        over = [(short(source), user, peak) for (source, _), (user, peak) in now.items()
+                if user > LIMIT_SECONDS or peak > LIMIT_KB]
+        for source, user, peak in over:
+            print(f"compile_times: {source} took {user:.1f} s and {peak * 1024 / 1e6:.0f} MB; the limits are "
+                  f"{LIMIT_SECONDS:.0f} s and {LIMIT_KB * 1024 / 1e6:.0f} MB a file", file=sys.stderr)
+        if over:
+            sys.exit(1)
 
 
 if __name__ == "__main__":

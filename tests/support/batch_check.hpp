@@ -7,6 +7,7 @@
 //  - the batch's loss and parameter gradients equal those of a one-example
 //    graph run on each example in turn, averaged: an independent check that
 //    batching routes every example's values and gradients where they belong.
+#include <iomanip>
 #include <vector>
 
 #include "tests/support/gradcheck.hpp"
@@ -76,7 +77,12 @@ void check_batch(Params& params, const Expression& loss, std::uint32_t seed, Res
     single->forward();
     single->backward();
     loss_sum += single->loss();
-    CHECK(single->loss() == Approx(batched->loss(b)).epsilon(1e-6).margin(1e-7));
+    INFO("example " << b << ": alone " << std::setprecision(9) << single->loss() << ", in the batch "
+                    << batched->loss(b));
+    // The batched products sum in another order than one example's (register
+    // tiles over the batch's rows against chained dot products): through a
+    // whole transformer that is a few float roundings, about 1e-6 of the loss.
+    CHECK(single->loss() == Approx(batched->loss(b)).epsilon(3e-6).margin(1e-7));
   }
   CHECK(batch_loss == Approx(loss_sum / batch).epsilon(1e-5).margin(1e-7));
   const std::vector<float> summed = all_gradients(params);

@@ -15,7 +15,7 @@ using ctgrad::kernels::Simd;
 using ctgrad::testing::random_vector;
 
 // Below one vector the SIMD path's elementwise kernels run their tail, which
-// calls the same element function (kernels/elementwise.hpp) as the scalar
+// calls the same element function (src/kernels/elementwise.hpp) as the scalar
 // path's loop, or (axpy) narrower vectors of the same fused multiply-adds:
 // the two agree to the bit, not only within a tolerance. (1 and 3 are below
 // SSE2's 4 floats too; tanh_forward pads one vector instead. On AVX-512, 7
@@ -23,7 +23,7 @@ using ctgrad::testing::random_vector;
 // transformer head's and LeNet-1's output width.)
 TEMPLATE_TEST_CASE_SIG("below one vector the SIMD tails equal the scalar path exactly", "[kernels]",
                        ((std::size_t N), N), 1, 3, 7, 8, 10, 15) {
-  if constexpr (N < Simd::width) {
+  if (N < Simd::width()) {
     const auto a = random_vector(N, 1), b = random_vector(N, 2), c = random_vector(N, 3);
     const auto both = [&](auto kernel) {
       auto scalar = c, simd = c;

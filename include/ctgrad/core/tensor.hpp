@@ -17,6 +17,10 @@ struct Tensor {
   using shape = S;
   using value_type = T;
   static constexpr std::size_t size = S::size;
+  // Floats from one tensor to the next in an array of them (storage padded
+  // to the alignment): how the kernels step through a batch's examples.
+  static constexpr std::size_t size_in_memory =
+      (S::size * sizeof(T) + tensor_alignment - 1) / tensor_alignment * tensor_alignment / sizeof(T);
 
   alignas(tensor_alignment) T storage[S::size]{};
 

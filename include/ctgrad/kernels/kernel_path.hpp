@@ -10,9 +10,7 @@
 #include <concepts>
 #include <cstddef>
 
-#include "ctgrad/kernels/convolution.hpp"
-#include "ctgrad/kernels/optimizer.hpp"
-#include "ctgrad/kernels/pooling.hpp"
+#include "ctgrad/kernels/geometry.hpp"
 
 namespace ctgrad::kernels {
 
@@ -25,9 +23,6 @@ struct Table {
 };
 using Geometry = ConvGeometry<3, 8, 8, 3, 2, 3, 1, Table>;
 using Pooling = PoolGeometry<3, 6, 10, 2>;
-// Accessors of rows gathered from a batch (the ops pass lambdas).
-using Rows = const float* (*)(std::size_t);
-using MutableRows = float* (*)(std::size_t);
 }  // namespace kernel_path_check
 
 template <class Path>
@@ -60,8 +55,7 @@ concept ElementwiseKernels = requires(const float* x, const float* y, const floa
 
 template <class Path>
 concept MatmulKernels = requires(const float* a, const float* b, const float* dc, float* out, std::size_t rows,
-                                 kernel_path_check::Rows a_rows, kernel_path_check::Rows dc_rows,
-                                 kernel_path_check::MutableRows c_rows) {
+                                 Rows a_rows, Rows dc_rows, MutableRows c_rows) {
   Path::template matmul<3, 5, 7>(a, b, out);
   Path::template matmul<3, 5, 7, true>(a, b, out);
   Path::template matmul_backward_a<3, 5, 7>(dc, b, out);
@@ -73,9 +67,8 @@ concept MatmulKernels = requires(const float* a, const float* b, const float* dc
 
 template <class Path>
 concept ConvolutionKernels = requires(const float* x, const float* w, const float* dy, float* y, float* dw,
-                                      float* dx, float* scratch, std::size_t count, kernel_path_check::Rows x_of,
-                                      kernel_path_check::Rows dy_of, kernel_path_check::MutableRows dx_of,
-                                      kernel_path_check::MutableRows scratch_of) {
+                                      float* dx, float* scratch, std::size_t count, Examples x_of,
+                                      Examples dy_of, MutableExamples dx_of, MutableExamples scratch_of) {
   Path::template conv2d_forward<kernel_path_check::Geometry>(x, w, y, scratch);
   Path::template conv2d_backward<kernel_path_check::Geometry>(x, w, dy, dw, dx, scratch);
   Path::template conv2d_backward<kernel_path_check::Geometry, true>(x, w, dy, dw, dx, scratch);

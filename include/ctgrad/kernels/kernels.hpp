@@ -1,49 +1,167 @@
 #pragma once
-// The two kernel paths behind one interface. A graph is compiled for one of
-// them (compile<kernels::Scalar>(expr) or compile<kernels::Simd>(expr)), so
-// both can live in one binary and be benchmarked side by side.
+// The kernel paths the ops are compiled against. A graph is compiled for one
+// of them (compile<kernels::Scalar>(expr) or compile<kernels::Simd>(expr)),
+// so both can live in one binary and be benchmarked side by side.
 //
-// The kernels live by family, each family's two paths side by side in one
-// file, each elementwise rule written once as an element function that the
-// scalar loop and the SIMD tail both call:
-//   elementwise.hpp   activations, add/multiply/scale/axpy/..., softmax's
-//                     helpers, sum/max/dot      (ScalarElementwise, SimdElementwise)
-//   matmul.hpp        products and their gradients, whole and over batch rows
-//                                               (ScalarMatmul, SimdMatmul)
-//   convolution.hpp   ConvGeometry, conv2d forward and backward
-//                                               (ScalarConvolution, SimdConvolution)
-//   pooling.hpp       PoolGeometry, window sums and max pooling
-//                                               (ScalarPooling, SimdPooling)
-//   optimizer.hpp     SGD and AdamW updates     (ScalarOptimizer, SimdOptimizer)
-//   simd_support.hpp  the vector type, loads, the elementwise applier, register blocking
-// A path is its five families joined by inheritance: the ops call
-// K::template relu_forward<N>(...) and find it in whichever family declares
-// it. Every kernel name belongs to exactly one family, so no lookup is
-// ambiguous. kernel_path.hpp states what a path must provide (the concept
-// KernelPath), and both paths are checked against it below.
-#include "ctgrad/kernels/convolution.hpp"
-#include "ctgrad/kernels/elementwise.hpp"
+// A path is a thin layer: the ops call K::template relu_forward<N>(x, y)
+// with their extents as template arguments, and the path forwards them as
+// run-time values to the kernels compiled once in the ctgrad library
+// (table.hpp; the implementations, by family with both paths side by side,
+// in src/kernels/). A model file therefore instantiates no kernel body,
+// only these one-line calls.
+#include <cstddef>
+
+#include "ctgrad/kernels/geometry.hpp"
 #include "ctgrad/kernels/kernel_path.hpp"
-#include "ctgrad/kernels/matmul.hpp"
-#include "ctgrad/kernels/optimizer.hpp"
-#include "ctgrad/kernels/pooling.hpp"
+#include "ctgrad/kernels/table.hpp"
 
 namespace ctgrad::kernels {
 
-// The reference path: plain loops over compile-time extents, built with the
-// same compiler and flags as the SIMD path. It is what the SIMD path is
-// checked and benchmarked against, so it stays obvious rather than clever.
-struct Scalar : ScalarElementwise, ScalarMatmul, ScalarConvolution, ScalarPooling, ScalarOptimizer {
-  static constexpr const char* name = "scalar";
-  static constexpr const char* arch() { return "none"; }  // plain loops (Simd::arch names its instruction set)
+// The members every path has, over Self::table().
+template <class Self>
+struct CompiledPath {
+  static const char* arch() { return Self::table().arch; }
+  static std::size_t width() { return Self::table().width; }
+
+  // ---- elementwise ----
+  template <std::size_t N>
+  static void gelu_forward(const float* x, float* y) { e().gelu_forward(N, x, y); }
+  template <std::size_t N>
+  static void gelu_backward(const float* x, const float* dy, float* dx) { e().gelu_backward(N, x, dy, dx); }
+  template <std::size_t N>
+  static void relu_forward(const float* x, float* y) { e().relu_forward(N, x, y); }
+  template <std::size_t N>
+  static void relu_backward(const float* y, const float* dy, float* dx) { e().relu_backward(N, y, dy, dx); }
+  template <std::size_t N>
+  static void tanh_forward(const float* x, float* y) { e().tanh_forward(N, x, y); }
+  template <std::size_t N, bool Write = false>
+  static void tanh_backward(const float* y, const float* dy, float* dx) {
+    (Write ? e().tanh_backward_write : e().tanh_backward)(N, y, dy, dx);
+  }
+  template <std::size_t N>
+  static void tanh_curvature(const float* y, const float* cy, float* cx) { e().tanh_curvature(N, y, cy, cx); }
+  template <std::size_t N>
+  static void square(const float* x, float* out) { e().square(N, x, out); }
+  template <std::size_t N>
+  static void sigmoid_forward(const float* x, float* y) { e().sigmoid_forward(N, x, y); }
+  template <std::size_t N>
+  static void sigmoid_backward(const float* y, const float* dy, float* dx) { e().sigmoid_backward(N, y, dy, dx); }
+  template <std::size_t N>
+  static void add(const float* a, const float* b, float* out) { e().add(N, a, b, out); }
+  template <std::size_t N>
+  static void accumulate(const float* source, float* target) { e().accumulate(N, source, target); }
+  template <std::size_t N>
+  static void subtract(const float* a, const float* b, float* out) { e().subtract(N, a, b, out); }
+  template <std::size_t N>
+  static void multiply(const float* a, const float* b, float* out) { e().multiply(N, a, b, out); }
+  template <std::size_t N>
+  static void accumulate_product(const float* a, const float* b, float* target) {
+    e().accumulate_product(N, a, b, target);
+  }
+  template <std::size_t N>
+  static void scale(float factor, const float* x, float* out) { e().scale(N, factor, x, out); }
+  template <std::size_t N>
+  static void axpy(float alpha, const float* x, float* y) { e().axpy(N, alpha, x, y); }
+  template <std::size_t N>
+  static void add_constant(const float* x, float value, float* out) { e().add_constant(N, x, value, out); }
+  template <std::size_t N>
+  static void exp_shifted(const float* x, float shift, float* y) { e().exp_shifted(N, x, shift, y); }
+  template <std::size_t N>
+  static void softmax_backward_row(const float* y, const float* dy, float weighted, float* dx) {
+    e().softmax_backward_row(N, y, dy, weighted, dx);
+  }
+  template <std::size_t N>
+  static float sum(const float* x) { return e().sum(N, x); }
+  template <std::size_t N>
+  static float max(const float* x) { return e().max(N, x); }
+  template <std::size_t N>
+  static float dot(const float* a, const float* b) { return e().dot(N, a, b); }
+
+  // ---- matmul ----
+  template <std::size_t Rows, std::size_t Depth, std::size_t Cols, bool Accumulate = false>  // C (+)= A B
+  static void matmul(const float* a, const float* b, float* c) {
+    m().matmul(Rows, Depth, Cols, a, b, c, Accumulate);
+  }
+  template <std::size_t Rows, std::size_t Depth, std::size_t Cols, bool Write = false>  // dA += dC B^T (Write: =)
+  static void matmul_backward_a(const float* dc, const float* b, float* da) {
+    m().matmul_backward_a(Rows, Depth, Cols, dc, b, da, Write);
+  }
+  template <std::size_t Rows, std::size_t Depth, std::size_t Cols>  // dB += A^T dC
+  static void matmul_backward_b(const float* a, const float* dc, float* db) {
+    m().matmul_backward_b(Rows, Depth, Cols, a, dc, db);
+  }
+  template <std::size_t Depth, std::size_t Cols>  // c(r) = a(r)[0:Depth] B, r < rows
+  static void rows_matmul(std::size_t rows, Rows a, const float* b, MutableRows c) {
+    m().rows_matmul(rows, Depth, Cols, a, b, c);
+  }
+  template <std::size_t Depth, std::size_t Cols>  // dB += sum_r a(r)^T dc(r)
+  static void rows_matmul_backward_b(std::size_t rows, Rows a, Rows dc, float* db) {
+    m().rows_matmul_backward_b(rows, Depth, Cols, a, dc, db);
+  }
+
+  // ---- convolution (Geometry: a ConvGeometry) ----
+  template <class Geometry>
+  static void conv2d_forward(const float* x, const float* w, float* y, float* scratch) {
+    Self::table().convolution->conv2d_forward(Geometry::plan, x, w, y, scratch);
+  }
+  template <class Geometry, bool WriteDx = false>  // dw += dL/dw; dx (if not null) += dL/dx (WriteDx: =)
+  static void conv2d_backward(const float* x, const float* w, const float* dy, float* dw, float* dx, float* scratch) {
+    Self::table().convolution->conv2d_backward(Geometry::plan, x, w, dy, dw, dx, scratch, WriteDx);
+  }
+  template <class Geometry, bool WriteDx>
+  static void conv2d_backward_batch(std::size_t count, Examples x, const float* w, Examples dy, float* dw,
+                                    MutableExamples dx, MutableExamples scratch) {
+    Self::table().convolution->conv2d_backward_batch(Geometry::plan, count, x, w, dy, dw, dx, scratch, WriteDx);
+  }
+
+  // ---- pooling (G: a PoolGeometry) ----
+  template <class G>
+  static void window_sum_forward(const float* x, float* y) { p().window_sum_forward(G::plan, x, y); }
+  template <class G, bool Overwrite = false>
+  static void window_sum_backward(const float* dy, float* dx) { p().window_sum_backward(G::plan, dy, dx, Overwrite); }
+  template <class G>
+  static void max_pool_forward(const float* x, float* y) { p().max_pool_forward(G::plan, x, y); }
+  template <class G, bool Overwrite = false>
+  static void max_pool_backward(const float* x, const float* y, const float* dy, float* dx) {
+    p().max_pool_backward(G::plan, x, y, dy, dx, Overwrite);
+  }
+
+  // ---- optimizers ----
+  template <std::size_t N>
+  static void sgd_update(float learning_rate, float* grad, float* value) {
+    o().sgd_update(N, learning_rate, grad, value);
+  }
+  template <std::size_t N>  // SDLM: value -= eta / (mu + curvature) grad, grad = 0
+  static void sdlm_update(float eta, float mu, const float* curvature, float* grad, float* value) {
+    o().sdlm_update(N, eta, mu, curvature, grad, value);
+  }
+  template <std::size_t N>  // AdamW, in place
+  static void adamw_update(const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
+                           float* exp_avg_sq) {
+    o().adamw_update(N, c, value, grad, exp_avg, exp_avg_sq);
+  }
+
+ private:
+  static const ElementwiseTable& e() { return *Self::table().elementwise; }
+  static const MatmulTable& m() { return *Self::table().matmul; }
+  static const PoolingTable& p() { return *Self::table().pooling; }
+  static const OptimizerTable& o() { return *Self::table().optimizer; }
 };
 
-// The SIMD path, written once against xsimd::batch<float>.
-struct Simd : SimdElementwise, SimdMatmul, SimdConvolution, SimdPooling, SimdOptimizer {
+// The reference path: plain loops, built with the same compiler and flags as
+// the SIMD path. It is what the SIMD path is checked and benchmarked
+// against, so it stays obvious rather than clever.
+struct Scalar : CompiledPath<Scalar> {
+  static constexpr const char* name = "scalar";
+  static const KernelTable& table() { return scalar_kernels; }
+};
+
+// The SIMD path, written once against xsimd::batch<float>; arch() names the
+// instruction set the library's kernels were compiled for ("avx512bw",
+// "avx2", "sse2", ...).
+struct Simd : CompiledPath<Simd> {
   static constexpr const char* name = "simd";
-  // The instruction set xsimd compiled for ("avx512bw", "avx2", "sse2", ...):
-  // a consumer built without -march (or ctgrad::native) gets sse2 on x86-64.
-  static constexpr const char* arch() { return xsimd::default_arch::name(); }
+  static const KernelTable& table() { return simd_kernels; }
 };
 
 static_assert(check_kernel_path<Scalar>());

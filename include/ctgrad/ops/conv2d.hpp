@@ -6,7 +6,7 @@
 // plane o holds the kernel applied to input plane Table::planes[o][j].
 #include <array>
 
-#include "ctgrad/kernels/convolution.hpp"
+#include "ctgrad/kernels/geometry.hpp"
 #include "ctgrad/ops/expr.hpp"
 
 namespace ctgrad {
@@ -149,15 +149,13 @@ struct Conv2d : OpBase {
       else
         return false;
     }();
+    float* dx_base = nullptr;
+    if constexpr (wants_grad<DX>) dx_base = dx[0].data();
     K::template conv2d_backward_batch<geometry, write_dx>(
-        B, [&](std::size_t e) { return x[e].data(); }, w.data(), [&](std::size_t e) { return dy[e].data(); }, dw.data(),
-        [&](std::size_t e) -> float* {
-          if constexpr (wants_grad<DX>)
-            return dx[e].data();
-          else
-            return nullptr;
-        },
-        [&](std::size_t e) { return s[e].data(); });
+        B, kernels::Examples{x[0].data(), Tensor<in_shape>::size_in_memory}, w.data(),
+        kernels::Examples{dy[0].data(), Tensor<shape>::size_in_memory}, dw.data(),
+        kernels::MutableExamples{dx_base, Tensor<in_shape>::size_in_memory},
+        kernels::MutableExamples{s[0].data(), scratch::size_in_memory});
   }
 };
 

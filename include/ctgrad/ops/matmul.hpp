@@ -1,6 +1,7 @@
 #pragma once
 #include <array>
 
+#include "ctgrad/kernels/geometry.hpp"
 #include "ctgrad/ops/expr.hpp"
 
 namespace ctgrad {
@@ -90,9 +91,8 @@ struct Matmul : OpBase {
   template <class Kr, std::size_t Bt>
   void forward_batch(const std::array<Tensor<a_shape>, Bt>& a, const Tensor<b_shape>& b,
                      std::array<Tensor<shape>, Bt>& y, std::array<NoScratch, Bt>&) const {
-    Kr::template rows_matmul<K, N>(
-        Bt * M, [&](std::size_t r) { return a[r / M].data() + (r % M) * K; }, b.data(),
-        [&](std::size_t r) { return y[r / M].data() + (r % M) * N; });
+    Kr::template rows_matmul<K, N>(Bt * M, kernels::Rows{a[0].data(), M, Tensor<a_shape>::size_in_memory, K}, b.data(),
+                                   kernels::MutableRows{y[0].data(), M, Tensor<shape>::size_in_memory, N});
   }
   template <class Kr, std::size_t Bt, class DA, class DB>
   void backward_batch(const std::array<Tensor<a_shape>, Bt>& a, const Tensor<b_shape>& b,
@@ -102,9 +102,9 @@ struct Matmul : OpBase {
       for (std::size_t e = 0; e < Bt; ++e) backward<Kr>(a[e], b, y[e], dy[e], da[e], NoGrad{}, scratch[e]);
     if constexpr (wants_grad<DB>) {
       if constexpr (DB::overwrite) std::fill(db.data(), db.data() + b_shape::size, 0.f);
-      Kr::template rows_matmul_backward_b<K, N>(
-          Bt * M, [&](std::size_t r) { return a[r / M].data() + (r % M) * K; },
-          [&](std::size_t r) { return dy[r / M].data() + (r % M) * N; }, db.data());
+      Kr::template rows_matmul_backward_b<K, N>(Bt * M, kernels::Rows{a[0].data(), M, Tensor<a_shape>::size_in_memory, K},
+                                                kernels::Rows{dy[0].data(), M, Tensor<shape>::size_in_memory, N},
+                                                db.data());
     }
   }
 };

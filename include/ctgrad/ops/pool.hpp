@@ -4,7 +4,7 @@
 // to a unit in S2 are added, then multiplied by a trainable coefficient,
 // and added to a trainable bias"), and max pooling. Kernels:
 // kernels/pooling.hpp.
-#include "ctgrad/kernels/pooling.hpp"
+#include "ctgrad/kernels/geometry.hpp"
 #include "ctgrad/ops/expr.hpp"
 
 namespace ctgrad {

@@ -13,7 +13,7 @@
 #include <cmath>
 #include <cstddef>
 
-#include "ctgrad/kernels/simd_support.hpp"
+#include "src/kernels/simd_support.hpp"
 
 namespace ctgrad::kernels {
 
@@ -59,120 +59,112 @@ inline float softmax_gradient(float y, float dy, float weighted) { return y * (d
 
 // ---- the scalar path: a loop over each element function -------------------------------
 struct ScalarElementwise {
-  template <std::size_t N>
-  static void gelu_forward(const float* x, float* y) {
-    for (std::size_t i = 0; i < N; ++i) y[i] = element::gelu::forward(x[i]);
+  static void gelu_forward(std::size_t n, const float* x, float* y) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = element::gelu::forward(x[i]);
   }
-  template <std::size_t N>
-  static void gelu_backward(const float* x, const float* dy, float* dx) {
-    for (std::size_t i = 0; i < N; ++i) dx[i] += element::gelu::gradient(x[i], dy[i]);
+  static void gelu_backward(std::size_t n, const float* x, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < n; ++i) dx[i] += element::gelu::gradient(x[i], dy[i]);
   }
-  template <std::size_t N>
-  static void relu_forward(const float* x, float* y) {
-    for (std::size_t i = 0; i < N; ++i) y[i] = element::relu::forward(x[i]);
+  static void relu_forward(std::size_t n, const float* x, float* y) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = element::relu::forward(x[i]);
   }
-  template <std::size_t N>  // dx += dy where the saved output is positive (the input was)
-  static void relu_backward(const float* y, const float* dy, float* dx) {
-    for (std::size_t i = 0; i < N; ++i) dx[i] = element::relu::backward(y[i], dy[i], dx[i]);
+  // dx += dy where the saved output is positive (the input was)
+  static void relu_backward(std::size_t n, const float* y, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < n; ++i) dx[i] = element::relu::backward(y[i], dy[i], dx[i]);
   }
-  template <std::size_t N>
-  static void tanh_forward(const float* x, float* y) {
-    for (std::size_t i = 0; i < N; ++i) y[i] = element::tanh::forward(x[i]);
+  static void tanh_forward(std::size_t n, const float* x, float* y) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = element::tanh::forward(x[i]);
   }
-  template <std::size_t N, bool Write = false>  // dx += dy * (1 - y^2), from the saved output (Write: =)
-  static void tanh_backward(const float* y, const float* dy, float* dx) {
-    for (std::size_t i = 0; i < N; ++i) {
+  // dx += dy * (1 - y^2), from the saved output (Write: =)
+  template <bool Write = false>
+  static void tanh_backward(std::size_t n, const float* y, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < n; ++i) {
       if constexpr (Write)
         dx[i] = element::tanh::gradient(y[i], dy[i]);
       else
         dx[i] += element::tanh::gradient(y[i], dy[i]);
     }
   }
-  template <std::size_t N>  // cx += cy (1 - y^2)^2: the curvature pass's tanh (ops/tanh.hpp)
-  static void tanh_curvature(const float* y, const float* cy, float* cx) {
-    for (std::size_t i = 0; i < N; ++i) cx[i] += element::tanh::curvature(y[i], cy[i]);
+  // cx += cy (1 - y^2)^2: the curvature pass's tanh (ops/tanh.hpp)
+  static void tanh_curvature(std::size_t n, const float* y, const float* cy, float* cx) {
+    for (std::size_t i = 0; i < n; ++i) cx[i] += element::tanh::curvature(y[i], cy[i]);
   }
-  template <std::size_t N>  // out = x^2: the squared weights and inputs of the curvature pass
-  static void square(const float* x, float* out) {
-    for (std::size_t i = 0; i < N; ++i) out[i] = element::multiply(x[i], x[i]);
+  // out = x^2: the squared weights and inputs of the curvature pass
+  static void square(std::size_t n, const float* x, float* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = element::multiply(x[i], x[i]);
   }
-  template <std::size_t N>  // y = 1 / (1 + e^-x)
-  static void sigmoid_forward(const float* x, float* y) {
-    for (std::size_t i = 0; i < N; ++i) y[i] = element::sigmoid::forward(x[i]);
+  // y = 1 / (1 + e^-x)
+  static void sigmoid_forward(std::size_t n, const float* x, float* y) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = element::sigmoid::forward(x[i]);
   }
-  template <std::size_t N>  // dx += dy * y (1 - y), from the saved output
-  static void sigmoid_backward(const float* y, const float* dy, float* dx) {
-    for (std::size_t i = 0; i < N; ++i) dx[i] += element::sigmoid::gradient(y[i], dy[i]);
-  }
-
-  template <std::size_t N>
-  static void add(const float* a, const float* b, float* out) {
-    for (std::size_t i = 0; i < N; ++i) out[i] = element::add(a[i], b[i]);
-  }
-  template <std::size_t N>  // target += source
-  static void accumulate(const float* source, float* target) {
-    for (std::size_t i = 0; i < N; ++i) target[i] = element::add(target[i], source[i]);
-  }
-  template <std::size_t N>
-  static void subtract(const float* a, const float* b, float* out) {
-    for (std::size_t i = 0; i < N; ++i) out[i] = element::subtract(a[i], b[i]);
-  }
-  template <std::size_t N>
-  static void multiply(const float* a, const float* b, float* out) {
-    for (std::size_t i = 0; i < N; ++i) out[i] = element::multiply(a[i], b[i]);
-  }
-  template <std::size_t N>  // target += a * b
-  static void accumulate_product(const float* a, const float* b, float* target) {
-    for (std::size_t i = 0; i < N; ++i) target[i] = element::multiply_add(a[i], b[i], target[i]);
-  }
-  template <std::size_t N>  // out = factor * x
-  static void scale(float factor, const float* x, float* out) {
-    for (std::size_t i = 0; i < N; ++i) out[i] = element::scale(factor, x[i]);
-  }
-  template <std::size_t N>  // y += alpha * x
-  static void axpy(float alpha, const float* x, float* y) {
-    for (std::size_t i = 0; i < N; ++i) y[i] = element::multiply_add(alpha, x[i], y[i]);
-  }
-  template <std::size_t N>  // out = x + value: one bias added to a whole plane
-  static void add_constant(const float* x, float value, float* out) {
-    for (std::size_t i = 0; i < N; ++i) out[i] = element::add(x[i], value);
-  }
-  template <std::size_t N>  // y = e^(x - shift): softmax's numerators
-  static void exp_shifted(const float* x, float shift, float* y) {
-    for (std::size_t i = 0; i < N; ++i) y[i] = element::exp_shifted(x[i], shift);
-  }
-  template <std::size_t N>  // dx += y (dy - weighted): softmax's vector-Jacobian product
-  static void softmax_backward_row(const float* y, const float* dy, float weighted, float* dx) {
-    for (std::size_t i = 0; i < N; ++i) dx[i] += element::softmax_gradient(y[i], dy[i], weighted);
+  // dx += dy * y (1 - y), from the saved output
+  static void sigmoid_backward(std::size_t n, const float* y, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < n; ++i) dx[i] += element::sigmoid::gradient(y[i], dy[i]);
   }
 
-  // ---- reductions, in index order (the SIMD path's answer for N below one vector) ----
-  template <std::size_t N>
-  static float sum(const float* x) {
+  static void add(std::size_t n, const float* a, const float* b, float* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = element::add(a[i], b[i]);
+  }
+  // target += source
+  static void accumulate(std::size_t n, const float* source, float* target) {
+    for (std::size_t i = 0; i < n; ++i) target[i] = element::add(target[i], source[i]);
+  }
+  static void subtract(std::size_t n, const float* a, const float* b, float* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = element::subtract(a[i], b[i]);
+  }
+  static void multiply(std::size_t n, const float* a, const float* b, float* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = element::multiply(a[i], b[i]);
+  }
+  // target += a * b
+  static void accumulate_product(std::size_t n, const float* a, const float* b, float* target) {
+    for (std::size_t i = 0; i < n; ++i) target[i] = element::multiply_add(a[i], b[i], target[i]);
+  }
+  // out = factor * x
+  static void scale(std::size_t n, float factor, const float* x, float* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = element::scale(factor, x[i]);
+  }
+  // y += alpha * x
+  static void axpy(std::size_t n, float alpha, const float* x, float* y) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = element::multiply_add(alpha, x[i], y[i]);
+  }
+  // out = x + value: one bias added to a whole plane
+  static void add_constant(std::size_t n, const float* x, float value, float* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = element::add(x[i], value);
+  }
+  // y = e^(x - shift): softmax's numerators
+  static void exp_shifted(std::size_t n, const float* x, float shift, float* y) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = element::exp_shifted(x[i], shift);
+  }
+  // dx += y (dy - weighted): softmax's vector-Jacobian product
+  static void softmax_backward_row(std::size_t n, const float* y, const float* dy, float weighted, float* dx) {
+    for (std::size_t i = 0; i < n; ++i) dx[i] += element::softmax_gradient(y[i], dy[i], weighted);
+  }
+
+  // ---- reductions, in index order (the SIMD path's answer for n below one vector);
+  // dot fuses each multiply-add explicitly, so both paths round alike wherever
+  // the compiler inlines it ----
+  static float sum(std::size_t n, const float* x) {
     float total = 0;
-    for (std::size_t i = 0; i < N; ++i) total += x[i];
+    for (std::size_t i = 0; i < n; ++i) total += x[i];
     return total;
   }
-  template <std::size_t N>
-  static float max(const float* x) {
+  static float max(std::size_t n, const float* x) {
     float largest = x[0];
-    for (std::size_t i = 1; i < N; ++i) largest = std::max(largest, x[i]);
+    for (std::size_t i = 1; i < n; ++i) largest = std::max(largest, x[i]);
     return largest;
   }
-  template <std::size_t N>
-  static float dot(const float* a, const float* b) {
+  static float dot(std::size_t n, const float* a, const float* b) {
     float total = 0;
-    for (std::size_t i = 0; i < N; ++i) total += a[i] * b[i];
+    for (std::size_t i = 0; i < n; ++i) total = element::multiply_add(a[i], b[i], total);
     return total;
   }
 };
 
 // ---- the SIMD path: vectors, and the element function for the tail -----------------
 struct SimdElementwise : SimdSupport {
-  template <std::size_t N>
-  static void gelu_forward(const float* x, float* y) {
+  static void gelu_forward(std::size_t n, const float* x, float* y) {
     const batch half(0.5f), one(1.f), inverse_sqrt2(element::gelu::inverse_sqrt2);
-    elementwise<N>(
+    elementwise(n, 
         [&](std::size_t i) {
           const batch v = load(x + i);
           return half * v * (one + xsimd::erf(v * inverse_sqrt2));
@@ -180,11 +172,10 @@ struct SimdElementwise : SimdSupport {
         [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
         [&](std::size_t i) { y[i] = element::gelu::forward(x[i]); });
   }
-  template <std::size_t N>
-  static void gelu_backward(const float* x, const float* dy, float* dx) {
+  static void gelu_backward(std::size_t n, const float* x, const float* dy, float* dx) {
     const batch half(0.5f), one(1.f), inverse_sqrt2(element::gelu::inverse_sqrt2),
         inverse_sqrt_2pi(element::gelu::inverse_sqrt_2pi);
-    elementwise<N>(
+    elementwise(n, 
         [&](std::size_t i) {
           const batch v = load(x + i);
           const batch cdf = half * (one + xsimd::erf(v * inverse_sqrt2));
@@ -194,17 +185,15 @@ struct SimdElementwise : SimdSupport {
         [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
         [&](std::size_t i) { dx[i] += element::gelu::gradient(x[i], dy[i]); });
   }
-  template <std::size_t N>
-  static void relu_forward(const float* x, float* y) {
+  static void relu_forward(std::size_t n, const float* x, float* y) {
     const batch zero(0.f);
-    elementwise<N>([&](std::size_t i) { return xsimd::max(load(x + i), zero); },
+    elementwise(n, [&](std::size_t i) { return xsimd::max(load(x + i), zero); },
                    [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
                    [&](std::size_t i) { y[i] = element::relu::forward(x[i]); });
   }
-  template <std::size_t N>
-  static void relu_backward(const float* y, const float* dy, float* dx) {
+  static void relu_backward(std::size_t n, const float* y, const float* dy, float* dx) {
     const batch zero(0.f);
-    elementwise<N>(
+    elementwise(n, 
         [&](std::size_t i) {
           const batch before = load(dx + i);
           return xsimd::select(load(y + i) > zero, before + load(dy + i), before);
@@ -212,25 +201,24 @@ struct SimdElementwise : SimdSupport {
         [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
         [&](std::size_t i) { dx[i] = element::relu::backward(y[i], dy[i], dx[i]); });
   }
-  template <std::size_t N>
-  static void tanh_forward(const float* x, float* y) {
-    if constexpr (N < width) {  // LeNet-1's 10 outputs: one padded vector beats N calls of std::tanh
+  static void tanh_forward(std::size_t n, const float* x, float* y) {
+    if (n < width) {  // LeNet-1's 10 outputs: one padded vector beats n calls of std::tanh
       alignas(64) std::array<float, width> lanes{};
-      std::copy_n(x, N, lanes.data());
+      std::copy_n(x, n, lanes.data());
       xsimd::tanh(batch::load_aligned(lanes.data())).store_aligned(lanes.data());
-      std::copy_n(lanes.data(), N, y);
+      std::copy_n(lanes.data(), n, y);
       return;
     }
-    elementwise<N>([&](std::size_t i) { return xsimd::tanh(load(x + i)); },
+    elementwise(n, [&](std::size_t i) { return xsimd::tanh(load(x + i)); },
                    [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
                    [&](std::size_t i) { y[i] = element::tanh::forward(x[i]); });
   }
   // Write: dx = dy (1 - y^2), for dx's first writer; the same value as
   // adding it to a zeroed dx.
-  template <std::size_t N, bool Write = false>
-  static void tanh_backward(const float* y, const float* dy, float* dx) {
+  template <bool Write = false>
+  static void tanh_backward(std::size_t n, const float* y, const float* dy, float* dx) {
     const batch one(1.f);
-    elementwise<N>(
+    elementwise(n, 
         [&](std::size_t i) {
           const batch out = load(y + i);
           if constexpr (Write)
@@ -246,10 +234,10 @@ struct SimdElementwise : SimdSupport {
             dx[i] += element::tanh::gradient(y[i], dy[i]);
         });
   }
-  template <std::size_t N>  // cx += cy (1 - y^2)^2
-  static void tanh_curvature(const float* y, const float* cy, float* cx) {
+  // cx += cy (1 - y^2)^2
+  static void tanh_curvature(std::size_t n, const float* y, const float* cy, float* cx) {
     const batch one(1.f);
-    elementwise<N>(
+    elementwise(n, 
         [&](std::size_t i) {
           const batch out = load(y + i);
           const batch slope = xsimd::fnma(out, out, one);
@@ -258,23 +246,21 @@ struct SimdElementwise : SimdSupport {
         [&](std::size_t i, batch v) { v.store_unaligned(cx + i); },
         [&](std::size_t i) { cx[i] += element::tanh::curvature(y[i], cy[i]); });
   }
-  template <std::size_t N>  // out = x^2
-  static void square(const float* x, float* out) {
-    elementwise<N>([&](std::size_t i) { return load(x + i) * load(x + i); },
+  // out = x^2
+  static void square(std::size_t n, const float* x, float* out) {
+    elementwise(n, [&](std::size_t i) { return load(x + i) * load(x + i); },
                    [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
                    [&](std::size_t i) { out[i] = element::multiply(x[i], x[i]); });
   }
-  template <std::size_t N>
-  static void sigmoid_forward(const float* x, float* y) {
+  static void sigmoid_forward(std::size_t n, const float* x, float* y) {
     const batch one(1.f);
-    elementwise<N>([&](std::size_t i) { return one / (one + xsimd::exp(-load(x + i))); },
+    elementwise(n, [&](std::size_t i) { return one / (one + xsimd::exp(-load(x + i))); },
                    [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
                    [&](std::size_t i) { y[i] = element::sigmoid::forward(x[i]); });
   }
-  template <std::size_t N>
-  static void sigmoid_backward(const float* y, const float* dy, float* dx) {
+  static void sigmoid_backward(std::size_t n, const float* y, const float* dy, float* dx) {
     const batch one(1.f);
-    elementwise<N>(
+    elementwise(n, 
         [&](std::size_t i) {
           const batch out = load(y + i);
           return xsimd::fma(load(dy + i) * out, one - out, load(dx + i));
@@ -283,112 +269,99 @@ struct SimdElementwise : SimdSupport {
         [&](std::size_t i) { dx[i] += element::sigmoid::gradient(y[i], dy[i]); });
   }
 
-  template <std::size_t N>
-  static void add(const float* a, const float* b, float* out) {
-    elementwise<N>([&](std::size_t i) { return load(a + i) + load(b + i); },
+  static void add(std::size_t n, const float* a, const float* b, float* out) {
+    elementwise(n, [&](std::size_t i) { return load(a + i) + load(b + i); },
                    [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
                    [&](std::size_t i) { out[i] = element::add(a[i], b[i]); });
   }
-  template <std::size_t N>
-  static void accumulate(const float* source, float* target) {
-    elementwise<N>([&](std::size_t i) { return load(target + i) + load(source + i); },
+  static void accumulate(std::size_t n, const float* source, float* target) {
+    elementwise(n, [&](std::size_t i) { return load(target + i) + load(source + i); },
                    [&](std::size_t i, batch v) { v.store_unaligned(target + i); },
                    [&](std::size_t i) { target[i] = element::add(target[i], source[i]); });
   }
-  template <std::size_t N>
-  static void subtract(const float* a, const float* b, float* out) {
-    elementwise<N>([&](std::size_t i) { return load(a + i) - load(b + i); },
+  static void subtract(std::size_t n, const float* a, const float* b, float* out) {
+    elementwise(n, [&](std::size_t i) { return load(a + i) - load(b + i); },
                    [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
                    [&](std::size_t i) { out[i] = element::subtract(a[i], b[i]); });
   }
-  template <std::size_t N>
-  static void multiply(const float* a, const float* b, float* out) {
-    elementwise<N>([&](std::size_t i) { return load(a + i) * load(b + i); },
+  static void multiply(std::size_t n, const float* a, const float* b, float* out) {
+    elementwise(n, [&](std::size_t i) { return load(a + i) * load(b + i); },
                    [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
                    [&](std::size_t i) { out[i] = element::multiply(a[i], b[i]); });
   }
-  template <std::size_t N>
-  static void accumulate_product(const float* a, const float* b, float* target) {
-    elementwise<N>([&](std::size_t i) { return xsimd::fma(load(a + i), load(b + i), load(target + i)); },
+  static void accumulate_product(std::size_t n, const float* a, const float* b, float* target) {
+    elementwise(n, [&](std::size_t i) { return xsimd::fma(load(a + i), load(b + i), load(target + i)); },
                    [&](std::size_t i, batch v) { v.store_unaligned(target + i); },
                    [&](std::size_t i) { target[i] = element::multiply_add(a[i], b[i], target[i]); });
   }
-  template <std::size_t N>
-  static void scale(float factor, const float* x, float* out) {
+  static void scale(std::size_t n, float factor, const float* x, float* out) {
     const batch f(factor);
-    elementwise<N>([&](std::size_t i) { return f * load(x + i); },
+    elementwise(n, [&](std::size_t i) { return f * load(x + i); },
                    [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
                    [&](std::size_t i) { out[i] = element::scale(factor, x[i]); });
   }
-  template <std::size_t N>
-  static void axpy(float alpha, const float* x, float* y) {
-    if constexpr (N < width && narrow_width<N>() > 1) {
+  static void axpy(std::size_t n, float alpha, const float* x, float* y) {
+    if (n < width && narrow_width(n) > 1) {
       // Rows shorter than a vector (a transformer head's 8 features on
       // AVX-512: attention's dq, dk and dv, the matmul family's short rows)
-      // take the widest narrower vector instead of N scalar steps.
-      short_row_times<N, true>(1, [&](std::size_t) { return alpha; }, [&](std::size_t) { return x; }, y);
+      // take the widest narrower vector instead of n scalar steps.
+      short_row_times(n, true, 1, [&](std::size_t) { return alpha; }, [&](std::size_t) { return x; }, y);
     } else {
       const batch a(alpha);
-      elementwise<N>([&](std::size_t i) { return xsimd::fma(a, load(x + i), load(y + i)); },
+      elementwise(n, [&](std::size_t i) { return xsimd::fma(a, load(x + i), load(y + i)); },
                      [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
                      [&](std::size_t i) { y[i] = element::multiply_add(alpha, x[i], y[i]); });
     }
   }
-  template <std::size_t N>
-  static void add_constant(const float* x, float value, float* out) {
+  static void add_constant(std::size_t n, const float* x, float value, float* out) {
     const batch v(value);
-    elementwise<N>([&](std::size_t i) { return load(x + i) + v; },
+    elementwise(n, [&](std::size_t i) { return load(x + i) + v; },
                    [&](std::size_t i, batch result) { result.store_unaligned(out + i); },
                    [&](std::size_t i) { out[i] = element::add(x[i], value); });
   }
-  template <std::size_t N>
-  static void exp_shifted(const float* x, float shift, float* y) {
+  static void exp_shifted(std::size_t n, const float* x, float shift, float* y) {
     const batch s(shift);
-    elementwise<N>([&](std::size_t i) { return xsimd::exp(load(x + i) - s); },
+    elementwise(n, [&](std::size_t i) { return xsimd::exp(load(x + i) - s); },
                    [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
                    [&](std::size_t i) { y[i] = element::exp_shifted(x[i], shift); });
   }
-  template <std::size_t N>
-  static void softmax_backward_row(const float* y, const float* dy, float weighted, float* dx) {
+  static void softmax_backward_row(std::size_t n, const float* y, const float* dy, float weighted, float* dx) {
     const batch w(weighted);
-    elementwise<N>([&](std::size_t i) { return xsimd::fma(load(y + i), load(dy + i) - w, load(dx + i)); },
+    elementwise(n, [&](std::size_t i) { return xsimd::fma(load(y + i), load(dy + i) - w, load(dx + i)); },
                    [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
                    [&](std::size_t i) { dx[i] += element::softmax_gradient(y[i], dy[i], weighted); });
   }
 
   // ---- reductions: below one vector, the scalar path's loop -----------------
-  template <std::size_t N>
-  static float sum(const float* x) {
-    if constexpr (N < width) {
-      return ScalarElementwise::sum<N>(x);
+  static float sum(std::size_t n, const float* x) {
+    if (n < width) {
+      return ScalarElementwise::sum(n, x);
     } else {
       batch total(0.f);
-      for (std::size_t i = 0; i + width <= N; i += width) total += load(x + i);
-      if constexpr (N % width != 0) total = xsimd::fma(load(x + N - width), ragged_tail_weights<N>(), total);
+      for (std::size_t i = 0; i + width <= n; i += width) total += load(x + i);
+      if (n % width != 0) total = xsimd::fma(load(x + n - width), ragged_tail_weights(n), total);
       return xsimd::hadd(total);
     }
   }
-  template <std::size_t N>
-  static float max(const float* x) {
-    if constexpr (N < width) {
-      return ScalarElementwise::max<N>(x);
+  static float max(std::size_t n, const float* x) {
+    if (n < width) {
+      return ScalarElementwise::max(n, x);
     } else {
       batch largest = load(x);  // the overlapping last vector is harmless for a maximum
-      for (std::size_t i = width; i < N; i += width) largest = xsimd::max(largest, load(x + std::min(i, N - width)));
+      for (std::size_t i = width; i < n; i += width) largest = xsimd::max(largest, load(x + std::min(i, n - width)));
       alignas(64) std::array<float, width> lanes;
       largest.store_aligned(lanes.data());
-      return ScalarElementwise::max<width>(lanes.data());
+      return ScalarElementwise::max(width, lanes.data());
     }
   }
-  template <std::size_t N>
-  static float dot(const float* a, const float* b) {
-    if constexpr (N < width) {
-      return ScalarElementwise::dot<N>(a, b);
+  static float dot(std::size_t n, const float* a, const float* b) {
+    if (n < width) {
+      return ScalarElementwise::dot(n, a, b);
     } else {
       batch total(0.f);
-      for (std::size_t i = 0; i + width <= N; i += width) total = xsimd::fma(load(a + i), load(b + i), total);
-      if constexpr (N % width != 0)
-        total = xsimd::fma(load(a + N - width) * ragged_tail_weights<N>(), load(b + N - width), total);
+      for (std::size_t i = 0; i + width <= n; i += width) total = xsimd::fma(load(a + i), load(b + i), total);
+      if (n % width != 0)
+        total = xsimd::fma(load(a + n - width) * ragged_tail_weights(n), load(b + n - width), total);
       return xsimd::hadd(total);
     }
   }

@@ -7,26 +7,18 @@
 #include <cmath>
 #include <cstddef>
 
-#include "ctgrad/kernels/simd_support.hpp"
+#include "ctgrad/kernels/geometry.hpp"
+#include "src/kernels/simd_support.hpp"
 
 namespace ctgrad::kernels {
-
-// The per-step constants of AdamW (optim/adamw.hpp derives them).
-struct AdamWConstants {
-  float decay;                  // 1 - lr * weight_decay
-  float one_minus_beta1;
-  float beta2;
-  float one_minus_beta2;
-  float step_size;              // lr / (1 - beta1^t)
-  float bias_correction2_sqrt;  // sqrt(1 - beta2^t)
-  float eps;
-};
 
 namespace element {
 // value += -lr * grad, then grad = 0: SGD's update and the gradient's reset
 // for the next step in one pass over both (they do not fit L1 together).
+// One fused multiply-add, as the SIMD path's vectors do, whether or not the
+// compiler would contract the expression where it is inlined.
 inline void sgd_update(float learning_rate, float& grad, float& value) {
-  value += -learning_rate * grad;
+  value = std::fma(-learning_rate, grad, value);
   grad = 0.f;
 }
 // One step of stochastic diagonal Levenberg-Marquardt (LeCun et al. 1998,
@@ -52,27 +44,25 @@ inline void adamw_update(const AdamWConstants& c, float& value, float grad, floa
 
 // ---- the scalar path -----------------------------------------------------------
 struct ScalarOptimizer {
-  template <std::size_t N>
-  static void sgd_update(float learning_rate, float* grad, float* value) {
-    for (std::size_t i = 0; i < N; ++i) element::sgd_update(learning_rate, grad[i], value[i]);
+  static void sgd_update(std::size_t n, float learning_rate, float* grad, float* value) {
+    for (std::size_t i = 0; i < n; ++i) element::sgd_update(learning_rate, grad[i], value[i]);
   }
-  template <std::size_t N>  // SDLM: value -= eta / (mu + curvature) grad, grad = 0
-  static void sdlm_update(float eta, float mu, const float* curvature, float* grad, float* value) {
-    for (std::size_t i = 0; i < N; ++i) element::sdlm_update(eta, mu, curvature[i], grad[i], value[i]);
+  // SDLM: value -= eta / (mu + curvature) grad, grad = 0
+  static void sdlm_update(std::size_t n, float eta, float mu, const float* curvature, float* grad, float* value) {
+    for (std::size_t i = 0; i < n; ++i) element::sdlm_update(eta, mu, curvature[i], grad[i], value[i]);
   }
-  template <std::size_t N>  // AdamW, in place
-  static void adamw_update(const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
+  // AdamW, in place
+  static void adamw_update(std::size_t n, const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
                            float* exp_avg_sq) {
-    for (std::size_t i = 0; i < N; ++i) element::adamw_update(c, value[i], grad[i], exp_avg[i], exp_avg_sq[i]);
+    for (std::size_t i = 0; i < n; ++i) element::adamw_update(c, value[i], grad[i], exp_avg[i], exp_avg_sq[i]);
   }
 };
 
 // ---- the SIMD path ---------------------------------------------------------------
 struct SimdOptimizer : SimdSupport {
-  template <std::size_t N>
-  static void sgd_update(float learning_rate, float* grad, float* value) {
+  static void sgd_update(std::size_t n, float learning_rate, float* grad, float* value) {
     const batch scale(-learning_rate), zero(0.f);
-    elementwise<N>([&](std::size_t i) { return xsimd::fma(scale, load(grad + i), load(value + i)); },
+    elementwise(n, [&](std::size_t i) { return xsimd::fma(scale, load(grad + i), load(value + i)); },
                    [&](std::size_t i, batch v) {
                      v.store_unaligned(value + i);
                      zero.store_unaligned(grad + i);
@@ -81,10 +71,9 @@ struct SimdOptimizer : SimdSupport {
   }
   // SDLM: the same division per element as the scalar path (no approximate
   // reciprocal), so both paths step alike.
-  template <std::size_t N>
-  static void sdlm_update(float eta, float mu, const float* curvature, float* grad, float* value) {
+  static void sdlm_update(std::size_t n, float eta, float mu, const float* curvature, float* grad, float* value) {
     const batch rate(eta), damping(mu), zero(0.f);
-    elementwise<N>(
+    elementwise(n, 
         [&](std::size_t i) { return load(value + i) - rate / (damping + load(curvature + i)) * load(grad + i); },
         [&](std::size_t i, batch v) {
           v.store_unaligned(value + i);
@@ -94,13 +83,12 @@ struct SimdOptimizer : SimdSupport {
   }
   // AdamW, in place: whole vectors, then the element function for the tail
   // (an overlapping vector would update its elements twice).
-  template <std::size_t N>
-  static void adamw_update(const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
+  static void adamw_update(std::size_t n, const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
                            float* exp_avg_sq) {
     const batch decay(c.decay), one_minus_beta1(c.one_minus_beta1), beta2(c.beta2),
         one_minus_beta2(c.one_minus_beta2), step_size(c.step_size), bias_correction2_sqrt(c.bias_correction2_sqrt),
         eps(c.eps);
-    constexpr std::size_t vectors = N / width;
+    const std::size_t vectors = n / width;
     for (std::size_t i = 0; i < vectors * width; i += width) {
       const batch g = load(grad + i);
       const batch m = xsimd::fma(g - load(exp_avg + i), one_minus_beta1, load(exp_avg + i));
@@ -110,7 +98,7 @@ struct SimdOptimizer : SimdSupport {
       m.store_unaligned(exp_avg + i);
       v.store_unaligned(exp_avg_sq + i);
     }
-    for (std::size_t i = vectors * width; i < N; ++i)
+    for (std::size_t i = vectors * width; i < n; ++i)
       element::adamw_update(c, value[i], grad[i], exp_avg[i], exp_avg_sq[i]);
   }
 };

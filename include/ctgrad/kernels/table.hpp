@@ -1,0 +1,119 @@
+#pragma once
+// The compiled kernels: one table of functions per family, one set of
+// tables per kernel path. Extents are run-time arguments, so each kernel is
+// compiled once, in the ctgrad library (src/kernels/), for every model and
+// every shape; the register tiles inside are fixed at compile time and the
+// loops around them run to the extents given (as in XNNPACK or BLIS).
+//
+// The ops do not call these tables directly: they call a kernel path
+// (kernels.hpp), whose members take the extents as template arguments, as
+// constants known where the graph is compiled, and forward them here.
+#include <cstddef>
+
+#include "ctgrad/kernels/geometry.hpp"
+
+namespace ctgrad::kernels {
+
+// Activations, the everyday arithmetic, softmax's helpers, and the
+// reductions sum, max and dot; n elements each.
+struct ElementwiseTable {
+  using Map = void (*)(std::size_t n, const float* x, float* out);
+  using Combine = void (*)(std::size_t n, const float* a, const float* b, float* out);
+  using Scaled = void (*)(std::size_t n, float factor, const float* x, float* out);
+  using Shifted = void (*)(std::size_t n, const float* x, float value, float* out);
+  using Reduce = float (*)(std::size_t n, const float* x);
+  Map gelu_forward;
+  Combine gelu_backward;        // (x, dy, dx): dx += dy gelu'(x)
+  Map relu_forward;
+  Combine relu_backward;        // (y, dy, dx): dx += dy where the saved output is positive
+  Map tanh_forward;
+  Combine tanh_backward;        // (y, dy, dx): dx += dy (1 - y^2)
+  Combine tanh_backward_write;  // dx = dy (1 - y^2): dx's first writer
+  Combine tanh_curvature;       // (y, cy, cx): cx += cy (1 - y^2)^2
+  Map square;                   // out = x^2
+  Map sigmoid_forward;
+  Combine sigmoid_backward;     // (y, dy, dx): dx += dy y (1 - y)
+  Combine add;
+  Map accumulate;               // (source, target): target += source
+  Combine subtract;
+  Combine multiply;
+  Combine accumulate_product;   // (a, b, target): target += a b
+  Scaled scale;                 // out = factor x
+  Scaled axpy;                  // (alpha, x, y): y += alpha x
+  Shifted add_constant;         // out = x + value
+  Shifted exp_shifted;          // out = e^(x - shift): softmax's numerators
+  void (*softmax_backward_row)(std::size_t n, const float* y, const float* dy, float weighted, float* dx);
+  Reduce sum;
+  Reduce max;
+  float (*dot)(std::size_t n, const float* a, const float* b);
+};
+
+// Row-major products C[rows, cols] = A[rows, depth] B[depth, cols], their
+// vector-Jacobian products, and the same over rows gathered from a batch.
+struct MatmulTable {
+  // C (+)= A B
+  void (*matmul)(std::size_t rows, std::size_t depth, std::size_t cols, const float* a, const float* b, float* c,
+                 bool accumulate);
+  // dA += dC B^T (write: =)
+  void (*matmul_backward_a)(std::size_t rows, std::size_t depth, std::size_t cols, const float* dc, const float* b,
+                            float* da, bool write);
+  // dB += A^T dC
+  void (*matmul_backward_b)(std::size_t rows, std::size_t depth, std::size_t cols, const float* a, const float* dc,
+                            float* db);
+  // c(r) = a(r)[0:depth] B for r < rows; B shared by all rows
+  void (*rows_matmul)(std::size_t rows, std::size_t depth, std::size_t cols, Rows a, const float* b, MutableRows c);
+  // dB += sum_r a(r)^T dc(r)
+  void (*rows_matmul_backward_b)(std::size_t rows, std::size_t depth, std::size_t cols, Rows a, Rows dc, float* db);
+};
+
+// conv2d over a ConvPlan; scratch holds plan.scratch_size() floats, zero
+// when first used (the SIMD path's frames keep zero borders).
+struct ConvolutionTable {
+  void (*conv2d_forward)(const ConvPlan& plan, const float* x, const float* w, float* y, float* scratch);
+  // dw += dL/dw; if dx is not null, dx += dL/dx (write_dx: dx = dL/dx).
+  void (*conv2d_backward)(const ConvPlan& plan, const float* x, const float* w, const float* dy, float* dw, float* dx,
+                          float* scratch, bool write_dx);
+  // The same for `count` examples with one weight gradient.
+  void (*conv2d_backward_batch)(const ConvPlan& plan, std::size_t count, Examples x, const float* w, Examples dy,
+                                float* dw, MutableExamples dx, MutableExamples scratch, bool write_dx);
+};
+
+// Non-overlapping windows: window sums (LeNet-5's subsampling) and max pooling.
+struct PoolingTable {
+  void (*window_sum_forward)(const PoolPlan& plan, const float* x, float* y);
+  void (*window_sum_backward)(const PoolPlan& plan, const float* dy, float* dx, bool overwrite);
+  void (*max_pool_forward)(const PoolPlan& plan, const float* x, float* y);
+  // Each dy to the first element of its window (row by row) equal to the
+  // window's maximum, as PyTorch's max_pool2d; overwrite zeroes the others.
+  void (*max_pool_backward)(const PoolPlan& plan, const float* x, const float* y, const float* dy, float* dx,
+                            bool overwrite);
+};
+
+// In-place parameter updates; each also resets the gradient where it says so.
+struct OptimizerTable {
+  void (*sgd_update)(std::size_t n, float learning_rate, float* grad, float* value);  // value -= lr grad, grad = 0
+  void (*sdlm_update)(std::size_t n, float eta, float mu, const float* curvature, float* grad, float* value);
+  void (*adamw_update)(std::size_t n, const AdamWConstants& constants, float* value, const float* grad,
+                       float* exp_avg, float* exp_avg_sq);
+};
+
+// One kernel path's tables, and what it is: name ("scalar", "simd"), the
+// instruction set its kernels were compiled for, and the floats in one of
+// its vectors (1 for plain loops).
+struct KernelTable {
+  const char* name;
+  const char* arch;
+  std::size_t width;
+  const ElementwiseTable* elementwise;
+  const MatmulTable* matmul;
+  const ConvolutionTable* convolution;
+  const PoolingTable* pooling;
+  const OptimizerTable* optimizer;
+};
+
+// The reference path (plain loops) and the SIMD path (xsimd), compiled into
+// the ctgrad library.
+extern const KernelTable scalar_kernels;
+extern const KernelTable simd_kernels;
+
+}  // namespace ctgrad::kernels

@@ -1,0 +1,136 @@
+#pragma once
+// The convolution kernel family over a ConvPlan (geometry.hpp): the scalar
+// path (direct loops) and the SIMD path (im2col / im2row patch matrices
+// through matmul.hpp's register tiles, col2im by phases).
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstring>
+
+#include "ctgrad/kernels/geometry.hpp"
+#include "src/kernels/elementwise.hpp"
+#include "src/kernels/matmul.hpp"
+#include "src/kernels/simd_support.hpp"
+
+namespace ctgrad::kernels {
+
+// ---- the scalar path: direct loops ------------------------------------------------
+// y[o,oy,ox] = sum_{j,ky,kx} w[o,j,ky,kx] * x[table(o,j), oy*s+ky, ox*s+kx]
+struct ScalarConvolution {
+  static void conv2d_forward(const ConvPlan& g, const float* x, const float* w, float* y, float* /*scratch*/) {
+    const std::size_t kernel = g.kernel, stride = g.stride, in_w = g.in_w, out_h = g.out_h(), out_w = g.out_w();
+    for (std::size_t o = 0; o < g.out_planes; ++o)
+      for (std::size_t oy = 0; oy < out_h; ++oy)
+        for (std::size_t ox = 0; ox < out_w; ++ox) {
+          float sum = 0;
+          for (std::size_t j = 0; j < g.fan_in_planes; ++j) {
+            const float* plane = x + g.plane_of(o, j) * g.plane_size();
+            const float* weights = w + g.weight_offset(o, j);
+            for (std::size_t ky = 0; ky < kernel; ++ky)
+              for (std::size_t kx = 0; kx < kernel; ++kx)
+                sum += weights[ky * kernel + kx] * plane[(oy * stride + ky) * in_w + ox * stride + kx];
+          }
+          y[(o * out_h + oy) * out_w + ox] = sum;
+        }
+  }
+  // dw += dL/dw; if dx is not null, dx += dL/dx (write_dx: dx = dL/dx).
+  static void conv2d_backward(const ConvPlan& g, const float* x, const float* w, const float* dy, float* dw,
+                              float* dx, float* /*scratch*/, bool write_dx) {
+    const std::size_t kernel = g.kernel, stride = g.stride, in_w = g.in_w, out_h = g.out_h(), out_w = g.out_w();
+    if (write_dx && dx) std::fill(dx, dx + g.in_planes * g.plane_size(), 0.f);
+    for (std::size_t o = 0; o < g.out_planes; ++o)
+      for (std::size_t oy = 0; oy < out_h; ++oy)
+        for (std::size_t ox = 0; ox < out_w; ++ox) {
+          const float gradient = dy[(o * out_h + oy) * out_w + ox];
+          for (std::size_t j = 0; j < g.fan_in_planes; ++j) {
+            const std::size_t plane_offset = g.plane_of(o, j) * g.plane_size();
+            const std::size_t weight_offset = g.weight_offset(o, j);
+            for (std::size_t ky = 0; ky < kernel; ++ky)
+              for (std::size_t kx = 0; kx < kernel; ++kx) {
+                const std::size_t at = plane_offset + (oy * stride + ky) * in_w + ox * stride + kx;
+                dw[weight_offset + ky * kernel + kx] += gradient * x[at];
+                if (dx) dx[at] += gradient * w[weight_offset + ky * kernel + kx];
+              }
+          }
+        }
+  }
+  // The same for `count` examples, one after the other.
+  static void conv2d_backward_batch(const ConvPlan& g, std::size_t count, Examples x, const float* w, Examples dy,
+                                    float* dw, MutableExamples dx, MutableExamples scratch, bool write_dx) {
+    for (std::size_t e = 0; e < count; ++e) conv2d_backward(g, x(e), w, dy(e), dw, dx(e), scratch(e), write_dx);
+  }
+};
+
+// ---- the SIMD path ---------------------------------------------------------------
+// Scratch (plan.scratch_size() floats, owned by the op; ConvPlan says why each
+// part is sized as it is): forward's im2col, then backward's pixel-major copy
+// of the same patches; the col2im frames; im2col's split rows; one plane's
+// column gradients; the phases; one row of dx.
+struct SimdConvolution : SimdSupport {
+  // columns[plane][tap][pixel]: a tap's inputs over all output pixels are
+  // contiguous. Each input row is first split into its stride phases
+  // (split[px][j] = row[j * stride + px]); a tap's inputs along one output
+  // row are then a contiguous run of one phase: one memcpy instead of out_w
+  // strided loads.
+  static void im2col(const ConvPlan& g, const float* x, float* columns, float* split);
+  // patches[plane][pixel][tap]: one output pixel's receptive field is
+  // contiguous. A kernel row is a contiguous run of an input row, copied as
+  // one move of `run` >= kernel floats where the input allows: the extra
+  // floats land where the next run goes, which is written after them, and
+  // past the last patch in the scratch's overrun room. Half the stores of an
+  // exact kernel-float copy (a 5-float copy is a 4 and a 1).
+  template <std::size_t Run>
+  static void im2row_runs(const ConvPlan& g, const float* x, float* patches) {
+    const std::size_t kernel = g.kernel, taps = g.taps(), pixels = g.out_pixels(), out_h = g.out_h(), out_w = g.out_w();
+    const std::size_t run = Run ? Run : kernel;
+    const float* const x_end = x + g.in_planes * g.plane_size();
+    for (std::size_t plane = 0; plane < g.in_planes; ++plane)
+      for (std::size_t oy = 0; oy < out_h; ++oy)
+        for (std::size_t ox = 0; ox < out_w; ++ox) {
+          float* patch = patches + (plane * pixels + oy * out_w + ox) * taps;
+          for (std::size_t ky = 0; ky < kernel; ++ky) {
+            const float* from = x + (plane * g.in_h + oy * g.stride + ky) * g.in_w + ox * g.stride;
+            if (x_end - from >= static_cast<std::ptrdiff_t>(run))
+              std::memcpy(patch + ky * kernel, from, run * sizeof(float));
+            else
+              std::memcpy(patch + ky * kernel, from, kernel * sizeof(float));
+          }
+        }
+  }
+  static void im2row(const ConvPlan& g, const float* x, float* patches);
+
+  // y[o] = sum over the planes o reads of w[o, slot] (1 x taps) times that
+  // plane's columns (taps x pixels): plane by plane, for all of a plane's
+  // readers at once, so each column row is loaded once per plane.
+  static void conv2d_forward(const ConvPlan& g, const float* x, const float* w, float* y, float* scratch);
+
+  // dw += dL/dw; if dx is not null, dx += dL/dx (write_dx: dx = dL/dx).
+  static void conv2d_backward(const ConvPlan& g, const float* x, const float* w, const float* dy, float* dw,
+                              float* dx, float* scratch, bool write_dx) {
+    conv2d_backward_batch(g, 1, Examples{x, 0}, w, Examples{dy, 0}, dw, MutableExamples{dx, 0},
+                          MutableExamples{scratch, 0}, write_dx);
+  }
+  // The same for `count` examples with one weight gradient: dw's
+  // accumulators stay in registers over every example's pixels, so dw is
+  // loaded and stored once per batch, not once per example. Each example's
+  // scratch holds its own patches.
+  static void conv2d_backward_batch(const ConvPlan& g, std::size_t count, Examples x, const float* w, Examples dy,
+                                    float* dw, MutableExamples dx, MutableExamples scratch, bool write_dx);
+  // Input gradient, one input plane at a time: its column gradients
+  // (taps x pixels) = sum over exactly the outputs that read the plane (the
+  // inverse connection table) of w[o, slot, tap] * dy[o], accumulated in
+  // registers over the readers; then col2im.
+  static void conv2d_input_gradient(const ConvPlan& g, const float* w, const float* dy, float* dx, float* scratch,
+                                    bool write);
+
+  // dx (one input plane) += the column gradients put back where each tap
+  // read. A stride-s scatter would be one scalar read-modify-write per tap
+  // and pixel (the same input is hit by up to (k/s)^2 taps); instead, per
+  // phase (see ConvPlan::reach), the sum over the phase's taps of their
+  // framed gradients shifted into place, as whole vectors, then one pass
+  // into dx. Each position adds its taps in ascending tap order from zero,
+  // as the scatter did, so into a zeroed dx the result is bit-identical.
+  static void col2im_by_phases(const ConvPlan& g, const float* columns, float* scratch, float* dx, bool write);
+};
+
+}  // namespace ctgrad::kernels

@@ -1,0 +1,43 @@
+#pragma once
+// A kernel path's tables from its five families (table.hpp): every family
+// struct of a path offers the same static members, so one function lists
+// them once for both paths.
+#include "ctgrad/kernels/table.hpp"
+
+namespace ctgrad::kernels {
+
+template <class Elementwise>
+constexpr ElementwiseTable elementwise_table() {
+  return {Elementwise::gelu_forward,      Elementwise::gelu_backward,
+          Elementwise::relu_forward,      Elementwise::relu_backward,
+          Elementwise::tanh_forward,      Elementwise::template tanh_backward<false>,
+          Elementwise::template tanh_backward<true>, Elementwise::tanh_curvature,
+          Elementwise::square,            Elementwise::sigmoid_forward,
+          Elementwise::sigmoid_backward,  Elementwise::add,
+          Elementwise::accumulate,        Elementwise::subtract,
+          Elementwise::multiply,          Elementwise::accumulate_product,
+          Elementwise::scale,             Elementwise::axpy,
+          Elementwise::add_constant,      Elementwise::exp_shifted,
+          Elementwise::softmax_backward_row, Elementwise::sum,
+          Elementwise::max,               Elementwise::dot};
+}
+template <class Matmul>
+constexpr MatmulTable matmul_table() {
+  return {Matmul::matmul, Matmul::matmul_backward_a, Matmul::matmul_backward_b, Matmul::rows_matmul,
+          Matmul::rows_matmul_backward_b};
+}
+template <class Convolution>
+constexpr ConvolutionTable convolution_table() {
+  return {Convolution::conv2d_forward, Convolution::conv2d_backward, Convolution::conv2d_backward_batch};
+}
+template <class Pooling>
+constexpr PoolingTable pooling_table() {
+  return {Pooling::window_sum_forward, Pooling::window_sum_backward, Pooling::max_pool_forward,
+          Pooling::max_pool_backward};
+}
+template <class Optimizer>
+constexpr OptimizerTable optimizer_table() {
+  return {Optimizer::sgd_update, Optimizer::sdlm_update, Optimizer::adamw_update};
+}
+
+}  // namespace ctgrad::kernels
