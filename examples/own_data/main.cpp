@@ -6,7 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
 
-#include "model.hpp"
+#include "train.hpp"
 
 using namespace ctgrad::training;
 

@@ -49,10 +49,6 @@ inline void initialize(Params& p, std::uint32_t seed) {
   init_uniform_fan_in(p, rng, 1.f);
 }
 
-// The training run (train.cpp): the library's trainer on this model, with
-// the data of config.data.
-void train(const training::TrainConfig& config, const training::RunPaths& paths);
-
 }  // namespace own_data
 
 // The model's training graph and minibatch step are compiled once, in

@@ -4,6 +4,7 @@
 #include <ctgrad/train/trainer.hpp>
 
 #include "model.hpp"
+#include "train.hpp"
 
 namespace own_data {
 

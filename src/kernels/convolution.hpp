@@ -6,6 +6,8 @@
 #include <array>
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
+#include <utility>
 
 #include "ctgrad/kernels/geometry.hpp"
 #include "src/kernels/elementwise.hpp"
@@ -62,6 +64,28 @@ struct ScalarConvolution {
 };
 
 // ---- the SIMD path ---------------------------------------------------------------
+// f(Out, Stride) with a square output's side and the stride as compile-time
+// constants where they are small (sides 1 to 16, strides 1 and 2: the copies
+// of a patch row and the loops over a plane's rows then compile to a few
+// moves, as they did when every extent was a template parameter), else as
+// 0: read them from the plan.
+template <class F>
+void with_row_shape(const ConvPlan& plan, F f) {
+  const std::size_t out_w = plan.out_h() == plan.out_w() ? plan.out_w() : 0, stride = plan.stride;
+  const auto with_stride = [&]<std::size_t Stride>(std::integral_constant<std::size_t, Stride> s) {
+    const bool specialized = [&]<std::size_t... W>(std::index_sequence<W...>) {
+      return ((out_w == W + 1 ? (f(std::integral_constant<std::size_t, W + 1>{}, s), true) : false) || ...);
+    }(std::make_index_sequence<16>{});
+    if (!specialized) f(std::integral_constant<std::size_t, 0>{}, s);
+  };
+  if (stride == 1)
+    with_stride(std::integral_constant<std::size_t, 1>{});
+  else if (stride == 2)
+    with_stride(std::integral_constant<std::size_t, 2>{});
+  else
+    with_stride(std::integral_constant<std::size_t, 0>{});
+}
+
 // Scratch (plan.scratch_size() floats, owned by the op; ConvPlan says why each
 // part is sized as it is): forward's im2col, then backward's pixel-major copy
 // of the same patches; the col2im frames; im2col's split rows; one plane's
@@ -70,7 +94,7 @@ struct SimdConvolution : SimdSupport {
   // columns[plane][tap][pixel]: a tap's inputs over all output pixels are
   // contiguous. Each input row is first split into its stride phases
   // (split[px][j] = row[j * stride + px]); a tap's inputs along one output
-  // row are then a contiguous run of one phase: one memcpy instead of out_w
+  // row are then a contiguous run of one phase: one copy instead of out_w
   // strided loads.
   static void im2col(const ConvPlan& g, const float* x, float* columns, float* split);
   // patches[plane][pixel][tap]: one output pixel's receptive field is
@@ -79,10 +103,13 @@ struct SimdConvolution : SimdSupport {
   // floats land where the next run goes, which is written after them, and
   // past the last patch in the scratch's overrun room. Half the stores of an
   // exact kernel-float copy (a 5-float copy is a 4 and a 1).
-  template <std::size_t Run>
-  static void im2row_runs(const ConvPlan& g, const float* x, float* patches) {
-    const std::size_t kernel = g.kernel, taps = g.taps(), pixels = g.out_pixels(), out_h = g.out_h(), out_w = g.out_w();
-    const std::size_t run = Run ? Run : kernel;
+  // Kernel: the kernel size as a constant (2 to 7), or 0: read it from the plan.
+  template <std::size_t Kernel>
+  static void im2row_runs(const ConvPlan& plan, const float* x, float* patches) {
+    const ConvPlan g = plan;  // by value: the copies' stores could alias anything reached through a reference
+    const std::size_t kernel = Kernel ? Kernel : g.kernel, taps = kernel * kernel;
+    const std::size_t pixels = g.out_pixels(), out_h = g.out_h(), out_w = g.out_w();
+    constexpr std::size_t Run = Kernel == 0 ? 0 : Kernel <= 4 ? 4 : 8;
     const float* const x_end = x + g.in_planes * g.plane_size();
     for (std::size_t plane = 0; plane < g.in_planes; ++plane)
       for (std::size_t oy = 0; oy < out_h; ++oy)
@@ -90,10 +117,10 @@ struct SimdConvolution : SimdSupport {
           float* patch = patches + (plane * pixels + oy * out_w + ox) * taps;
           for (std::size_t ky = 0; ky < kernel; ++ky) {
             const float* from = x + (plane * g.in_h + oy * g.stride + ky) * g.in_w + ox * g.stride;
-            if (x_end - from >= static_cast<std::ptrdiff_t>(run))
-              std::memcpy(patch + ky * kernel, from, run * sizeof(float));
+            if (Run > 0 && x_end - from >= static_cast<std::ptrdiff_t>(Run))
+              std::memcpy(patch + ky * kernel, from, Run * sizeof(float));
             else
-              std::memcpy(patch + ky * kernel, from, kernel * sizeof(float));
+              copy_floats(patch + ky * kernel, from, kernel);
           }
         }
   }
@@ -131,6 +158,8 @@ struct SimdConvolution : SimdSupport {
   // into dx. Each position adds its taps in ascending tap order from zero,
   // as the scatter did, so into a zeroed dx the result is bit-identical.
   static void col2im_by_phases(const ConvPlan& g, const float* columns, float* scratch, float* dx, bool write);
+  template <std::size_t OutW, std::size_t Stride>  // 0: read it from the plan; not inlined (see im2col_shaped)
+  [[gnu::noinline]] static void col2im_shaped(const ConvPlan& g, const float* columns, float* scratch, float* dx, bool write);
 };
 
 }  // namespace ctgrad::kernels

@@ -204,9 +204,9 @@ struct SimdElementwise : SimdSupport {
   static void tanh_forward(std::size_t n, const float* x, float* y) {
     if (n < width) {  // LeNet-1's 10 outputs: one padded vector beats n calls of std::tanh
       alignas(64) std::array<float, width> lanes{};
-      std::copy_n(x, n, lanes.data());
+      copy_floats(lanes.data(), x, n);
       xsimd::tanh(batch::load_aligned(lanes.data())).store_aligned(lanes.data());
-      std::copy_n(lanes.data(), n, y);
+      copy_floats(y, lanes.data(), n);
       return;
     }
     elementwise(n, [&](std::size_t i) { return xsimd::tanh(load(x + i)); },

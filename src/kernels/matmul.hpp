@@ -72,17 +72,33 @@ struct SimdMatmul : SimdSupport {
       }
       return;
     }
+    const std::size_t full = n / width;
+    const auto with_full = [&]<std::size_t... F>(std::index_sequence<F...>) {
+      return ((full == F + 1 ? (dot_many_of<F + 1>(n, count, stride, write, a, b, out), true) : false) || ...);
+    };
+    if (!with_full(std::make_index_sequence<8>{})) dot_many_of<0>(n, count, stride, write, a, b, out);
+  }
+  // dot_many for n >= width with Full = n / width whole vectors (0: read it
+  // from n), a's vectors held in registers across the rows.
+  template <std::size_t Full>
+  static void dot_many_of(std::size_t n, std::size_t count, std::size_t stride, bool write, const float* a,
+                          const float* b, float* out) {
+    const std::size_t full = Full ? Full : n / width;
     const bool ragged = n % width != 0;
     const batch a_tail = ragged ? load(a + n - width) * ragged_tail_weights(n) : batch(0.f);
+    std::array<batch, Full ? Full : 1> a_vectors;
+    if constexpr (Full > 0)
+      for (std::size_t i = 0; i < Full; ++i) a_vectors[i] = load(a + i * width);
     const auto& row_of_lane = haddp_row_of_lane();
-    for (std::size_t first = 0; first < count; first += width) {
-      const std::size_t group = std::min(width, count - first);
+    // A group of `width` rows (the last one may have fewer: Whole false).
+    const auto group_of = [&]<bool Whole>(std::size_t first, std::size_t group, std::bool_constant<Whole>) {
       std::array<batch, width> sums;
       for (std::size_t g = 0; g < width; ++g) {
         batch sum(0.f);
-        if (g < group) {
+        if (Whole || g < group) {
           const float* row = b + (first + g) * stride;
-          for (std::size_t i = 0; i + width <= n; i += width) sum = xsimd::fma(load(a + i), load(row + i), sum);
+          for (std::size_t i = 0; i < full; ++i)
+            sum = xsimd::fma(Full ? a_vectors[Full ? i : 0] : load(a + i * width), load(row + i * width), sum);
           if (ragged) sum = xsimd::fma(a_tail, load(row + n - width), sum);
         }
         sums[g] = sum;
@@ -90,10 +106,37 @@ struct SimdMatmul : SimdSupport {
       alignas(64) std::array<float, width> lanes;
       xsimd::haddp(sums.data()).store_aligned(lanes.data());
       for (std::size_t lane = 0; lane < width; ++lane)
-        if (row_of_lane[lane] < group) {
+        if (Whole || row_of_lane[lane] < group) {
           float& target = out[first + row_of_lane[lane]];
           target = write ? lanes[lane] : target + lanes[lane];
         }
+    };
+    std::size_t first = 0;
+    for (; first + width <= count; first += width) group_of(first, width, std::true_type{});
+    if (first < count) group_of(first, count - first, std::false_type{});
+  }
+
+  // db[k, 0:n] += a[k] * dc[0:n] for k < depth (dB of a one-row product):
+  // dc's Vectors vectors stay in registers; each element is one fused
+  // multiply-add, as axpy's, and a row's vectors are all loaded before any
+  // is stored (a ragged n's overlapping last vector), as axpy does.
+  // Vector: batch, or a narrower one (simd_support.hpp) for a row below one
+  // vector, as short_row_times uses there.
+  template <std::size_t Vectors, class Vector = batch>
+  static void outer_product(std::size_t depth, std::size_t n, const float* a, const float* dc, float* db) {
+    constexpr std::size_t lanes = Vector::size;
+    std::array<std::size_t, Vectors> start;
+    std::array<Vector, Vectors> x;
+    for (std::size_t v = 0; v < Vectors; ++v) {
+      start[v] = std::min(v * lanes, n - lanes);
+      x[v] = Vector::load_unaligned(dc + start[v]);
+    }
+    for (std::size_t k = 0; k < depth; ++k) {
+      const Vector scale(a[k]);
+      float* row = db + k * n;
+      std::array<Vector, Vectors> y;
+      for (std::size_t v = 0; v < Vectors; ++v) y[v] = xsimd::fma(scale, x[v], Vector::load_unaligned(row + start[v]));
+      for (std::size_t v = 0; v < Vectors; ++v) y[v].store_unaligned(row + start[v]);
     }
   }
 
@@ -105,74 +148,57 @@ struct SimdMatmul : SimdSupport {
   // reached through accessors because a sparse convolution's are scattered.
   // n >= width; a ragged n ends with an overlapping vector whose lanes repeat
   // the previous vector's values exactly (same loads, same operations).
+  // Rows r are row0 + r of the product.
   template <std::size_t Rows, std::size_t Vectors, class A, class B, class C>
-  static void tile(std::size_t n, std::size_t first, bool accumulate, std::size_t depth, A a, B b, C c) {
+  static void tile(std::size_t n, std::size_t first, std::size_t row0, bool accumulate, std::size_t depth, A a, B b,
+                   C c) {
     std::array<std::size_t, Vectors> start;
     for (std::size_t v = 0; v < Vectors; ++v) start[v] = std::min((first + v) * width, n - width);
+    std::array<float*, Rows> out;
+    unrolled<Rows>([&](auto r) { out[r] = c(row0 + r); });
     std::array<std::array<batch, Vectors>, Rows> sums;
     unrolled<Rows>([&](auto r) {
-      for (std::size_t v = 0; v < Vectors; ++v) sums[r][v] = accumulate ? load(c(r) + start[v]) : batch(0.f);
+      for (std::size_t v = 0; v < Vectors; ++v) sums[r][v] = accumulate ? load(out[r] + start[v]) : batch(0.f);
     });
     for (std::size_t k = 0; k < depth; ++k) {
       const float* row = b(k);
       std::array<batch, Vectors> values;
       for (std::size_t v = 0; v < Vectors; ++v) values[v] = load(row + start[v]);
       unrolled<Rows>([&](auto r) {
-        const batch scale(a(r, k));
+        const batch scale(a(row0 + r, k));
         for (std::size_t v = 0; v < Vectors; ++v) sums[r][v] = xsimd::fma(scale, values[v], sums[r][v]);
       });
     }
     unrolled<Rows>([&](auto r) {
-      for (std::size_t v = 0; v < Vectors; ++v) sums[r][v].store_unaligned(c(r) + start[v]);
+      for (std::size_t v = 0; v < Vectors; ++v) sums[r][v].store_unaligned(out[r] + start[v]);
     });
   }
 
   // The most vectors a tile holds: wider rows go in slices of this many
   // (each column's sum is the same whichever slice computes it).
   static constexpr std::size_t max_tile_vectors = 8;
+  static constexpr std::size_t max_tile_rows = register_rows_for(1);
 
-  // `rows` rows in one tile of exactly that many: a full tile, or a power of
-  // two below it (16, 8, 4, 2, 1) for the rest of a block.
-  template <std::size_t Vectors, std::size_t Rows = 16, class A, class B, class C>
-  static void tile_of(std::size_t rows, std::size_t n, std::size_t first, bool accumulate, std::size_t depth, A a, B b,
-                      C c) {
-    constexpr std::size_t full = register_rows_for(Vectors);
-    if constexpr (Rows == 16)
-      if (rows == full) return tile<full, Vectors>(n, first, accumulate, depth, a, b, c);
-    if constexpr (Rows < full)
-      if (rows == Rows) return tile<Rows, Vectors>(n, first, accumulate, depth, a, b, c);
-    if constexpr (Rows > 1) tile_of<Vectors, Rows / 2>(rows, n, first, accumulate, depth, a, b, c);
-  }
-  // `count` rows in tiles of Vectors vectors: full tiles, then the rest in
-  // powers of two.
-  template <std::size_t Vectors, class A, class B, class C>
-  static void tiles(std::size_t count, std::size_t n, std::size_t first, bool accumulate, std::size_t depth, A a, B b,
-                    C c) {
-    constexpr std::size_t full = register_rows_for(Vectors);
-    std::size_t done = 0;
-    const auto shifted = [&done](auto accessor) {
-      return [&done, accessor](std::size_t r, auto... k) { return accessor(done + r, k...); };
-    };
-    while (done < count) {
-      const std::size_t left = count - done;
-      std::size_t rows = full;
-      if (left < full)
-        for (rows = 16; rows > left; rows /= 2) {
-        }
-      tile_of<Vectors>(rows, n, first, accumulate, depth, shifted(a), b, shifted(c));
-      done += rows;
+  // Every tile of one product's accessors, by [vectors - 1][rows - 1]
+  // (null beyond a tile's register budget): one indexed call per tile
+  // instead of a chain of comparisons.
+  template <class A, class B, class C>
+  struct Tiles {
+    using Tile = void (*)(std::size_t, std::size_t, std::size_t, bool, std::size_t, A, B, C);
+    template <std::size_t Vectors, std::size_t... R>
+    static constexpr std::array<Tile, max_tile_rows> tiles_of(std::index_sequence<R...>) {
+      return {&tile<R + 1, Vectors, A, B, C>...};
     }
-  }
-  template <std::size_t Vectors = 1, class A, class B, class C>
-  static void tiles_by_vectors(std::size_t vectors, std::size_t count, std::size_t n, std::size_t first,
-                               bool accumulate, std::size_t depth, A a, B b, C c) {
-    if (vectors == Vectors) return tiles<Vectors>(count, n, first, accumulate, depth, a, b, c);
-    if constexpr (Vectors < max_tile_vectors)
-      tiles_by_vectors<Vectors + 1>(vectors, count, n, first, accumulate, depth, a, b, c);
-  }
+    template <std::size_t... V>
+    static constexpr std::array<std::array<Tile, max_tile_rows>, max_tile_vectors> all(std::index_sequence<V...>) {
+      return {tiles_of<V + 1>(std::make_index_sequence<register_rows_for(V + 1)>{})...};
+    }
+    static constexpr auto table = all(std::make_index_sequence<max_tile_vectors>{});
+  };
 
   // For rows r < count: c(r)[0:n] (+)= sum_{k < depth} a(r, k) * b(k)[0:n],
-  // in register tiles; n >= width.
+  // in register tiles (as many full ones as fit, then one of the rest); n >=
+  // width.
   template <class A, class B, class C>
   static void rows_times_matrix(std::size_t count, std::size_t n, bool accumulate, std::size_t depth, A a, B b, C c) {
     // A ragged row's overlapping last vector stays in one tile with the
@@ -180,10 +206,13 @@ struct SimdMatmul : SimdSupport {
     // accumulating product adds to each element once.
     const std::size_t vectors = vectors_of(n);
     const bool ragged = n % width != 0;
+    const auto& table = Tiles<A, B, C>::table;
     for (std::size_t first = 0, slice; first < vectors; first += slice) {
       slice = std::min(max_tile_vectors, vectors - first);
       if (ragged && vectors - first - slice == 1) --slice;
-      tiles_by_vectors(slice, count, n, first, accumulate, depth, a, b, c);
+      const std::size_t full = register_rows_for(slice);
+      for (std::size_t row0 = 0; row0 < count; row0 += full)
+        table[slice - 1][std::min(full, count - row0) - 1](n, first, row0, accumulate, depth, a, b, c);
     }
   }
 

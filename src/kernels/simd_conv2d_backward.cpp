@@ -5,32 +5,33 @@
 namespace ctgrad::kernels {
 
 void SimdConvolution::im2row(const ConvPlan& g, const float* x, float* patches) {
-  if (g.kernel <= 4)
-    im2row_runs<4>(g, x, patches);
-  else if (g.kernel <= 8)
-    im2row_runs<8>(g, x, patches);
-  else if (g.kernel <= 16)
-    im2row_runs<16>(g, x, patches);
-  else
-    im2row_runs<0>(g, x, patches);  // wider kernels: exact copies
+  const bool specialized = [&]<std::size_t... K>(std::index_sequence<K...>) {
+    return ((g.kernel == K + 2 ? (im2row_runs<K + 2>(g, x, patches), true) : false) || ...);
+  }(std::make_index_sequence<6>{});
+  if (!specialized) im2row_runs<0>(g, x, patches);
 }
 
-void SimdConvolution::conv2d_backward_batch(const ConvPlan& g, std::size_t count, Examples x, const float* w, Examples dy,
-                                    float* dw, MutableExamples dx, MutableExamples scratch, bool write_dx) {
+void SimdConvolution::conv2d_backward_batch(const ConvPlan& g, std::size_t count, Examples x, const float* w,
+                                            Examples dy, float* dw, MutableExamples dx, MutableExamples scratch,
+                                            bool write_dx) {
   const std::size_t pixels = g.out_pixels(), taps = g.taps();
   // Weight gradient: dw[o, slot] += dy[o] (1 x pixels) times the plane's
   // patches (pixels x taps), for all readers of a plane at once, so each
-  // patch row is loaded once: multiply-adds only, no horizontal sums.
-  // Over a batch, the depth runs through every example's pixels in turn.
+  // patch row is loaded once: multiply-adds only, no horizontal sums. One
+  // example after the other, each adding its pixels in order to what the
+  // one before left: the sums of one product over the whole batch.
   for (std::size_t e = 0; e < count; ++e) im2row(g, x(e), scratch(e));
   if (taps >= width) {
     for (std::size_t plane = 0; plane < g.in_planes; ++plane) {
       const ConvReader* reader = g.readers_of(plane);
-      SimdMatmul::rows_times_matrix(
-          g.reader_count[plane], taps, true, count * pixels,
-          [&](std::size_t r, std::size_t k) { return dy(k / pixels)[reader[r].out_plane * pixels + k % pixels]; },
-          [&](std::size_t k) { return scratch(k / pixels) + (plane * pixels + k % pixels) * taps; },
-          [&](std::size_t r) { return dw + g.weight_offset(reader[r].out_plane, reader[r].slot); });
+      for (std::size_t e = 0; e < count; ++e) {
+        const float* gradient = dy(e);
+        const float* patches = scratch(e) + plane * pixels * taps;
+        SimdMatmul::rows_times_matrix(
+            g.reader_count[plane], taps, true, pixels,
+            [&](std::size_t r, std::size_t k) { return gradient[reader[r].out_plane * pixels + k]; },
+            [&](std::size_t k) { return patches + k * taps; }, [&](std::size_t r) { return dw + reader[r].weight_offset; });
+      }
     }
   } else {
     for (std::size_t e = 0; e < count; ++e)

@@ -100,6 +100,32 @@ struct SimdSupport {
     for (std::size_t v = 0; v < Vectors; ++v) sums[v].store_unaligned(c + start(v));
   }
 
+  // to[0:n] = from[0:n], for the short rows of a patch matrix or a frame
+  // (a convolution's out_w floats): whole vectors, the last one overlapping
+  // its neighbour, narrower vectors below one vector. A libc memcpy call of a
+  // run-time size costs more than such a row's copy.
+  static void copy_floats(float* to, const float* from, std::size_t n) {
+    if (n >= width) {
+      for (std::size_t i = 0; i + width <= n; i += width) load(from + i).store_unaligned(to + i);
+      if (n % width != 0) load(from + n - width).store_unaligned(to + n - width);
+      return;
+    }
+    if constexpr (width > 8 && has_narrow(8)) {
+      if (n >= 8) return copy_narrow<8>(to, from, n);
+    }
+    if constexpr (width > 4 && has_narrow(4)) {
+      if (n >= 4) return copy_narrow<4>(to, from, n);
+    }
+    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+  }
+  template <std::size_t Lanes>
+  static void copy_narrow(float* to, const float* from, std::size_t n) {  // Lanes <= n < 2 Lanes
+    using narrow = xsimd::make_sized_batch_t<float, Lanes>;
+    const narrow first = narrow::load_unaligned(from), last = narrow::load_unaligned(from + n - Lanes);
+    first.store_unaligned(to);
+    last.store_unaligned(to + n - Lanes);
+  }
+
   // For a ragged length n, the last vector starts at n - width; these weights
   // (0 on lanes already covered, 1 on the rest) make it add only new elements.
   static batch ragged_tail_weights(std::size_t n) {

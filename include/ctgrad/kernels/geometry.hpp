@@ -18,7 +18,13 @@ template <class T>
 struct RowsOf {
   T* base;
   std::size_t group, group_stride, row_stride;
-  T* operator()(std::size_t r) const { return base + (r / group) * group_stride + (r % group) * row_stride; }
+  T* operator()(std::size_t r) const {
+    // The kernels call this in their inner loops: no division where the
+    // layout needs none (one row an example, or examples packed end to end).
+    if (group == 1) return base + r * group_stride;
+    if (group_stride == group * row_stride) return base + r * row_stride;
+    return base + (r / group) * group_stride + (r % group) * row_stride;
+  }
 };
 using Rows = RowsOf<const float>;
 using MutableRows = RowsOf<float>;
@@ -41,6 +47,7 @@ using MutableExamples = ExamplesOf<float>;
 // exactly its readers.
 struct ConvReader {
   std::size_t out_plane, slot;
+  std::size_t weight_offset;  // where the kernel (o, slot) applies to this plane starts in the weight
 };
 
 // One convolution: extents, stride, and the connection table (which input
@@ -93,7 +100,8 @@ struct ConvPlan {
     const std::size_t frame = (out_h() + 2 * reach()) * frame_w();
     return read_up_to > frame ? read_up_to : frame;
   }
-  // im2col's input rows split into their stride phases, one plane at a time.
+  // im2col's input rows split into their stride phases, all planes (each
+  // split is then long stored before the copies read it back).
   constexpr std::size_t split_w() const { return (in_w + stride - 1) / stride; }
   // The scratch, in 16-float aligned parts: the patch matrix (im2col in
   // forward, im2row in backward) with room for its copies' overrun; one
@@ -103,7 +111,7 @@ struct ConvPlan {
   constexpr std::size_t columns_size() const { return in_planes * taps() * out_pixels(); }
   constexpr std::size_t frames_offset() const { return round_up(columns_size() + max_vector_width - 1); }
   constexpr std::size_t split_offset() const { return frames_offset() + round_up(taps() * frame_size()); }
-  constexpr std::size_t gradient_offset() const { return split_offset() + round_up(in_h * stride * split_w()); }
+  constexpr std::size_t gradient_offset() const { return split_offset() + round_up(in_planes * in_h * stride * split_w()); }
   constexpr std::size_t phases_offset() const { return gradient_offset() + round_up(taps() * out_pixels()); }
   constexpr std::size_t row_offset() const { return phases_offset() + stride * stride * phase_size(); }
   constexpr std::size_t scratch_size() const { return row_offset() + round_up(phase_w() * stride); }
@@ -143,7 +151,7 @@ struct ConvGeometry {
     for (std::size_t o = 0; o < OutPlanes; ++o)
       for (std::size_t j = 0; j < FanInPlanes; ++j) {
         const std::size_t plane = table[o * FanInPlanes + j];
-        result.of[plane * max_readers + result.count[plane]++] = ConvReader{o, j};
+        result.of[plane * max_readers + result.count[plane]++] = ConvReader{o, j, (o * FanInPlanes + j) * Kernel * Kernel};
       }
     return result;
   }();
