@@ -1,0 +1,66 @@
+// The SIMD path's col2im by phases (convolution.hpp), specialized by row shape.
+#include "src/kernels/convolution.hpp"
+
+namespace ctgrad::kernels {
+
+template <std::size_t OutW, std::size_t Stride>
+void SimdConvolution::col2im_shaped(const ConvPlan& plan, const float* columns, float* scratch, float* dx, bool write) {
+  const ConvPlan g = plan;  // by value: the copies' stores could alias anything reached through a reference
+  static_assert(width <= ConvPlan::max_vector_width, "ConvPlan sizes the col2im frames for at most 16-float vectors");
+  const std::size_t stride = Stride ? Stride : g.stride, out_w = OutW ? OutW : g.out_w();
+  const std::size_t kernel = g.kernel, reach = g.reach(), frame_w = g.frame_w();
+  const std::size_t out_h = OutW ? OutW : g.out_h(), frame_size = g.frame_size();
+  const std::size_t vectors = (g.phase_lanes() + width - 1) / width, phase_size = g.phase_size();
+  float* frames = scratch + g.frames_offset();
+  float* phases = scratch + g.phases_offset();
+  for (std::size_t t = 0; t < g.taps(); ++t)
+    for (std::size_t oy = 0; oy < out_h; ++oy)
+    {
+      float* to = frames + t * frame_size + (oy + reach) * frame_w + reach;
+      const float* from = columns + (t * out_h + oy) * out_w;
+      if constexpr (OutW > 0)
+        std::memcpy(to, from, OutW * sizeof(float));
+      else
+        copy_floats(to, from, out_w);
+    }
+  // Every phase's sum, then the phases interleaved back row by row. A
+  // kernel smaller than its stride leaves phases no tap reaches: zero.
+  if (kernel < stride) std::fill(phases, phases + stride * stride * phase_size, 0.f);
+  for (std::size_t py = 0; py < std::min(stride, kernel); ++py)
+    for (std::size_t px = 0; px < std::min(stride, kernel); ++px)
+      for (std::size_t v = 0; v < vectors; ++v) {
+        batch sum(0.f);
+        for (std::size_t ky = py, a = 0; ky < kernel; ky += stride, ++a)
+          for (std::size_t kx = px, b = 0; kx < kernel; kx += stride, ++b)
+            sum += load(frames + (ky * kernel + kx) * frame_size + (reach - a) * frame_w + (reach - b) + v * width);
+        sum.store_unaligned(phases + (py * stride + px) * phase_size + v * width);
+      }
+  const std::size_t rows = std::min(g.in_h, g.phase_h() * stride), phase_w = g.phase_w();
+  const std::size_t reached = std::min(g.in_w, phase_w * stride);
+  // Straight into dx: a row gathered first and then copied would be read
+  // back in vectors right after its scalar stores, which stalls.
+  for (std::size_t iy = 0; iy < rows; ++iy) {
+    const std::size_t py = iy % stride, i = iy / stride;
+    float* target = dx + iy * g.in_w;
+    for (std::size_t px = 0; px < stride && px < reached; ++px) {
+      const float* phase = phases + (py * stride + px) * phase_size + i * frame_w;
+      float* to = target + px;
+      const std::size_t count = std::min(phase_w, (reached - px + stride - 1) / stride);
+      if (write)
+        for (std::size_t j = 0; j < count; ++j) to[j * stride] = phase[j];
+      else
+        for (std::size_t j = 0; j < count; ++j) to[j * stride] += phase[j];
+    }
+    if (write) std::fill(target + reached, target + g.in_w, 0.f);  // columns no tap reads
+  }
+  if (write) std::fill(dx + rows * g.in_w, dx + g.plane_size(), 0.f);  // rows no tap reads
+}
+
+void SimdConvolution::col2im_by_phases(const ConvPlan& g, const float* columns, float* scratch, float* dx, bool write) {
+  with_row_shape(g, [&](auto out_w_constant, auto stride_constant) {
+    constexpr std::size_t OutW = decltype(out_w_constant)::value, Stride = decltype(stride_constant)::value;
+    col2im_shaped<OutW, Stride>(g, columns, scratch, dx, write);
+  });
+}
+
+}  // namespace ctgrad::kernels

@@ -1,0 +1,28 @@
+// The SIMD path's dA = dC B^T (matmul.hpp).
+#include "src/kernels/matmul.hpp"
+
+namespace ctgrad::kernels {
+
+void SimdMatmul::matmul_backward_a(std::size_t rows, std::size_t depth, std::size_t cols, const float* dc, const float* b,
+                                float* da, bool write) {
+  if (cols < width && depth >= width && rows > 1 && cols * depth <= transposed_limit) {
+    std::array<float, transposed_limit> b_t;  // [cols, depth]
+    for (std::size_t k = 0; k < depth; ++k)
+      for (std::size_t n = 0; n < cols; ++n) b_t[n * depth + k] = b[k * cols + n];
+    std::array<float, transposed_limit> dots;  // a block's dot products, then da +=
+    const std::size_t block = write ? rows : std::max<std::size_t>(1, transposed_limit / depth);
+    for (std::size_t first = 0; first < rows; first += block) {
+      const std::size_t count = std::min(block, rows - first);
+      const auto out = [&](std::size_t r) { return write ? da + (first + r) * depth : dots.data() + r * depth; };
+      rows_times_matrix(
+          count, depth, false, cols, [&](std::size_t r, std::size_t n) { return dc[(first + r) * cols + n]; },
+          [&](std::size_t n) { return b_t.data() + n * depth; }, out);
+      if (!write)
+        for (std::size_t r = 0; r < count; ++r) SimdElementwise::accumulate(depth, out(r), da + (first + r) * depth);
+    }
+  } else {
+    for (std::size_t m = 0; m < rows; ++m) dot_many(cols, depth, cols, write, dc + m * cols, b, da + m * depth);
+  }
+}
+
+}  // namespace ctgrad::kernels
