@@ -103,26 +103,38 @@ struct SimdConvolution : SimdSupport {
   // floats land where the next run goes, which is written after them, and
   // past the last patch in the scratch's overrun room. Half the stores of an
   // exact kernel-float copy (a 5-float copy is a 4 and a 1).
-  // Kernel: the kernel size as a constant (2 to 7), or 0: read it from the plan.
-  template <std::size_t Kernel>
-  static void im2row_runs(const ConvPlan& plan, const float* x, float* patches) {
-    const ConvPlan g = plan;  // by value: the copies' stores could alias anything reached through a reference
-    const std::size_t kernel = Kernel ? Kernel : g.kernel, taps = kernel * kernel;
-    const std::size_t pixels = g.out_pixels(), out_h = g.out_h(), out_w = g.out_w();
+  // Out, Stride (a square output's side and the stride, as with_row_shape
+  // gives them) and Kernel (2 to 7) as constants, or 0: read from the plan.
+  template <std::size_t Out, std::size_t Stride, std::size_t Kernel>
+  [[gnu::noinline]] static void im2row_runs(const ConvPlan& plan, const float* x, float* patches) {
+    const std::size_t kernel = Kernel ? Kernel : plan.kernel, taps = kernel * kernel;
+    const std::size_t out_w = Out ? Out : plan.out_w(), out_h = Out ? Out : plan.out_h(), pixels = out_w * out_h;
+    const std::size_t stride = Stride ? Stride : plan.stride, in_planes = plan.in_planes, in_h = plan.in_h;
+    const std::size_t in_w = plan.in_w;
     constexpr std::size_t Run = Kernel == 0 ? 0 : Kernel <= 4 ? 4 : 8;
-    const float* const x_end = x + g.in_planes * g.plane_size();
-    for (std::size_t plane = 0; plane < g.in_planes; ++plane)
-      for (std::size_t oy = 0; oy < out_h; ++oy)
-        for (std::size_t ox = 0; ox < out_w; ++ox) {
-          float* patch = patches + (plane * pixels + oy * out_w + ox) * taps;
-          for (std::size_t ky = 0; ky < kernel; ++ky) {
-            const float* from = x + (plane * g.in_h + oy * g.stride + ky) * g.in_w + ox * g.stride;
-            if (Run > 0 && x_end - from >= static_cast<std::ptrdiff_t>(Run))
-              std::memcpy(patch + ky * kernel, from, Run * sizeof(float));
-            else
-              copy_floats(patch + ky * kernel, from, kernel);
-          }
+    const float* const x_end = x + in_planes * in_h * in_w;
+    for (std::size_t plane = 0; plane < in_planes; ++plane)
+      for (std::size_t oy = 0; oy < out_h; ++oy) {
+        const float* row = x + (plane * in_h + oy * stride) * in_w;
+        float* patch = patches + (plane * pixels + oy * out_w) * taps;
+        // Whole runs for the row's every copy unless its last would read past x.
+        const float* last = row + (kernel - 1) * in_w + (out_w - 1) * stride;
+        if (Run > 0 && x_end - last >= static_cast<std::ptrdiff_t>(Run)) {
+          for (std::size_t ox = 0; ox < out_w; ++ox, patch += taps)
+#pragma GCC unroll 8
+            for (std::size_t ky = 0; ky < kernel; ++ky)
+              std::memcpy(patch + ky * kernel, row + ky * in_w + ox * stride, Run * sizeof(float));
+        } else {
+          for (std::size_t ox = 0; ox < out_w; ++ox, patch += taps)
+            for (std::size_t ky = 0; ky < kernel; ++ky) {
+              const float* from = row + ky * in_w + ox * stride;
+              if (Run > 0 && x_end - from >= static_cast<std::ptrdiff_t>(Run))
+                std::memcpy(patch + ky * kernel, from, Run * sizeof(float));
+              else
+                copy_floats(patch + ky * kernel, from, kernel);
+            }
         }
+      }
   }
   static void im2row(const ConvPlan& g, const float* x, float* patches);
 

@@ -80,8 +80,10 @@ struct SimdMatmul : SimdSupport {
   }
   // dot_many for n >= width with Full = n / width whole vectors (0: read it
   // from n), a's vectors held in registers across the rows.
+  // Not inlined into dot_many's dispatch: one function holding all its
+  // sizes spills its sums to the stack.
   template <std::size_t Full>
-  static void dot_many_of(std::size_t n, std::size_t count, std::size_t stride, bool write, const float* a,
+  [[gnu::noinline]] static void dot_many_of(std::size_t n, std::size_t count, std::size_t stride, bool write, const float* a,
                           const float* b, float* out) {
     const std::size_t full = Full ? Full : n / width;
     const bool ragged = n % width != 0;

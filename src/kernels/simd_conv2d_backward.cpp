@@ -1,15 +1,8 @@
 // The SIMD path's conv2d backward: the weight gradient from im2row's patches,
-// then the input gradient by col2im (convolution.hpp).
+// then the input gradient (convolution.hpp).
 #include "src/kernels/convolution.hpp"
 
 namespace ctgrad::kernels {
-
-void SimdConvolution::im2row(const ConvPlan& g, const float* x, float* patches) {
-  const bool specialized = [&]<std::size_t... K>(std::index_sequence<K...>) {
-    return ((g.kernel == K + 2 ? (im2row_runs<K + 2>(g, x, patches), true) : false) || ...);
-  }(std::make_index_sequence<6>{});
-  if (!specialized) im2row_runs<0>(g, x, patches);
-}
 
 void SimdConvolution::conv2d_backward_batch(const ConvPlan& g, std::size_t count, Examples x, const float* w,
                                             Examples dy, float* dw, MutableExamples dx, MutableExamples scratch,

@@ -29,11 +29,12 @@ void deinterleave(std::size_t pairs, float* even, float* odd, const float* from)
 // loops would reload it each time.
 // Not inlined into with_row_shape's dispatch: one function holding all its
 // shapes compiles to code three times slower than each on its own.
-template <std::size_t OutW, std::size_t Stride>
+template <std::size_t OutW, std::size_t Stride, std::size_t Kernel>
 [[gnu::noinline]] void im2col_shaped(const ConvPlan& plan, const float* x, float* columns, float* split) {
   const std::size_t stride = Stride ? Stride : plan.stride, out_w = OutW ? OutW : plan.out_w();
-  const std::size_t in_planes = plan.in_planes, in_h = plan.in_h, in_w = plan.in_w, kernel = plan.kernel;
-  const std::size_t phase_w = plan.split_w(), taps = plan.taps(), pixels = plan.out_pixels(), out_h = OutW ? OutW : plan.out_h();
+  const std::size_t in_planes = plan.in_planes, in_h = plan.in_h, in_w = plan.in_w;
+  const std::size_t kernel = Kernel ? Kernel : plan.kernel;
+  const std::size_t phase_w = plan.split_w(), taps = kernel * kernel, pixels = plan.out_pixels(), out_h = OutW ? OutW : plan.out_h();
   const std::size_t plane_size = plan.plane_size();
   const std::size_t split_size = in_h * stride * phase_w;
   for (std::size_t plane = 0; plane < in_planes; ++plane) {
@@ -71,7 +72,11 @@ template <std::size_t OutW, std::size_t Stride>
 
 void SimdConvolution::im2col(const ConvPlan& plan, const float* x, float* columns, float* split) {
   with_row_shape(plan, [&](auto out_w, auto stride) {
-    im2col_shaped<decltype(out_w)::value, decltype(stride)::value>(plan, x, columns, split);
+    // 5x5 kernels (LeNet-1's and LeNet-5's) with the taps' loops unrolled too.
+    if (plan.kernel == 5)
+      im2col_shaped<decltype(out_w)::value, decltype(stride)::value, 5>(plan, x, columns, split);
+    else
+      im2col_shaped<decltype(out_w)::value, decltype(stride)::value, 0>(plan, x, columns, split);
   });
 }
 
