@@ -40,4 +40,18 @@ constexpr OptimizerTable optimizer_table() {
   return {Optimizer::sgd_update, Optimizer::sdlm_update, Optimizer::adamw_update};
 }
 
+// A path's five tables, from its families, as constants whose addresses a
+// KernelTable holds.
+template <class Elementwise, class Matmul, class Convolution, class Pooling, class Optimizer>
+struct PathTables {
+  static constexpr ElementwiseTable elementwise = elementwise_table<Elementwise>();
+  static constexpr MatmulTable matmul = matmul_table<Matmul>();
+  static constexpr ConvolutionTable convolution = convolution_table<Convolution>();
+  static constexpr PoolingTable pooling = pooling_table<Pooling>();
+  static constexpr OptimizerTable optimizer = optimizer_table<Optimizer>();
+  static constexpr KernelTable table(const char* name, const char* arch, std::size_t width) {
+    return {name, arch, width, &elementwise, &matmul, &convolution, &pooling, &optimizer};
+  }
+};
+
 }  // namespace ctgrad::kernels

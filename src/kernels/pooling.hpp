@@ -30,6 +30,16 @@ namespace pooling_detail {
 inline constexpr std::size_t slice_limit = 1024;
 inline std::size_t slice_of(const PoolPlan& g) { return std::max(g.window, slice_limit / g.window * g.window); }
 
+// f(c, i, from, length) for each plane c, output row i and slice
+// [from, from + length) of the plane's width.
+template <class F>
+void for_each_row_slice(const PoolPlan& g, F f) {
+  const std::size_t slice = slice_of(g);
+  for (std::size_t c = 0; c < g.planes; ++c)
+    for (std::size_t i = 0; i < g.out_h(); ++i)
+      for (std::size_t from = 0; from < g.width; from += slice) f(c, i, from, std::min(slice, g.width - from));
+}
+
 // The columns of each window of one combined slice of a row:
 // y[j] = f(row[j S], ..., row[j S + S - 1]).
 template <class Combine>
@@ -89,11 +99,7 @@ struct ScalarPooling {
   template <class Combine>
   static void pool_forward(const PoolPlan& g, const float* x, float* y, Combine combine) {
     std::array<float, pooling_detail::slice_limit> rows;
-    const std::size_t slice = pooling_detail::slice_of(g);
-    for (std::size_t c = 0; c < g.planes; ++c)
-      for (std::size_t i = 0; i < g.out_h(); ++i)
-        for (std::size_t from = 0; from < g.width; from += slice) {
-          const std::size_t length = std::min(slice, g.width - from);
+    pooling_detail::for_each_row_slice(g, [&](std::size_t c, std::size_t i, std::size_t from, std::size_t length) {
           const float* first = x + g.first_row(c, i) + from;
           for (std::size_t w = 0; w < length; ++w) {
             float value = first[w];
@@ -101,7 +107,7 @@ struct ScalarPooling {
             rows[w] = value;
           }
           pooling_detail::combine_columns(g, length, rows.data(), y + g.output(c, i, from / g.window), combine);
-        }
+        });
   }
 };
 
@@ -114,11 +120,7 @@ struct SimdPooling : SimdSupport {
   // then written or added to the window's S rows in vectors.
   static void window_sum_backward(const PoolPlan& g, const float* dy, float* dx, bool overwrite) {
     alignas(64) std::array<float, pooling_detail::slice_limit> spread;
-    const std::size_t slice = pooling_detail::slice_of(g);
-    for (std::size_t c = 0; c < g.planes; ++c)
-      for (std::size_t i = 0; i < g.out_h(); ++i)
-        for (std::size_t from = 0; from < g.width; from += slice) {
-          const std::size_t length = std::min(slice, g.width - from);
+    pooling_detail::for_each_row_slice(g, [&](std::size_t c, std::size_t i, std::size_t from, std::size_t length) {
           for (std::size_t w = 0; w < length; ++w) spread[w] = dy[g.output(c, i, (from + w) / g.window)];
           for (std::size_t a = 0; a < g.window; ++a) {
             float* row = dx + g.first_row(c, i) + a * g.width + from;
@@ -128,7 +130,7 @@ struct SimdPooling : SimdSupport {
                 [&](std::size_t k, batch v) { v.store_unaligned(row + k); },
                 [&](std::size_t k) { row[k] = overwrite ? spread[k] : row[k] + spread[k]; });
           }
-        }
+        });
   }
   static void max_pool_forward(const PoolPlan& g, const float* x, float* y) {
     pool_forward(
@@ -145,11 +147,7 @@ struct SimdPooling : SimdSupport {
   template <class Vector, class Scalar>
   static void pool_forward(const PoolPlan& g, const float* x, float* y, Vector combine_vectors, Scalar combine) {
     alignas(64) std::array<float, pooling_detail::slice_limit> rows;
-    const std::size_t slice = pooling_detail::slice_of(g);
-    for (std::size_t c = 0; c < g.planes; ++c)
-      for (std::size_t i = 0; i < g.out_h(); ++i)
-        for (std::size_t from = 0; from < g.width; from += slice) {
-          const std::size_t length = std::min(slice, g.width - from);
+    pooling_detail::for_each_row_slice(g, [&](std::size_t c, std::size_t i, std::size_t from, std::size_t length) {
           const float* first = x + g.first_row(c, i) + from;
           elementwise(
               length,
@@ -165,7 +163,7 @@ struct SimdPooling : SimdSupport {
                 rows[k] = value;
               });
           pooling_detail::combine_columns(g, length, rows.data(), y + g.output(c, i, from / g.window), combine);
-        }
+        });
   }
 };
 

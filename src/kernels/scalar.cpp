@@ -7,14 +7,8 @@
 #include "src/kernels/pooling.hpp"
 
 namespace ctgrad::kernels {
-namespace {
-constexpr ElementwiseTable elementwise = elementwise_table<ScalarElementwise>();
-constexpr MatmulTable matmul = matmul_table<ScalarMatmul>();
-constexpr ConvolutionTable convolution = convolution_table<ScalarConvolution>();
-constexpr PoolingTable pooling = pooling_table<ScalarPooling>();
-constexpr OptimizerTable optimizer = optimizer_table<ScalarOptimizer>();
-}  // namespace
 
-const KernelTable scalar_kernels{"scalar", "none", 1, &elementwise, &matmul, &convolution, &pooling, &optimizer};
+const KernelTable scalar_kernels =
+    PathTables<ScalarElementwise, ScalarMatmul, ScalarConvolution, ScalarPooling, ScalarOptimizer>::table("scalar", "none", 1);
 
 }  // namespace ctgrad::kernels

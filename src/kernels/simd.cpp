@@ -8,15 +8,8 @@
 #include "src/kernels/pooling.hpp"
 
 namespace ctgrad::kernels {
-namespace {
-constexpr ElementwiseTable elementwise = elementwise_table<SimdElementwise>();
-constexpr MatmulTable matmul = matmul_table<SimdMatmul>();
-constexpr ConvolutionTable convolution = convolution_table<SimdConvolution>();
-constexpr PoolingTable pooling = pooling_table<SimdPooling>();
-constexpr OptimizerTable optimizer = optimizer_table<SimdOptimizer>();
-}  // namespace
 
-const KernelTable simd_kernels{"simd", xsimd::default_arch::name(), SimdSupport::width, &elementwise, &matmul, &convolution, &pooling,
-                               &optimizer};
+const KernelTable simd_kernels =
+    PathTables<SimdElementwise, SimdMatmul, SimdConvolution, SimdPooling, SimdOptimizer>::table("simd", xsimd::default_arch::name(), SimdSupport::width);
 
 }  // namespace ctgrad::kernels
