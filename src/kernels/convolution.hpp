@@ -170,7 +170,7 @@ struct SimdConvolution : SimdSupport {
   // into dx. Each position adds its taps in ascending tap order from zero,
   // as the scatter did, so into a zeroed dx the result is bit-identical.
   static void col2im_by_phases(const ConvPlan& g, const float* columns, float* scratch, float* dx, bool write);
-  template <std::size_t OutW, std::size_t Stride>  // 0: read it from the plan; not inlined (see im2col_shaped)
+  template <std::size_t OutW, std::size_t Stride>  // 0: read it from the plan; a function of its own (see im2col_shaped)
   [[gnu::noinline]] static void col2im_shaped(const ConvPlan& g, const float* columns, float* scratch, float* dx, bool write);
 };
 

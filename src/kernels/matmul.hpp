@@ -80,8 +80,7 @@ struct SimdMatmul : SimdSupport {
   }
   // dot_many for n >= width with Full = n / width whole vectors (0: read it
   // from n), a's vectors held in registers across the rows.
-  // Not inlined into dot_many's dispatch: one function holding all its
-  // sizes spills its sums to the stack.
+  // Each size a function of its own, so that a profile names the one that ran.
   template <std::size_t Full>
   [[gnu::noinline]] static void dot_many_of(std::size_t n, std::size_t count, std::size_t stride, bool write, const float* a,
                           const float* b, float* out) {

@@ -1,5 +1,5 @@
-// A new kernel path that forgets one kernel (here AdamW's update: its
-// optimizer family has only SGD's) is refused where the path is checked, by
+// A new kernel path that forgets one kernel (here AdamW's update; every
+// other one comes from the scalar path) is refused where the path is checked, by
 // a message that names the concept; the notes after it name the family
 // (OptimizerKernels) and the call that is missing.
 // expect: static assertion failed: KernelPath: this kernel path lacks a kernel the ops call
@@ -8,15 +8,10 @@
 #include "ctgrad/kernels/kernels.hpp"
 
 namespace {
-// A path whose optimizer family forgot AdamW: every other kernel from the
-// scalar path, SGD's update of its own.
-struct PathWithoutAdamW {
+// The scalar path with its AdamW update hidden: every other kernel is there.
+struct PathWithoutAdamW : ctgrad::kernels::Scalar {
   static constexpr const char* name = "without-adamw";
-  static const char* arch() { return "none"; }
-  template <std::size_t N>
-  static void sgd_update(float learning_rate, float* grad, float* value) {
-    ctgrad::kernels::Scalar::sgd_update<N>(learning_rate, grad, value);
-  }
+  static void adamw_update() {}  // hides Scalar's: not callable as adamw_update<N>(...)
 };
 }  // namespace
 

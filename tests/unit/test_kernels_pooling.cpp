@@ -1,4 +1,4 @@
-// The pooling kernels (kernels/pooling.hpp): a hand-computed 4x4 example,
+// The pooling kernels (src/kernels/pooling.hpp): a hand-computed 4x4 example,
 // the SIMD path against the scalar one on widths shorter than a vector,
 // ragged and exact (the same sums, since both combine rows first), and max
 // pooling's routing of ties: after a ReLU a window of zeros is common, and

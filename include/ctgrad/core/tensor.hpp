@@ -17,10 +17,6 @@ struct Tensor {
   using shape = S;
   using value_type = T;
   static constexpr std::size_t size = S::size;
-  // Floats from one tensor to the next in an array of them (storage padded
-  // to the alignment): how the kernels step through a batch's examples.
-  static constexpr std::size_t size_in_memory =
-      (S::size * sizeof(T) + tensor_alignment - 1) / tensor_alignment * tensor_alignment / sizeof(T);
 
   alignas(tensor_alignment) T storage[S::size]{};
 
@@ -37,5 +33,10 @@ struct Tensor {
 
   void fill(T value) { std::fill(begin(), end(), value); }
 };
+
+// Elements from one tensor to the next in an array of them (its storage
+// padded to the alignment): how the kernels step through a batch's examples.
+template <class S, class T = float>
+inline constexpr std::size_t tensor_stride = sizeof(Tensor<S, T>) / sizeof(T);
 
 }  // namespace ctgrad

@@ -106,15 +106,13 @@ struct ConvPlan {
   // The scratch, in 16-float aligned parts: the patch matrix (im2col in
   // forward, im2row in backward) with room for its copies' overrun; one
   // frame per tap, whose borders are zero from construction and never
-  // written; the split rows; one plane's column gradients; the phases; one
-  // row of dx.
+  // written; the split rows; one plane's column gradients; the phases.
   constexpr std::size_t columns_size() const { return in_planes * taps() * out_pixels(); }
   constexpr std::size_t frames_offset() const { return round_up(columns_size() + max_vector_width - 1); }
   constexpr std::size_t split_offset() const { return frames_offset() + round_up(taps() * frame_size()); }
   constexpr std::size_t gradient_offset() const { return split_offset() + round_up(in_planes * in_h * stride * split_w()); }
   constexpr std::size_t phases_offset() const { return gradient_offset() + round_up(taps() * out_pixels()); }
-  constexpr std::size_t row_offset() const { return phases_offset() + stride * stride * phase_size(); }
-  constexpr std::size_t scratch_size() const { return row_offset() + round_up(phase_w() * stride); }
+  constexpr std::size_t scratch_size() const { return phases_offset() + stride * stride * phase_size(); }
 };
 
 // The compile-time description of one convolution that an op holds: its

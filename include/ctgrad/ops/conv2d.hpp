@@ -152,10 +152,10 @@ struct Conv2d : OpBase {
     float* dx_base = nullptr;
     if constexpr (wants_grad<DX>) dx_base = dx[0].data();
     K::template conv2d_backward_batch<geometry, write_dx>(
-        B, kernels::Examples{x[0].data(), Tensor<in_shape>::size_in_memory}, w.data(),
-        kernels::Examples{dy[0].data(), Tensor<shape>::size_in_memory}, dw.data(),
-        kernels::MutableExamples{dx_base, Tensor<in_shape>::size_in_memory},
-        kernels::MutableExamples{s[0].data(), scratch::size_in_memory});
+        B, kernels::Examples{x[0].data(), tensor_stride<in_shape>}, w.data(),
+        kernels::Examples{dy[0].data(), tensor_stride<shape>}, dw.data(),
+        kernels::MutableExamples{dx_base, tensor_stride<in_shape>},
+        kernels::MutableExamples{s[0].data(), tensor_stride<typename scratch::shape>});
   }
 };
 

@@ -91,8 +91,8 @@ struct Matmul : OpBase {
   template <class Kr, std::size_t Bt>
   void forward_batch(const std::array<Tensor<a_shape>, Bt>& a, const Tensor<b_shape>& b,
                      std::array<Tensor<shape>, Bt>& y, std::array<NoScratch, Bt>&) const {
-    Kr::template rows_matmul<K, N>(Bt * M, kernels::Rows{a[0].data(), M, Tensor<a_shape>::size_in_memory, K}, b.data(),
-                                   kernels::MutableRows{y[0].data(), M, Tensor<shape>::size_in_memory, N});
+    Kr::template rows_matmul<K, N>(Bt * M, kernels::Rows{a[0].data(), M, tensor_stride<a_shape>, K}, b.data(),
+                                   kernels::MutableRows{y[0].data(), M, tensor_stride<shape>, N});
   }
   template <class Kr, std::size_t Bt, class DA, class DB>
   void backward_batch(const std::array<Tensor<a_shape>, Bt>& a, const Tensor<b_shape>& b,
@@ -102,8 +102,8 @@ struct Matmul : OpBase {
       for (std::size_t e = 0; e < Bt; ++e) backward<Kr>(a[e], b, y[e], dy[e], da[e], NoGrad{}, scratch[e]);
     if constexpr (wants_grad<DB>) {
       if constexpr (DB::overwrite) std::fill(db.data(), db.data() + b_shape::size, 0.f);
-      Kr::template rows_matmul_backward_b<K, N>(Bt * M, kernels::Rows{a[0].data(), M, Tensor<a_shape>::size_in_memory, K},
-                                                kernels::Rows{dy[0].data(), M, Tensor<shape>::size_in_memory, N},
+      Kr::template rows_matmul_backward_b<K, N>(Bt * M, kernels::Rows{a[0].data(), M, tensor_stride<a_shape>, K},
+                                                kernels::Rows{dy[0].data(), M, tensor_stride<shape>, N},
                                                 db.data());
     }
   }

@@ -3,7 +3,7 @@
 // trainable subsampling (LeCun et al. 1998, section II.B: "the four inputs
 // to a unit in S2 are added, then multiplied by a trainable coefficient,
 // and added to a trainable bias"), and max pooling. Kernels:
-// kernels/pooling.hpp.
+// src/kernels/pooling.hpp.
 #include "ctgrad/kernels/geometry.hpp"
 #include "ctgrad/ops/expr.hpp"
 
