@@ -1,5 +1,6 @@
-// LeNet-1 benchmarks, each a family instantiated for the scalar and the SIMD
-// kernel path so one run measures both:
+// LeNet-1 benchmarks, each run on every kernel set this CPU runs (one
+// compiled graph, kernels::Selected; bench/kernel_sets.hpp), so one run
+// measures them side by side:
 //   ctgrad_bench --benchmark_filter=lenet1_step
 #include <cstdio>
 #include <string>
@@ -13,6 +14,7 @@
 namespace {
 
 using namespace lenet1;
+using K = ctgrad::kernels::Selected;  // run on each set by register_on_sets
 
 std::array<float, image_size> bench_image() {
   std::mt19937 rng(5);
@@ -22,7 +24,6 @@ std::array<float, image_size> bench_image() {
 }
 
 // One per-example SGD step: forward, backward, update.
-template <class K>
 void lenet1_step(benchmark::State& state) {
   auto params = std::make_unique<Params>();
   initialize(*params, 1);
@@ -36,11 +37,9 @@ void lenet1_step(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(lenet1_step<ctgrad::kernels::Scalar>)->Name("lenet1_step/scalar");
-BENCHMARK(lenet1_step<ctgrad::kernels::Simd>)->Name("lenet1_step/simd");
+const auto step_registered = ctgrad::bench::register_on_sets("lenet1_step", lenet1_step);
 
 // Forward only, the evaluation's inner loop.
-template <class K>
 void lenet1_forward(benchmark::State& state) {
   auto params = std::make_unique<Params>();
   initialize(*params, 1);
@@ -53,12 +52,10 @@ void lenet1_forward(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(lenet1_forward<ctgrad::kernels::Scalar>)->Name("lenet1_forward/scalar");
-BENCHMARK(lenet1_forward<ctgrad::kernels::Simd>)->Name("lenet1_forward/simd");
+const auto forward_registered = ctgrad::bench::register_on_sets("lenet1_forward", lenet1_forward);
 
 // The curvature pass alone, after a forward (SDLM runs it on a few hundred
 // examples before each pass): compare with lenet1_forward and lenet1_step.
-template <class K>
 void lenet1_curvature(benchmark::State& state) {
   auto params = std::make_unique<Params>();
   initialize(*params, 1);
@@ -74,11 +71,9 @@ void lenet1_curvature(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(lenet1_curvature<ctgrad::kernels::Scalar>)->Name("lenet1_curvature/scalar");
-BENCHMARK(lenet1_curvature<ctgrad::kernels::Simd>)->Name("lenet1_curvature/simd");
+const auto curvature_registered = ctgrad::bench::register_on_sets("lenet1_curvature", lenet1_curvature);
 
 // Batched evaluation of 2,007 synthetic examples on 1 and 2 threads.
-template <class K>
 void lenet1_eval(benchmark::State& state) {
   auto params = std::make_unique<Params>();
   initialize(*params, 1);
@@ -87,15 +82,17 @@ void lenet1_eval(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(evaluate<Model<Classic>, K>(*params, split, threads).loss);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(split.count()));
 }
-BENCHMARK(lenet1_eval<ctgrad::kernels::Scalar>)->Name("lenet1_eval/scalar")->Arg(1)->Arg(2)->UseRealTime();
-BENCHMARK(lenet1_eval<ctgrad::kernels::Simd>)->Name("lenet1_eval/simd")->Arg(1)->Arg(2)->UseRealTime();
+const bool eval_registered = [] {
+  for (auto* benchmark : ctgrad::bench::register_on_sets("lenet1_eval", lenet1_eval))
+    benchmark->Arg(1)->Arg(2)->UseRealTime();
+  return true;
+}();
 
 // Every op node of the compiled LeNet-1 graph, forward and backward alone,
-// on the values of a real step: "lenet1_layer/03_conv2d[12,8,8]/backward/simd".
+// on the values of a real step: "lenet1_layer/03_conv2d[12,8,8]/backward/avx512".
 // Generated from Graph::nodes, so it follows the model without a list here.
-template <class K>
 void register_layer_benchmarks() {
-  using G = TrainingGraph<K>;
+  using G = TrainingGraph<ctgrad::kernels::Selected>;
   std::size_t index = 0;
   boost::hana::for_each(G::nodes, [&](auto type) {
     using N = typename decltype(type)::type;
@@ -122,9 +119,9 @@ void register_layer_benchmarks() {
         }
         state.SetItemsProcessed(state.iterations());
       };
-      benchmark::RegisterBenchmark((name + "/forward/" + K::name).c_str(), run, false);
+      ctgrad::bench::register_on_sets(name + "/forward", [=](benchmark::State& state) { run(state, false); });
       if constexpr (ctgrad::requires_grad<N>())
-        benchmark::RegisterBenchmark((name + "/backward/" + K::name).c_str(), run, true);
+        ctgrad::bench::register_on_sets(name + "/backward", [=](benchmark::State& state) { run(state, true); });
     }
   });
 }
@@ -132,8 +129,7 @@ void register_layer_benchmarks() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  register_layer_benchmarks<ctgrad::kernels::Scalar>();
-  register_layer_benchmarks<ctgrad::kernels::Simd>();
+  register_layer_benchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   // Under mpirun every rank runs the benchmarks and exchanges gradients in

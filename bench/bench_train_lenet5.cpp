@@ -1,4 +1,4 @@
-// LeNet-5's training throughput on both kernel paths:
+// LeNet-5's training throughput on every kernel set:
 //   lenet5_train/paper: the 1998 variant's per-example step (forward,
 //     backward, an SGD update: the SDLM step's cost but for the curvature
 //     pass, which runs on 500 examples per pass of 60,000);
@@ -12,24 +12,18 @@ namespace {
 
 using ctgrad::bench::Optimizer;
 
-template <class K>
 void paper(benchmark::State& state, std::size_t batch, unsigned threads) {
-  ctgrad::bench::train_step<lenet5::Model<lenet5::Paper>, K, Optimizer::sgd>(
+  ctgrad::bench::train_step<lenet5::Model<lenet5::Paper>, ctgrad::kernels::Selected, Optimizer::sgd>(
       state, batch, threads, [](lenet5::Params& p) { lenet5::initialize<lenet5::Paper>(p, 1); }, 0.f, false);
 }
-template <class K>
 void modern(benchmark::State& state, std::size_t batch, unsigned threads) {
-  ctgrad::bench::train_step<lenet5::Model<lenet5::Modern>, K, Optimizer::adamw>(
+  ctgrad::bench::train_step<lenet5::Model<lenet5::Modern>, ctgrad::kernels::Selected, Optimizer::adamw>(
       state, batch, threads, [](lenet5::ModernParams& p) { lenet5::initialize<lenet5::Modern>(p, 1); }, 0.f, false);
 }
 
 const bool registered = [] {
-  using ctgrad::kernels::Scalar;
-  using ctgrad::kernels::Simd;
-  ctgrad::bench::register_train("lenet5_train/paper", "scalar", paper<Scalar>, {1}, {1});
-  ctgrad::bench::register_train("lenet5_train/paper", "simd", paper<Simd>, {1}, {1});
-  ctgrad::bench::register_train("lenet5_train/modern", "scalar", modern<Scalar>, {1, 64}, {1, 2});
-  ctgrad::bench::register_train("lenet5_train/modern", "simd", modern<Simd>, {1, 64}, {1, 2});
+  ctgrad::bench::register_train("lenet5_train/paper", paper, {1}, {1});
+  ctgrad::bench::register_train("lenet5_train/modern", modern, {1, 64}, {1, 2});
   return true;
 }();
 

@@ -12,6 +12,8 @@
 #include <ctgrad/ctgrad.hpp>
 #include <ctgrad/train/model.hpp>
 
+#include "bench/kernel_sets.hpp"
+
 namespace ctgrad::bench {
 
 template <class Model, class K, class Initialize>

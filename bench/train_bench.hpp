@@ -14,6 +14,8 @@
 
 #include <ctgrad/train/trainer.hpp>
 
+#include "bench/kernel_sets.hpp"
+
 namespace ctgrad::bench {
 
 // `count` random images of `shape` in [-1, 1] with labels 0..9 (seed 9): a
@@ -79,16 +81,18 @@ void train_step(benchmark::State& state, std::size_t batch, unsigned threads, In
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch));
 }
 
-// family/batch:B/threads:T/<path> for every B and T given.
+// family/batch:B/threads:T/<set> for every B and T given, on each kernel
+// set (kernel_sets.hpp); run(state, batch, threads) trains on kernels::Selected.
 template <class Run>
-void register_train(const std::string& family, const char* path, Run run, std::initializer_list<int> batches,
-                    std::initializer_list<int> threads) {
+void register_train(const std::string& family, Run run, std::initializer_list<int> batches,
+                    std::initializer_list<int> threads, Sets sets = Sets::all) {
   for (int b : batches)
-    for (int t : threads)
-      benchmark::RegisterBenchmark(
-          (family + "/batch:" + std::to_string(b) + "/threads:" + std::to_string(t) + "/" + path).c_str(),
-          [=](benchmark::State& state) { run(state, static_cast<std::size_t>(b), static_cast<unsigned>(t)); })
-          ->UseRealTime();
+    for (int t : threads) {
+      const auto registered = register_on_sets(
+          family + "/batch:" + std::to_string(b) + "/threads:" + std::to_string(t),
+          [=](benchmark::State& state) { run(state, static_cast<std::size_t>(b), static_cast<unsigned>(t)); }, sets);
+      for (auto* benchmark : registered) benchmark->UseRealTime();
+    }
 }
 
 }  // namespace ctgrad::bench

@@ -3,8 +3,8 @@
 # One source file per value of NAME1 (and of NAME2, for each), configured
 # from <template> with @NAME1@ (and @NAME2@) replaced, named
 # <prefix>_<value1>[_<value2>].cpp in the current binary folder; their paths
-# in <out_var>. The programs compile each (variant, kernel path) or
-# (part, kernel path) of their models in a file of its own this way.
+# in <out_var>. The programs compile each variant or (variant, part) of
+# their models in a file of its own this way.
 function(ctgrad_generate_sources out_var template prefix name1 values1)
   set(name2 ${ARGV5})
   set(values2 ${ARGV6})

@@ -24,7 +24,7 @@ void write_curvature(const CurvatureOptions& options, std::ostream& out) {
   if (options.examples < 1 || options.examples > train_split.count())
     throw UsageError("--examples: expected 1 to " + std::to_string(train_split.count()) + " (the training examples), found " +
                      std::to_string(options.examples));
-  using G = TrainingGraph<ctgrad::kernels::Simd>;
+  using G = TrainingGraph<ctgrad::kernels::Selected>;
   auto graph = std::make_unique<G>(training_loss(*params));
   auto pass = std::make_unique<ctgrad::CurvaturePass<G>>(*graph);
   estimate_curvature<Model<Classic>>(*graph, *pass, *params, train_split, options.examples, 0);

@@ -66,8 +66,7 @@ RunOutcome run_kernels(const TrainConfig& c, const Split& train_split, const Spl
 }
 
 RunOutcome run(const TrainConfig& c, const Split& train_split, const Split& test_split, const RunPaths& paths) {
-  return c.kernels == "scalar" ? run_kernels<ctgrad::kernels::Scalar>(c, train_split, test_split, paths)
-                               : run_kernels<ctgrad::kernels::Simd>(c, train_split, test_split, paths);
+  return run_kernels<ctgrad::kernels::Selected>(c, train_split, test_split, paths);
 }
 
 Splits load_digits(const std::filesystem::path& dir) {

@@ -1,6 +1,7 @@
 #pragma once
-// One training run of one LeNet-1 variant on one kernel path. Declared here,
-// instantiated once per (variant, path) in a translation unit of its own
+// One training run of one LeNet-1 variant, on the kernel set --kernels selects
+// (kernels::Selected). Declared here, instantiated once per variant in a
+// translation unit of its own
 // (train_variant.cpp.in, CMakeLists.txt): each pulls in a whole trainer with
 // its graphs, and six of them in main.cpp made it a minute-long, 1.6 GB
 // compile.
@@ -29,12 +30,9 @@ std::vector<ctgrad::training::PassResult> train_variant(const ctgrad::training::
   extern template std::vector<ctgrad::training::PassResult> train_variant<Variant, ctgrad::kernels::Path>( \
       const ctgrad::training::TrainConfig&, const ctgrad::training::Split&, const ctgrad::training::Split&,   \
       const ctgrad::training::RunPaths&);
-LENET1_TRAIN_VARIANT(Classic, Scalar)
-LENET1_TRAIN_VARIANT(Classic, Simd)
-LENET1_TRAIN_VARIANT(Softmax, Scalar)
-LENET1_TRAIN_VARIANT(Softmax, Simd)
-LENET1_TRAIN_VARIANT(Modern, Scalar)
-LENET1_TRAIN_VARIANT(Modern, Simd)
+LENET1_TRAIN_VARIANT(Classic, Selected)
+LENET1_TRAIN_VARIANT(Softmax, Selected)
+LENET1_TRAIN_VARIANT(Modern, Selected)
 #undef LENET1_TRAIN_VARIANT
 
 }  // namespace lenet1

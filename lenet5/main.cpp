@@ -41,10 +41,7 @@ void train_command(const std::string& recipe_name, const TrainFlags& flags) {
   const Splits splits =
       load_splits(config.data, lenet5::example_dims, lenet5::example_classes,
                   "run `lenet5 prepare` for Fashion-MNIST, or `lenet1 prepare --side 28` for the digits");
-  if (config.kernels == "scalar")
-    train_on<ctgrad::kernels::Scalar>(config, splits, flags.paths());
-  else
-    train_on<ctgrad::kernels::Simd>(config, splits, flags.paths());
+  train_on<ctgrad::kernels::Selected>(config, splits, flags.paths());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
-// One training run of one LeNet-5 variant on one kernel path. Declared here,
-// instantiated once per (variant, path) in a translation unit of its own
+// One training run of one LeNet-5 variant, on the kernel set --kernels selects
+// (kernels::Selected). Declared here, instantiated once per variant in a
+// translation unit of its own
 // (train_variant.cpp.in), so main.cpp compiles no trainer.
 #include <array>
 #include <cstddef>
@@ -33,10 +34,8 @@ std::vector<ctgrad::training::PassResult> train_variant(const ctgrad::training::
   extern template std::vector<ctgrad::training::PassResult> train_variant<Variant, ctgrad::kernels::Path>( \
       const ctgrad::training::TrainConfig&, const ctgrad::training::Split&, const ctgrad::training::Split&,   \
       const ctgrad::training::RunPaths&);
-LENET5_TRAIN_VARIANT(Paper, Scalar)
-LENET5_TRAIN_VARIANT(Paper, Simd)
-LENET5_TRAIN_VARIANT(Modern, Scalar)
-LENET5_TRAIN_VARIANT(Modern, Simd)
+LENET5_TRAIN_VARIANT(Paper, Selected)
+LENET5_TRAIN_VARIANT(Modern, Selected)
 #undef LENET5_TRAIN_VARIANT
 
 }  // namespace lenet5

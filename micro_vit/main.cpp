@@ -70,9 +70,6 @@ int main(int argc, char** argv) {
       return;
     }
     const TrainConfig config = flags.config(defaults, {"micro_vit"}, "micro_vit");
-    if (config.kernels == "scalar")
-      train_with<ctgrad::kernels::Scalar>(config, flags.paths());
-    else
-      train_with<ctgrad::kernels::Simd>(config, flags.paths());
+    train_with<ctgrad::kernels::Selected>(config, flags.paths());
   });
 }

@@ -1,6 +1,7 @@
 #pragma once
-// The micro-ViT's training run on one kernel path. Declared here,
-// instantiated once per path in a translation unit of its own
+// The micro-ViT's training run, on the kernel set --kernels selects
+// (kernels::Selected). Declared here, instantiated in a translation unit of
+// its own
 // (train_path.cpp.in, CMakeLists.txt), so main.cpp compiles no trainer.
 #include <array>
 #include <cstddef>
@@ -26,10 +27,7 @@ std::vector<ctgrad::training::PassResult> train_on(const ctgrad::training::Train
                                                    const ctgrad::training::Split& test_split,
                                                    const ctgrad::training::RunPaths& paths);
 
-extern template std::vector<ctgrad::training::PassResult> train_on<ctgrad::kernels::Scalar>(
-    const ctgrad::training::TrainConfig&, const ctgrad::training::Split&, const ctgrad::training::Split&,
-    const ctgrad::training::RunPaths&);
-extern template std::vector<ctgrad::training::PassResult> train_on<ctgrad::kernels::Simd>(
+extern template std::vector<ctgrad::training::PassResult> train_on<ctgrad::kernels::Selected>(
     const ctgrad::training::TrainConfig&, const ctgrad::training::Split&, const ctgrad::training::Split&,
     const ctgrad::training::RunPaths&);
 

@@ -53,7 +53,7 @@ int train(const std::filesystem::path& data, int passes) {
   auto graph = std::make_unique<G>(loss);
   auto optimizer = std::make_unique<AdamW<Params>>();
   print_summary<G>(std::cout);
-  std::cout << "kernels: " << G::kernels::name << " (" << G::kernels::arch() << ")\n";
+  std::cout << "kernels: " << G::kernels::set() << " (" << G::kernels::arch() << ")\n";
 
   // Writes example i into the graph; returns its label.
   auto load = [&](const data::Split& split, std::size_t i) {

@@ -3,4 +3,4 @@
 // builds as two files of about ten seconds each instead of one of thirty.
 #include "model.hpp"
 
-CTGRAD_INSTANTIATE_MODEL(own_data::Model, ctgrad::kernels::Simd);
+CTGRAD_INSTANTIATE_MODEL(own_data::Model, ctgrad::kernels::Selected);

@@ -53,4 +53,4 @@ inline void initialize(Params& p, std::uint32_t seed) {
 
 // The model's training graph and minibatch step are compiled once, in
 // model.cpp, not again in main.cpp (ctgrad/train/instantiate.hpp).
-CTGRAD_EXTERN_MODEL(own_data::Model, ctgrad::kernels::Simd);
+CTGRAD_EXTERN_MODEL(own_data::Model, ctgrad::kernels::Selected);

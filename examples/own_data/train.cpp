@@ -12,8 +12,8 @@ using namespace ctgrad::training;
 
 void train(const TrainConfig& config, const RunPaths& paths) {
   const Splits splits = load_splits<Model>(config.data);
-  run_training<Model, ctgrad::kernels::Simd>(config, splits.train, splits.test, paths,
-                                             [&](Params& params) { initialize(params, config.seed); });
+  run_training<Model, ctgrad::kernels::Selected>(config, splits.train, splits.test, paths,
+                                                 [&](Params& params) { initialize(params, config.seed); });
 }
 
 }  // namespace own_data

@@ -15,6 +15,7 @@
 #include "src/kernels/simd_support.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 // ---- the scalar path: direct loops ------------------------------------------------
 // y[o,oy,ox] = sum_{j,ky,kx} w[o,j,ky,kx] * x[table(o,j), oy*s+ky, ox*s+kx]
@@ -174,4 +175,5 @@ struct SimdConvolution : SimdSupport {
   [[gnu::noinline]] static void col2im_shaped(const ConvPlan& g, const float* columns, float* scratch, float* dx, bool write);
 };
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

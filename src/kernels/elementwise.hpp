@@ -16,6 +16,7 @@
 #include "src/kernels/simd_support.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 namespace element {
 // The exact GELU, 0.5 x (1 + erf(x / sqrt 2)); backward from the saved input:
@@ -367,4 +368,5 @@ struct SimdElementwise : SimdSupport {
   }
 };
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

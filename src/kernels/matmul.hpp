@@ -14,6 +14,7 @@
 #include "src/kernels/simd_support.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 // ---- the scalar path -----------------------------------------------------------
 struct ScalarMatmul {
@@ -307,4 +308,5 @@ struct SimdMatmul : SimdSupport {
                                      float* db);
 };
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

@@ -11,6 +11,7 @@
 #include "src/kernels/simd_support.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 namespace element {
 // value += -lr * grad, then grad = 0: SGD's update and the gradient's reset
@@ -103,4 +104,5 @@ struct SimdOptimizer : SimdSupport {
   }
 };
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

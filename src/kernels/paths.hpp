@@ -4,7 +4,10 @@
 // them once for both paths.
 #include "ctgrad/kernels/table.hpp"
 
+#include "src/kernels/isa.hpp"
+
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 template <class Elementwise>
 constexpr ElementwiseTable elementwise_table() {
@@ -54,4 +57,5 @@ struct PathTables {
   }
 };
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

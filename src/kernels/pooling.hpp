@@ -23,6 +23,7 @@
 #include "src/kernels/simd_support.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 namespace pooling_detail {
 
@@ -167,4 +168,5 @@ struct SimdPooling : SimdSupport {
   }
 };
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

@@ -7,8 +7,11 @@
 #include "src/kernels/pooling.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
-const KernelTable scalar_kernels =
+extern const KernelTable kernel_set;
+const KernelTable kernel_set =
     PathTables<ScalarElementwise, ScalarMatmul, ScalarConvolution, ScalarPooling, ScalarOptimizer>::table("scalar", "none", 1);
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

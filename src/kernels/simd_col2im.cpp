@@ -2,6 +2,7 @@
 #include "src/kernels/convolution.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 namespace {
 // out[2 j] (+)= even[j], out[2 j + 1] (+)= odd[j] for j < pairs, with the
@@ -113,4 +114,5 @@ void SimdConvolution::col2im_by_phases(const ConvPlan& g, const float* columns, 
   });
 }
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

@@ -3,6 +3,7 @@
 #include "src/kernels/convolution.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 void SimdConvolution::conv2d_backward_batch(const ConvPlan& g, std::size_t count, Examples x, const float* w,
                                             Examples dy, float* dw, MutableExamples dx, MutableExamples scratch,
@@ -37,4 +38,5 @@ void SimdConvolution::conv2d_backward_batch(const ConvPlan& g, std::size_t count
     if (dx(e)) conv2d_input_gradient(g, w, dy(e), dx(e), scratch(e), write_dx);
 }
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

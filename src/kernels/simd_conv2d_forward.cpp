@@ -3,6 +3,7 @@
 #include "src/kernels/convolution.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 void SimdConvolution::conv2d_forward(const ConvPlan& g, const float* x, const float* w, float* y, float* scratch) {
   const std::size_t pixels = g.out_pixels(), taps = g.taps();
@@ -26,4 +27,5 @@ void SimdConvolution::conv2d_forward(const ConvPlan& g, const float* x, const fl
   }
 }
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

@@ -3,6 +3,7 @@
 #include "src/kernels/convolution.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 void SimdConvolution::conv2d_input_gradient(const ConvPlan& g, const float* w, const float* dy, float* dx, float* scratch,
                                     bool write) {
@@ -26,4 +27,5 @@ void SimdConvolution::conv2d_input_gradient(const ConvPlan& g, const float* w, c
   }
 }
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

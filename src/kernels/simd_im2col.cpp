@@ -2,6 +2,7 @@
 #include "src/kernels/convolution.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 namespace {
 // even[j] = from[2 j], odd[j] = from[2 j + 1] for j < pairs; the buffers
@@ -79,4 +80,5 @@ void SimdConvolution::im2col(const ConvPlan& plan, const float* x, float* column
   });
 }
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

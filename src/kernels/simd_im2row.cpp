@@ -3,6 +3,7 @@
 #include "src/kernels/convolution.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 void SimdConvolution::im2row(const ConvPlan& g, const float* x, float* patches) {
   with_row_shape(g, [&](auto out, auto stride) {
@@ -16,4 +17,5 @@ void SimdConvolution::im2row(const ConvPlan& g, const float* x, float* patches) 
   });
 }
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

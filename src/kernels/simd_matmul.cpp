@@ -4,6 +4,7 @@
 #include "src/kernels/matmul.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 void SimdMatmul::row_times_matrix(std::size_t depth, std::size_t n, bool accumulate, const float* a, const float* b,
                                float* c) {
@@ -17,4 +18,5 @@ void SimdMatmul::row_times_matrix(std::size_t depth, std::size_t n, bool accumul
   }
 }
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

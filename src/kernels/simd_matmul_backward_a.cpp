@@ -2,6 +2,7 @@
 #include "src/kernels/matmul.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 void SimdMatmul::matmul_backward_a(std::size_t rows, std::size_t depth, std::size_t cols, const float* dc, const float* b,
                                 float* da, bool write) {
@@ -25,4 +26,5 @@ void SimdMatmul::matmul_backward_a(std::size_t rows, std::size_t depth, std::siz
   }
 }
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

@@ -2,6 +2,7 @@
 #include "src/kernels/matmul.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 void SimdMatmul::rows_matmul(std::size_t rows, std::size_t depth, std::size_t cols, Rows a, const float* b,
                           MutableRows c) {
@@ -14,4 +15,5 @@ void SimdMatmul::rows_matmul(std::size_t rows, std::size_t depth, std::size_t co
   }
 }
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

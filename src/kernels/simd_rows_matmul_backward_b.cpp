@@ -2,6 +2,7 @@
 #include "src/kernels/matmul.hpp"
 
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 void SimdMatmul::rows_matmul_backward_b(std::size_t rows, std::size_t depth, std::size_t cols, Rows a, Rows dc,
                                      float* db) {
@@ -14,4 +15,5 @@ void SimdMatmul::rows_matmul_backward_b(std::size_t rows, std::size_t depth, std
   }
 }
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

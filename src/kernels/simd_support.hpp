@@ -18,7 +18,10 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "src/kernels/isa.hpp"
+
 namespace ctgrad::kernels {
+inline namespace CTGRAD_KERNEL_ISA {
 
 struct SimdSupport {
   using batch = xsimd::batch<float>;
@@ -180,4 +183,5 @@ struct SimdSupport {
   static constexpr std::size_t register_rows(std::size_t n) { return register_rows_for(vectors_of(n)); }
 };
 
+}  // namespace CTGRAD_KERNEL_ISA
 }  // namespace ctgrad::kernels

@@ -27,22 +27,30 @@ foreach(program consumer consumer_native)
   if(NOT last_output MATCHES "consumer ok")
     message(FATAL_ERROR "${program} did not train:\n${last_output}")
   endif()
-  string(REGEX MATCH "arch ([^\n]+)" found "${last_output}")
-  set(${program}_arch "${CMAKE_MATCH_1}")
+  string(REGEX MATCH "kernels ([a-z0-9]+)" found "${last_output}")
+  set(${program}_set "${CMAKE_MATCH_1}")
   message(STATUS "${program}: ${last_output}")
 endforeach()
 
-# The kernels are compiled into the installed library, so a consumer built
-# without any -march runs the instruction set the library was built for:
-# ctgrad::native changes the consumer's own code, not which kernels run.
+# The installed library holds the kernels for every x86-64 instruction set
+# and picks the widest this CPU runs, so a consumer built without any -march
+# runs the set -march=native would name: ctgrad::native changes the
+# consumer's own code, not which kernels run.
 execute_process(COMMAND ${COMPILER} -march=native -dM -E -x c++ /dev/null OUTPUT_VARIABLE native_macros)
-if(native_macros MATCHES "#define __AVX__ 1" AND LIBRARY_NATIVE)
-  if(NOT consumer_arch MATCHES "avx")
-    message(FATAL_ERROR "the portable consumer runs ${consumer_arch}: the installed library's kernels were built "
-                        "for this machine (AVX), and a consumer without -march must run them")
+if(native_macros MATCHES "#define __x86_64__ 1")
+  if(native_macros MATCHES "#define __AVX512BW__ 1" AND native_macros MATCHES "#define __AVX512VL__ 1")
+    set(expected avx512)
+  elseif(native_macros MATCHES "#define __AVX2__ 1" AND native_macros MATCHES "#define __FMA__ 1")
+    set(expected avx2)
+  else()
+    set(expected sse2)
+  endif()
+  if(NOT consumer_set STREQUAL expected)
+    message(FATAL_ERROR "the portable consumer runs the ${consumer_set} kernels: this CPU has ${expected}, "
+                        "and the installed library must choose it at run time")
   endif()
 endif()
-if(NOT consumer_native_arch STREQUAL consumer_arch)
-  message(FATAL_ERROR "both consumers call the installed kernels, yet run ${consumer_arch} and ${consumer_native_arch}")
+if(NOT consumer_native_set STREQUAL consumer_set)
+  message(FATAL_ERROR "both consumers call the installed kernels, yet run ${consumer_set} and ${consumer_native_set}")
 endif()
-message(STATUS "portable build: ${consumer_arch}; ctgrad::native build: ${consumer_native_arch}")
+message(STATUS "portable build: ${consumer_set}; ctgrad::native build: ${consumer_native_set}")

@@ -41,7 +41,7 @@ template <std::size_t InPlanes, std::size_t In, std::size_t OutPlanes, std::size
           std::size_t Stride>
 void check_convolution_paths() {
   using ctgrad::kernels::Scalar;
-  using ctgrad::kernels::Simd;
+  using Simd = ctgrad::kernels::Selected;  // the set CTGRAD_EACH_SIMD_SET selected
   using G = ctgrad::kernels::ConvGeometry<InPlanes, In, In, OutPlanes, FanIn, Kernel, Stride,
                                           RotatingTable<InPlanes, OutPlanes, FanIn>>;
   // Up to a few hundred products of terms in [-1, 1] per output, summed in a

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "ctgrad/kernels/table.hpp"
 #include "ctgrad/nn/init.hpp"
 
 namespace ctgrad::testing {
@@ -29,4 +30,38 @@ inline void require_close(const std::vector<float>& expected, const std::vector<
   }
 }
 
+// The kernel sets this CPU runs, the scalar one first (every set the
+// library has, on a CPU that has them all); simd_sets_here: without it.
+inline std::vector<const kernels::KernelTable*> sets_here() {
+  std::vector<const kernels::KernelTable*> sets;
+  for (const kernels::KernelTable* set : kernels::kernel_sets())
+    if (kernels::runs_here(*set)) sets.push_back(set);
+  return sets;
+}
+inline std::vector<const kernels::KernelTable*> simd_sets_here() {
+  auto sets = sets_here();
+  sets.erase(sets.begin());
+  return sets;
+}
+
+// kernels::Selected runs `set` while this lives.
+class SelectedSet {
+ public:
+  explicit SelectedSet(const kernels::KernelTable& set) : set_(set) { kernels::select_kernels(set); }
+  ~SelectedSet() { kernels::select_kernels(kernels::best_kernels()); }
+  SelectedSet(const SelectedSet&) = delete;
+  SelectedSet& operator=(const SelectedSet&) = delete;
+  const char* name() const { return set_.name; }
+
+ private:
+  const kernels::KernelTable& set_;
+};
+
 }  // namespace ctgrad::testing
+
+// Runs the rest of a test case once for each SIMD kernel set this CPU runs,
+// with kernels::Selected running it; a failure names the set.
+#define CTGRAD_EACH_SIMD_SET()                                                               \
+  const ::ctgrad::testing::SelectedSet ctgrad_selected_set(                                  \
+      *GENERATE(from_range(::ctgrad::testing::simd_sets_here())));                            \
+  INFO("kernel set " << ctgrad_selected_set.name())

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include "tests/support/kernel_check.hpp"
 
 #include "lenet1/instances.hpp"
 
@@ -123,8 +124,10 @@ void check_parameter(const char* name, const Tensor<S>& actual, const std::vecto
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("curvature: LeNet-1's estimate over 4 examples matches the recursion by hand", "[curvature]",
-                   kernels::Scalar, kernels::Simd) {
+TEST_CASE("curvature: LeNet-1's estimate over 4 examples matches the recursion by hand", "[curvature]") {
+  using TestType = ctgrad::kernels::Selected;  // on every kernel set this CPU runs
+  const ctgrad::testing::SelectedSet set(*GENERATE(from_range(ctgrad::testing::sets_here())));
+  INFO("kernel set " << set.name());
   lenet1::Params p;
   lenet1::initialize(p, 7);
   // Trained-looking biases, so no unit sits at a symmetric point by construction.

@@ -83,9 +83,9 @@ TEST_CASE("evaluation does not depend on the thread count", "[e2e]") {
   lenet1::initialize(*params, 3);
   const lenet1::Split test = lenet1::load_prepared(data_dir, "test");
   using Model = lenet1::Model<lenet1::Classic>;
-  const auto one = lenet1::evaluate<Model, ctgrad::kernels::Simd>(*params, test, 1);
+  const auto one = lenet1::evaluate<Model, ctgrad::kernels::Selected>(*params, test, 1);
   for (unsigned threads : {2u, 3u, 7u}) {
-    const auto many = lenet1::evaluate<Model, ctgrad::kernels::Simd>(*params, test, threads);
+    const auto many = lenet1::evaluate<Model, ctgrad::kernels::Selected>(*params, test, threads);
     REQUIRE(many.loss == one.loss);  // bitwise: per-example losses are summed in example order
     REQUIRE(many.misses == one.misses);
   }
@@ -93,12 +93,42 @@ TEST_CASE("evaluation does not depend on the thread count", "[e2e]") {
 }
 
 TEST_CASE("bad flags are refused with a one-line error and exit status 2", "[e2e]") {
-  for (const std::string flags : {"train --passes 0", "train --lr -1", "train --bogus", "train --kernels avx"}) {
+  for (const std::string flags : {"train --passes 0", "train --lr -1", "train --bogus", "train --kernels avx", "train --kernels simd256"}) {
     const auto run = run_program(lenet1_exe + " " + flags + " --data " + data_dir);
     INFO(flags << " -> " << run.output);
     REQUIRE(run.status == 2);
     REQUIRE(std::count(run.output.begin(), run.output.end(), '\n') == 1);
   }
+}
+
+TEST_CASE("--kernels runs the named kernel set and the run folder records it", "[e2e]") {
+  const auto dir = scratch_dir();
+  std::vector<double> errors;
+  for (const ctgrad::kernels::KernelTable* set : ctgrad::kernels::kernel_sets()) {
+    const std::string name = set->name;
+    const auto run = run_program(lenet1_exe + " train --steps 300 --threads 2 --kernels " + name + " --data " +
+                                 data_dir + " --out " + (dir / name).string());
+    INFO(name << " -> " << run.output);
+    if (!ctgrad::kernels::runs_here(*set)) {  // a CPU without the set: one line naming it, exit 2
+      REQUIRE(run.status == 2);
+      REQUIRE(run.output.find("this CPU lacks") != std::string::npos);
+      continue;
+    }
+    REQUIRE(run.status == 0);
+    REQUIRE(run.output.find("kernels: " + name + " (" + set->arch + ", " + std::to_string(set->width) +
+                            " floats a vector)") != std::string::npos);
+    const std::string config = ctgrad::testing::file_bytes(dir / name / "config.json");
+    REQUIRE(config.find("\"kernels\": \"" + name + "\"") != std::string::npos);
+    REQUIRE(config.find("\"kernels_ran\": \"" + name + "\"") != std::string::npos);
+    errors.push_back(error_percent(eval_lines(run.output).back()));
+  }
+  REQUIRE(errors.size() >= 2);
+  for (const double error : errors) REQUIRE(std::abs(error - errors.front()) <= 0.5);  // the same training, rounded apart
+  // auto: the widest set this CPU runs.
+  const auto run = run_program(lenet1_exe + " train --steps 0 --data " + data_dir);
+  INFO(run.output);
+  REQUIRE(run.output.find(std::string("kernels: ") + ctgrad::kernels::best_kernels().name + " (") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a missing data folder is reported by name", "[e2e]") {

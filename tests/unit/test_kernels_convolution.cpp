@@ -13,5 +13,6 @@
 // one vector, and LeNet-1's two layers.
 TEMPLATE_TEST_CASE_SIG("conv2d forward and backward match the scalar path: LeNet-1's layers, blocks", "[kernels]",
                        CTGRAD_CONV_GEOMETRY, (1, 20, 12, 1, 5, 2), (12, 12, 12, 8, 5, 2), (3, 9, 4, 3, 3, 2)) {
+  CTGRAD_EACH_SIMD_SET();
   ctgrad::testing::check_convolution_paths<InPlanes, In, OutPlanes, FanIn, Kernel, Stride>();
 }

@@ -14,13 +14,14 @@
 #include "tests/support/kernel_check.hpp"
 
 using ctgrad::kernels::Scalar;
-using ctgrad::kernels::Simd;
+using Simd = ctgrad::kernels::Selected;  // each SIMD set in turn (CTGRAD_EACH_SIMD_SET)
 
 using ctgrad::testing::random_vector;
 using ctgrad::testing::require_close;
 
 TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]", ((std::size_t N), N), 1, 7, 16, 30,
                        33, 64, 100) {
+  CTGRAD_EACH_SIMD_SET();
   const auto a = random_vector(N, 1), b = random_vector(N, 2);
   SECTION("axpy") {
     auto scalar = b, simd = b;

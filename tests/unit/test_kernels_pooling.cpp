@@ -15,10 +15,11 @@
 
 using ctgrad::kernels::PoolGeometry;
 using ctgrad::kernels::Scalar;
-using ctgrad::kernels::Simd;
+using Simd = ctgrad::kernels::Selected;  // each SIMD set in turn (CTGRAD_EACH_SIMD_SET)
 using ctgrad::testing::random_vector;
 
 TEMPLATE_TEST_CASE("pooling kernels on one 4x4 plane", "[kernels]", Scalar, Simd) {
+  CTGRAD_EACH_SIMD_SET();
   using G = PoolGeometry<1, 4, 4, 2>;
   const std::vector<float> x = {1, 2, 0, -1,   //
                                 3, 4, 5, 0,    //
@@ -51,6 +52,7 @@ TEMPLATE_TEST_CASE("pooling kernels on one 4x4 plane", "[kernels]", Scalar, Simd
 TEMPLATE_TEST_CASE_SIG("pooling kernels: the SIMD path gives the scalar path's numbers", "[kernels]",
                        ((std::size_t H, std::size_t W, std::size_t S), H, W, S), (4, 6, 2), (6, 10, 2), (4, 20, 2),
                        (6, 36, 3), (8, 32, 4), (2, 64, 2)) {
+  CTGRAD_EACH_SIMD_SET();
   using G = PoolGeometry<3, H, W, S>;
   constexpr std::size_t in = 3 * H * W, out = in / (S * S);
   const auto x = random_vector(in, 7), dy = random_vector(out, 8), start = random_vector(in, 9);

@@ -11,7 +11,7 @@
 #include "tests/support/kernel_check.hpp"
 
 using ctgrad::kernels::Scalar;
-using ctgrad::kernels::Simd;
+using Simd = ctgrad::kernels::Selected;  // each SIMD set in turn (CTGRAD_EACH_SIMD_SET)
 using ctgrad::testing::random_vector;
 using ctgrad::testing::require_close;
 
@@ -21,6 +21,7 @@ using ctgrad::testing::require_close;
 TEMPLATE_TEST_CASE_SIG("rows_matmul and its weight gradient match the scalar path", "[kernels]",
                        ((std::size_t Rows, std::size_t Depth, std::size_t Cols), Rows, Depth, Cols), (9, 30, 10),
                        (13, 19, 21), (5, 7, 64), (3, 4, 520)) {
+  CTGRAD_EACH_SIMD_SET();
   // Rows spread over examples of 3 rows each, padded apart as a batch's tensors are.
   constexpr std::size_t group = 3, padding = 5;
   std::vector<float> a(Rows / group * (group * Depth + padding) + Rows % group * Depth + padding);

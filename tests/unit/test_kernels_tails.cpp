@@ -11,7 +11,7 @@
 #include "tests/support/kernel_check.hpp"
 
 using ctgrad::kernels::Scalar;
-using ctgrad::kernels::Simd;
+using Simd = ctgrad::kernels::Selected;  // each SIMD set in turn (CTGRAD_EACH_SIMD_SET)
 using ctgrad::testing::random_vector;
 
 // Below one vector the SIMD path's elementwise kernels run their tail, which
@@ -23,6 +23,7 @@ using ctgrad::testing::random_vector;
 // transformer head's and LeNet-1's output width.)
 TEMPLATE_TEST_CASE_SIG("below one vector the SIMD tails equal the scalar path exactly", "[kernels]",
                        ((std::size_t N), N), 1, 3, 7, 8, 10, 15) {
+  CTGRAD_EACH_SIMD_SET();
   if (N < Simd::width()) {
     const auto a = random_vector(N, 1), b = random_vector(N, 2), c = random_vector(N, 3);
     const auto both = [&](auto kernel) {

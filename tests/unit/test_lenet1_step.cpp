@@ -10,6 +10,7 @@
 #include "lenet1/instances.hpp"
 
 #include "tests/support/counting_allocator.hpp"
+#include "tests/support/kernel_check.hpp"
 
 namespace {
 
@@ -43,8 +44,10 @@ double relative_difference(const Params& a, const Params& b, bool gradients) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("a LeNet-1 training step makes no heap allocation", "[lenet1]", ctgrad::kernels::Scalar,
-                   ctgrad::kernels::Simd) {
+TEST_CASE("a LeNet-1 training step makes no heap allocation", "[lenet1]") {
+  using TestType = ctgrad::kernels::Selected;
+  const ctgrad::testing::SelectedSet set(*GENERATE(from_range(ctgrad::testing::sets_here())));
+  INFO("kernel set " << set.name());
   auto params = std::make_unique<Params>();
   initialize(*params, 7);
   auto loss = training_loss(*params);
@@ -63,29 +66,40 @@ TEMPLATE_TEST_CASE("a LeNet-1 training step makes no heap allocation", "[lenet1]
 }
 
 TEST_CASE("scalar and SIMD paths agree on a full LeNet-1 step", "[lenet1]") {
+  // One compiled graph type, run on the scalar set and on each SIMD set.
+  using ctgrad::kernels::select_kernels;
+  const ctgrad::kernels::KernelTable& simd = *GENERATE(from_range(ctgrad::testing::simd_sets_here()));
+  const ctgrad::testing::SelectedSet restore(simd);
+  INFO("kernel set " << simd.name);
+  const auto on_scalar = [] { select_kernels(ctgrad::kernels::scalar_kernels()); };
+  const auto on_simd = [&] { select_kernels(simd); };
   auto scalar_params = std::make_unique<Params>();
   auto simd_params = std::make_unique<Params>();
   initialize(*scalar_params, 11);
   initialize(*simd_params, 11);
   auto scalar_loss = training_loss(*scalar_params);
   auto simd_loss = training_loss(*simd_params);
-  auto scalar_graph = std::make_unique<Graph<decltype(scalar_loss), ctgrad::kernels::Scalar>>(scalar_loss);
-  auto simd_graph = std::make_unique<Graph<decltype(simd_loss), ctgrad::kernels::Simd>>(simd_loss);
+  auto scalar_graph = std::make_unique<Graph<decltype(scalar_loss), ctgrad::kernels::Selected>>(scalar_loss);
+  auto simd_graph = std::make_unique<Graph<decltype(simd_loss), ctgrad::kernels::Selected>>(simd_loss);
 
   for (std::uint32_t example = 0; example < 5; ++example) {
     const auto image = sample_image(100 + example);
     const auto label = static_cast<std::uint8_t>(example * 3 % 10);
     load_example<Model<Classic>>(*scalar_graph, 0, image, label);
     load_example<Model<Classic>>(*simd_graph, 0, image, label);
+    on_scalar();
     scalar_graph->forward();
-    simd_graph->forward();
     scalar_graph->backward();
+    on_simd();
+    simd_graph->forward();
     simd_graph->backward();
     INFO("example " << example);
     REQUIRE(simd_graph->loss() == Approx(scalar_graph->loss()).epsilon(1e-5));
     REQUIRE(relative_difference(*scalar_params, *simd_params, true) <= 1e-5);
-    ctgrad::sgd_step<ctgrad::kernels::Scalar>(*scalar_params, 0.03f);
-    ctgrad::sgd_step<ctgrad::kernels::Simd>(*simd_params, 0.03f);
+    on_scalar();
+    ctgrad::sgd_step<ctgrad::kernels::Selected>(*scalar_params, 0.03f);
+    on_simd();
+    ctgrad::sgd_step<ctgrad::kernels::Selected>(*simd_params, 0.03f);
     REQUIRE(relative_difference(*scalar_params, *simd_params, false) <= 1e-5);
   }
 }

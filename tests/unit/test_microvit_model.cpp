@@ -11,12 +11,13 @@
 #include "micro_vit/instances.hpp"
 #include "tests/support/gradcheck.hpp"
 #include "tests/support/run_program.hpp"
+#include "tests/support/kernel_check.hpp"
 
 namespace {
 using VitGraph = ctgrad::Graph<decltype(micro_vit::Model::loss(std::declval<micro_vit::Params&>(),
                                                                 ctgrad::no_dropout, 0.f)),
-                               ctgrad::kernels::Simd>;
-using LeNetGraph = lenet1::TrainingGraph<ctgrad::kernels::Simd>;
+                               ctgrad::kernels::Selected>;
+using LeNetGraph = lenet1::TrainingGraph<ctgrad::kernels::Selected>;
 }  // namespace
 
 TEST_CASE("micro-ViT parameters and MACs are within 40% of LeNet-1's", "[microvit]") {
@@ -32,8 +33,10 @@ TEST_CASE("micro-ViT parameters and MACs are within 40% of LeNet-1's", "[microvi
   STATIC_REQUIRE(vit.parameters == ctgrad::parameter_count<micro_vit::Params>());
 }
 
-TEMPLATE_TEST_CASE("the whole micro-ViT passes a gradient check", "[microvit][gradcheck]", ctgrad::kernels::Scalar,
-                   ctgrad::kernels::Simd) {
+TEST_CASE("the whole micro-ViT passes a gradient check", "[microvit][gradcheck]") {
+  using TestType = ctgrad::kernels::Selected;  // on every kernel set this CPU runs
+  const ctgrad::testing::SelectedSet set(*GENERATE(from_range(ctgrad::testing::sets_here())));
+  INFO("kernel set " << set.name());
   auto params = std::make_unique<micro_vit::Params>();
   micro_vit::initialize(*params, 5);
   auto loss = micro_vit::Model::loss(*params, ctgrad::no_dropout, 0.f);

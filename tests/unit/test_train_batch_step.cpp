@@ -11,7 +11,7 @@
 
 using namespace ctgrad::testing::lenet1_steps;
 
-using TestType = ctgrad::kernels::Simd;
+using TestType = ctgrad::kernels::Selected;
 
 TEST_CASE("a minibatch step leaves the gradient of the batch's mean loss", "[train][batch]") {
   for (std::size_t batch : {24u, 11u}) {
@@ -47,7 +47,7 @@ TEST_CASE("a minibatch step on two threads, with its SGD update, makes no heap a
   auto params = std::make_unique<Params>();
   initialize(*params, 5);
   ThreadPool pool(2);
-  DataParallelStep<Model<Classic>, ctgrad::kernels::Simd> step(32, 0.f, pool);
+  DataParallelStep<Model<Classic>, ctgrad::kernels::Selected> step(32, 0.f, pool);
   std::mt19937 noise(1);
   const auto full = shuffled(32, 1);
   const auto partial = shuffled(27, 2);  // a pass's last, smaller batch
@@ -55,7 +55,7 @@ TEST_CASE("a minibatch step on two threads, with its SGD update, makes no heap a
   const std::size_t before = ctgrad::testing::allocation_count.load();
   for (int i = 0; i < 5; ++i) {
     step.run(*params, sample_split(), i % 2 ? partial : full, 0, noise);
-    ctgrad::sgd_step<ctgrad::kernels::Simd>(*params, 0.01f);
+    ctgrad::sgd_step<ctgrad::kernels::Selected>(*params, 0.01f);
   }
   CHECK(ctgrad::testing::allocation_count.load() == before);
   std::vector<int> probe(3);  // the counter works
@@ -65,7 +65,7 @@ TEST_CASE("a minibatch step on two threads, with its SGD update, makes no heap a
 TEST_CASE("a minibatch step refuses more examples than it was built for", "[train][batch]") {
   auto params = std::make_unique<Params>();
   ThreadPool pool(1);
-  DataParallelStep<Model<Classic>, ctgrad::kernels::Simd> step(8, 0.f, pool);
+  DataParallelStep<Model<Classic>, ctgrad::kernels::Selected> step(8, 0.f, pool);
   std::mt19937 noise(1);
   const auto too_many = shuffled(16, 1);
   REQUIRE_THROWS_WITH(step.run(*params, sample_split(), too_many, 0, noise),

@@ -26,7 +26,7 @@ TrainConfig unusual_config() {
   TrainConfig c;
   c.recipe = "r", c.variant = "v", c.passes = 7, c.learning_rate = 1.5e-4, c.optimizer = "adamw";
   c.learning_rate_decay = true, c.augment = true, c.dropout = 0.3, c.output_bias = 0.5, c.seed = 4000000000u;
-  c.steps = 123456789012LL, c.threads = 3, c.kernels = "scalar", c.data = "d", c.init = "w.safetensors";
+  c.steps = 123456789012LL, c.threads = 3, c.kernels = "scalar", c.kernels_ran = "scalar", c.data = "d", c.init = "w.safetensors";
   c.checkpoint_every = 50, c.batch = 32, c.one_cycle = true, c.warmup = 0.25, c.target_test_error = 2.5;
   c.mu = 0.07, c.curvature_examples = 123, c.eta_schedule = "constant", c.shift = 2, c.weight_decay = 0.05;
   c.teacher = "t.safetensors", c.distill_weight = 0.75, c.distill_temperature = 3;
@@ -146,7 +146,7 @@ TEST_CASE("flags override the program's values only when given, and are checked"
   }
   {
     Parsed parsed(TrainConfig{}, {"--kernels", "gpu"});
-    CHECK_THROWS_WITH(parsed.flags.config(base), "--kernels: expected one of simd, scalar, found gpu");
+    CHECK_THROWS_WITH(parsed.flags.config(base), "--kernels: expected one of auto, simd, scalar, sse2, avx2, avx512, found gpu");
   }
   CHECK_THROWS_AS(Parsed(TrainConfig{}, {"--resume", "r", "--batch", "8"}), CLI::ExcludesError);
   CHECK_THROWS_AS(Parsed(TrainConfig{}, {"--resume", "r", "--out", "o"}), CLI::ExcludesError);

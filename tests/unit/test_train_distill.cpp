@@ -16,7 +16,7 @@ using namespace ctgrad::testing::lenet1_steps;
 using ctgrad::training::distillation_targets;
 using ctgrad::training::evaluate;
 using Teacher = Model<Modern>;
-using K = ctgrad::kernels::Simd;
+using K = ctgrad::kernels::Selected;
 
 namespace {
 std::unique_ptr<Params> teacher_params() {

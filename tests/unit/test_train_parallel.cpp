@@ -13,7 +13,7 @@ using namespace ctgrad::testing::lenet1_steps;
 // The sharding and the reduction do not depend on the kernel path (its
 // batched kernels are checked op by op in test_gradcheck_batch_*), so the
 // SIMD path alone keeps this file's compile time in bounds.
-using TestType = ctgrad::kernels::Simd;
+using TestType = ctgrad::kernels::Selected;
 
 TEST_CASE("a minibatch step gives the same bits on 1, 2 and 3 threads", "[train][batch]") {
   // 32: four shards of 8; 13: one of 8 and five single examples; 3: singles only.

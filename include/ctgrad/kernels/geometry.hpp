@@ -18,7 +18,9 @@ template <class T>
 struct RowsOf {
   T* base;
   std::size_t group, group_stride, row_stride;
-  T* operator()(std::size_t r) const {
+  // Always inlined: the kernels of every instruction set call it, and an
+  // out-of-line copy compiled for AVX-512 must not serve the others.
+  [[gnu::always_inline]] T* operator()(std::size_t r) const {
     // The kernels call this in their inner loops: no division where the
     // layout needs none (one row an example, or examples packed end to end).
     if (group == 1) return base + r * group_stride;
@@ -36,7 +38,7 @@ template <class T>
 struct ExamplesOf {
   T* base;
   std::size_t stride;
-  T* operator()(std::size_t e) const { return base ? base + e * stride : nullptr; }
+  [[gnu::always_inline]] T* operator()(std::size_t e) const { return base ? base + e * stride : nullptr; }
 };
 using Examples = ExamplesOf<const float>;
 using MutableExamples = ExamplesOf<float>;

@@ -1,7 +1,9 @@
 #pragma once
 // The kernel paths the ops are compiled against. A graph is compiled for one
-// of them (compile<kernels::Scalar>(expr) or compile<kernels::Simd>(expr)),
-// so both can live in one binary and be benchmarked side by side.
+// of them: kernels::Selected (the default) runs whichever kernel set was
+// selected at run time; kernels::Scalar and kernels::Simd are fixed to the
+// reference and to the widest SIMD set this CPU runs, so both can live in
+// one binary and be compared side by side.
 //
 // A path is a thin layer: the ops call K::template relu_forward<N>(x, y)
 // with their extents as template arguments, and the path forwards them as
@@ -20,6 +22,7 @@ namespace ctgrad::kernels {
 // The members every path has, over Self::table().
 template <class Self>
 struct CompiledPath {
+  static const char* set() { return Self::table().name; }  // "scalar", "avx2", ...
   static const char* arch() { return Self::table().arch; }
   static std::size_t width() { return Self::table().width; }
 
@@ -148,25 +151,33 @@ struct CompiledPath {
   static const OptimizerTable& o() { return *Self::table().optimizer; }
 };
 
-// The reference path: plain loops, built with the same compiler and flags as
-// the SIMD path. It is what the SIMD path is checked and benchmarked
-// against, so it stays obvious rather than clever.
+// The reference path: plain loops, built with the same compiler as the SIMD
+// sets and for the baseline instruction set. It is what the SIMD sets are
+// checked and benchmarked against, so it stays obvious rather than clever.
 struct Scalar : CompiledPath<Scalar> {
   static constexpr const char* name = "scalar";
-  static const KernelTable& table() { return scalar_kernels; }
+  static const KernelTable& table() { return scalar_kernels(); }
 };
 
-// The SIMD path, written once against xsimd::batch<float>; arch() names the
-// instruction set the library's kernels were compiled for ("avx512bw",
-// "avx2", "sse2", ...).
+// The SIMD kernels, written once against xsimd::batch<float> and compiled
+// for each instruction set; this path runs the widest set this CPU runs.
+// arch() names it ("avx512bw", "fma3+avx2", "sse2", ...).
 struct Simd : CompiledPath<Simd> {
   static constexpr const char* name = "simd";
-  static const KernelTable& table() { return simd_kernels; }
+  static const KernelTable& table() { return best_kernels(); }
+};
+
+// The set chosen at run time (select_kernels; a program's --kernels):
+// one compiled graph runs any set, the scalar reference included.
+struct Selected : CompiledPath<Selected> {
+  static constexpr const char* name = "selected";
+  static const KernelTable& table() { return selected_kernels(); }
 };
 
 static_assert(check_kernel_path<Scalar>());
 static_assert(check_kernel_path<Simd>());
+static_assert(check_kernel_path<Selected>());
 
-using Default = Simd;
+using Default = Selected;
 
 }  // namespace ctgrad::kernels

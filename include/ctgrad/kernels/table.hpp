@@ -9,6 +9,9 @@
 // (kernels.hpp), whose members take the extents as template arguments, as
 // constants known where the graph is compiled, and forward them here.
 #include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
 
 #include "ctgrad/kernels/geometry.hpp"
 
@@ -97,9 +100,10 @@ struct OptimizerTable {
                        float* exp_avg, float* exp_avg_sq);
 };
 
-// One kernel path's tables, and what it is: name ("scalar", "simd"), the
-// instruction set its kernels were compiled for, and the floats in one of
-// its vectors (1 for plain loops).
+// One kernel set's tables, and what it is: its name ("scalar", "sse2",
+// "avx2", "avx512"), the instruction set xsimd compiled its kernels for
+// ("avx512bw", "fma3+avx2", ...; "none" for plain loops), and the floats
+// in one of its vectors (1 for plain loops).
 struct KernelTable {
   const char* name;
   const char* arch;
@@ -111,9 +115,36 @@ struct KernelTable {
   const OptimizerTable* optimizer;
 };
 
-// The reference path (plain loops) and the SIMD path (xsimd), compiled into
-// the ctgrad library.
-extern const KernelTable scalar_kernels;
-extern const KernelTable simd_kernels;
+// The kernel sets, compiled into the ctgrad library: the scalar reference,
+// and the SIMD kernels once per instruction set (on x86-64: sse2, avx2 with
+// FMA, avx512 with F/CD/DQ/BW/VL), chosen at run time from what the CPU has
+// (src/kernels/dispatch.cpp).
+
+// Every set the library was built with: scalar first, then the SIMD sets
+// from the narrowest.
+std::span<const KernelTable* const> kernel_sets();
+// This CPU (and its operating system) can run the set's instructions.
+bool runs_here(const KernelTable& set);
+// The set named `name` ("scalar", "sse2", ...; "auto" or "simd": the widest
+// set this CPU runs), or a std::invalid_argument that says what `name` was,
+// what was expected, and whether this build or this CPU lacks the set.
+const KernelTable& kernel_set(std::string_view name);
+// The names kernel_set() takes, for a command line's help.
+std::string kernel_set_choices();
+// kernels::Selected runs this set from now on (set it before training:
+// graphs running on other threads read it on every kernel call).
+void select_kernels(const KernelTable& set);
+
+namespace detail {
+extern const KernelTable* const scalar_set;  // constant
+extern const KernelTable* best_set;          // set once, before main
+extern const KernelTable* selected_set;      // select_kernels
+}  // namespace detail
+
+inline const KernelTable& scalar_kernels() { return *detail::scalar_set; }
+// The widest set this CPU runs.
+inline const KernelTable& best_kernels() { return *detail::best_set; }
+// What kernels::Selected runs: best_kernels() until select_kernels().
+inline const KernelTable& selected_kernels() { return *detail::selected_set; }
 
 }  // namespace ctgrad::kernels

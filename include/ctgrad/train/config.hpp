@@ -42,7 +42,8 @@ struct TrainConfig {
   std::uint32_t seed = 1;
   long long steps = -1;  // total steps before stopping; -1: all passes; 0: evaluate only
   unsigned threads = 1;
-  std::string kernels = "simd";
+  std::string kernels = "auto";      // the kernel set asked for (kernels::kernel_set's names)
+  std::string kernels_ran{};         // the set that ran, written by the trainer
   std::string data = "data";
   std::string init{};              // weights to start from (safetensors), or empty
   long long checkpoint_every = 0;  // steps between checkpoints in the run folder; 0: none
@@ -110,7 +111,12 @@ inline constexpr auto train_options = std::tuple{
     Option<unsigned>{&TrainConfig::threads, "threads", "--threads",
                      "Threads for minibatch steps and evaluation (the results do not depend on it)", 1, 1024, false,
                      {}, OnResume::may_change},
-    Option<std::string>{&TrainConfig::kernels, "kernels", "--kernels", "Kernel path", 0, 0, false, "simd scalar"},
+    Option<std::string>{&TrainConfig::kernels, "kernels", "--kernels",
+                        "Kernel set: auto (the widest this CPU runs; simd is the same), scalar (the reference), or an "
+                        "instruction set's",
+                        0, 0, false, "auto simd scalar sse2 avx2 avx512"},
+    Option<std::string>{&TrainConfig::kernels_ran, "kernels_ran", "", "the kernel set that ran", 0, 0, false, {},
+                        OnResume::may_change, false},
     Option<std::string>{&TrainConfig::data, "data", "--data", "Folder with {train,test}_{images,labels}.npy", 0, 0,
                         false, {}, OnResume::may_change},
     Option<std::string>{&TrainConfig::init, "init", "--init",

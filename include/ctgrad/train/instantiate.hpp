@@ -1,22 +1,22 @@
 #pragma once
 // Compiling a model's training code once per program.
 //
-// A model's graph is one large type: its forward and backward schedule, on
-// one kernel path, are most of the compile time of any file that trains,
+// A model's graph is one large type: its forward and backward schedule are
+// most of the compile time of any file that trains,
 // evaluates or benchmarks it (docs/performance.md, "Build time"). Left
 // implicit, every such file compiles that schedule again. Instead, one file
-// per kernel path compiles it:
+// compiles it, for kernels::Selected (which runs any kernel set):
 //
-//   // my_model_simd.cpp
+//   // my_model.cpp
 //   #include "my_model.hpp"
-//   CTGRAD_INSTANTIATE_MODEL(my::Model, ctgrad::kernels::Simd);
+//   CTGRAD_INSTANTIATE_MODEL(my::Model, ctgrad::kernels::Selected);
 //
 // and the model's header, which every other file of the program includes,
 // declares it compiled elsewhere:
 //
 //   #include <ctgrad/train/instantiate.hpp>
 //   ...
-//   CTGRAD_EXTERN_MODEL(my::Model, ctgrad::kernels::Simd);
+//   CTGRAD_EXTERN_MODEL(my::Model, ctgrad::kernels::Selected);
 //
 // What is compiled once: the model's per-example training graph
 // (ModelGraph<Model, K>: the trainer's, evaluation's and the benchmarks'

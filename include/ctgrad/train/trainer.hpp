@@ -18,6 +18,7 @@
 #include <memory>
 #include <random>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -80,8 +81,10 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
   const bool sdlm = config.optimizer == "sdlm";  // its curvature pass runs on the same graph
   auto curvature = curvature_pass_if(sdlm, *graph);
   print_summary<G>(std::cout);
-  std::printf("data: %zu train, %zu test examples; recipe %s; kernels: %s; batch %zu; threads: %u\n",
-              train_split.count(), test_split.count(), config.recipe.c_str(), K::name, config.batch, config.threads);
+  std::printf("data: %zu train, %zu test examples; recipe %s; kernels: %s (%s, %zu floats a vector); batch %zu; "
+              "threads: %u\n",
+              train_split.count(), test_split.count(), config.recipe.c_str(), K::set(), K::arch(), K::width(),
+              config.batch, config.threads);
   if (processes.distributed()) std::printf("processes: %d (mpirun), each with those threads\n", processes.size());
   std::fflush(stdout);
 
@@ -237,6 +240,14 @@ std::vector<PassResult> run_training(const TrainConfig& given_config, const Spli
     if (!processes.writer() && std::freopen("/dev/null", "w", stdout) == nullptr)
       throw std::runtime_error("rank " + std::to_string(processes.rank()) + ": cannot silence stdout (/dev/null)");
   }
+  // The kernel set kernels::Selected runs (a graph compiled for a fixed path
+  // runs its own), recorded in the run folder's config.json.
+  try {
+    kernels::select_kernels(kernels::kernel_set(config.kernels));
+  } catch (const std::invalid_argument& error) {
+    throw UsageError(std::string("--kernels: ") + error.what());
+  }
+  config.kernels_ran = K::set();
   const bool writer = processes.writer();
   const auto& [out, save, resume, overwrite] = paths;
   if (config.checkpoint_every > 0 && out.empty() && resume.empty())
