@@ -1,5 +1,6 @@
 #pragma once
-// LeNet-5's training graphs and minibatch steps, for each variant, are compiled once, in the lenet5_model library (instances.cpp.in);
+// LeNet-5's training graphs and minibatch steps, for each variant, are
+// compiled once, in the lenet5_model library (instances.cpp.in);
 // every other file that trains, evaluates or benchmarks them includes this
 // and links that library (ctgrad/train/instantiate.hpp).
 #include <ctgrad/train/instantiate.hpp>

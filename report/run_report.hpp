@@ -39,7 +39,7 @@ ctgrad::training::TrainConfig write_run_report(const std::filesystem::path& run_
 
   const Split test = load_split<Model>(data_dir.empty() ? std::filesystem::path(config.data) : data_dir, "test");
   std::vector<std::uint32_t> predicted;
-  evaluate<Model, ctgrad::kernels::Simd>(*params, test, std::max(1u, std::thread::hardware_concurrency()), &predicted);
+  evaluate<Model, ctgrad::kernels::Selected>(*params, test, std::max(1u, std::thread::hardware_concurrency()), &predicted);
   // Images of [planes,] side x side; the picture shows each one's first plane.
   constexpr auto dims = Model::image_shape::dims;
   constexpr std::size_t side = dims[dims.size() - 1];

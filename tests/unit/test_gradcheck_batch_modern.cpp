@@ -3,6 +3,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "tests/support/batch_check.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 using ctgrad::testing::check_batch;
@@ -22,8 +23,7 @@ struct Stacked {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("batched: relu, dropout while training, cross_entropy", "[gradcheck][batch]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("batched: relu, dropout while training, cross_entropy", "[gradcheck][batch]", CTGRAD_KERNEL_PATHS) {
   Classifier p;
   std::mt19937 dropout_rng;
   DropoutControl control{&dropout_rng, true};
@@ -31,14 +31,13 @@ TEMPLATE_TEST_CASE("batched: relu, dropout while training, cross_entropy", "[gra
   check_batch<TestType>(p, loss, 110, [&] { dropout_rng.seed(7); });
 }
 
-TEMPLATE_TEST_CASE("batched: cross_entropy with label smoothing", "[gradcheck][batch]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("batched: cross_entropy with label smoothing", "[gradcheck][batch]", CTGRAD_KERNEL_PATHS) {
   Classifier p;
   auto loss = cross_entropy(matmul(relu(p.a) + x<Shape<37>>(), p.w), target<Shape<10>>(), 0.1f);
   check_batch<TestType>(p, loss, 115);
 }
 
-TEMPLATE_TEST_CASE("batched: row_bias, take, rows, columns", "[gradcheck][batch]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("batched: row_bias, take, rows, columns", "[gradcheck][batch]", CTGRAD_KERNEL_PATHS) {
   Biased b;
   check_batch<TestType>(b, mse(tanh(row_bias(x<Shape<5, 7>>(), b.b)), target<Shape<5, 7>>()), 111);
   Stacked s;

@@ -64,8 +64,6 @@ TEMPLATE_TEST_CASE("batched: conv2d, full and with a table, stride 1 and 2", "[g
   check_batch<TestType>(s, mse(conv2d<2, SparseTable>(x<Shape<3, 11, 11>>(), s.w), target<Shape<4, 4, 4>>()), 109);
 }
 
-
-#if CTGRAD_TEST_SCALAR_PART  // not per path: in one part only
 TEST_CASE("compile<K, Batch<1>> is the per-example graph", "[graph][batch]") {
   VectorProduct v;
   auto loss = mse(tanh(matmul(x<Shape<37>>(), v.w)), target<Shape<10>>());
@@ -76,4 +74,3 @@ TEST_CASE("compile<K, Batch<1>> is the per-example graph", "[graph][batch]") {
   STATIC_REQUIRE(std::is_same_v<decltype(std::declval<Three&>().template input<"x">()), std::array<Tensor<Shape<37>>, 3>&>);
   STATIC_REQUIRE(std::is_same_v<decltype(std::declval<Three&>().template input<"x">(2)), Tensor<Shape<37>>&>);
 }
-#endif

@@ -8,6 +8,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "tests/support/gradcheck.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 using ctgrad::testing::check_loss;
@@ -37,41 +38,37 @@ struct Stacks {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("multiply: gradient reaches both operands", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("multiply: gradient reaches both operands", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Binary p;
   check_loss<TestType>(p, mse(p.a * p.b, target<Volume>()), 31);
 }
 
-TEMPLATE_TEST_CASE("multiply: an operand used twice gets both gradients (x * x)", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("multiply: an operand used twice gets both gradients (x * x)", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   check_loss<TestType>(p, mse(p.a * p.a, target<Volume>()), 32);
 }
 
-TEMPLATE_TEST_CASE("subtract: gradient reaches both operands with opposite signs", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("subtract: gradient reaches both operands with opposite signs", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Binary p;
   check_loss<TestType>(p, mse(tanh(p.a - p.b), target<Volume>()), 33);
 }
 
-TEMPLATE_TEST_CASE("scale: constant factor on either side", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("scale: constant factor on either side", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Binary p;
   check_loss<TestType>(p, mse(2.5f * p.a + p.b * -0.5f, target<Volume>()), 34);
 }
 
-TEMPLATE_TEST_CASE("offset: a constant added on either side or subtracted", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("offset: a constant added on either side or subtracted", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Binary p;
   check_loss<TestType>(p, mse(tanh(0.3f + p.a * 1.5f - 0.4f) * p.b + 0.2f, target<Volume>()), 36);
 }
 
-TEMPLATE_TEST_CASE("sigmoid: gradient matches central differences", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("sigmoid: gradient matches central differences", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   check_loss<TestType>(p, mse(sigmoid(p.a), target<Volume>()), 35, 3.f);
 }
 
-TEMPLATE_TEST_CASE("softmax: over the last axis, long and short rows", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("softmax: over the last axis, long and short rows", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Matrix p;
   // A scale of 3 spreads the probabilities, so no row is one-hot and every
   // element's gradient is visible above the finite-difference noise.
@@ -80,33 +77,30 @@ TEMPLATE_TEST_CASE("softmax: over the last axis, long and short rows", "[gradche
   check_loss<TestType>(p, loss, 36, 3.f);
 }
 
-TEMPLATE_TEST_CASE("concat: each operand gets its part of the gradient", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("concat: each operand gets its part of the gradient", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Stacks p;
   check_loss<TestType>(p, mse(tanh(concat(p.a, p.b)), target<Shape<5, 5, 7>>()), 37);
 }
 
-TEMPLATE_TEST_CASE("transpose: gradient goes back transposed", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("transpose: gradient goes back transposed", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Matrix p;
   check_loss<TestType>(p, mse(matmul(transpose(p.wide), tanh(p.wide)), target<Shape<19, 19>>()), 38);
 }
 
-TEMPLATE_TEST_CASE("plane_bias: one bias per plane, gradient to bias and input", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("plane_bias: one bias per plane, gradient to bias and input", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Planes p;
   check_loss<TestType>(p, mse(tanh(plane_bias(p.x, p.b)), target<Volume>()), 39);
 }
 
 TEMPLATE_TEST_CASE("subsample: window sums times a coefficient per plane, gradient to both", "[gradcheck]",
-                   kernels::Scalar, kernels::Simd) {
+                   CTGRAD_KERNEL_PATHS) {
   Pooled p;
   auto loss = mse(tanh(subsample<2>(p.wide, p.w2)), target<Shape<2, 2, 18>>()) +
               mse(tanh(subsample<3>(p.narrow, p.w3)), target<Shape<3, 2, 3>, "narrow_target">());
   check_loss<TestType>(p, loss, 40);
 }
 
-TEMPLATE_TEST_CASE("max_pool: the gradient goes to each window's maximum", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("max_pool: the gradient goes to each window's maximum", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Pooled p;
   auto loss = mse(tanh(max_pool<2>(p.wide)), target<Shape<2, 2, 18>>()) +
               mse(max_pool<3>(p.narrow), target<Shape<3, 2, 3>, "narrow_target">());

@@ -7,6 +7,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "tests/support/gradcheck.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 using ctgrad::testing::check_gradients;
@@ -54,8 +55,7 @@ struct ReseedBeforeForward {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("relu: gradient matches central differences away from 0", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("relu: gradient matches central differences away from 0", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   std::mt19937 rng(21);
   randomize_parameters(p, rng);
@@ -66,8 +66,7 @@ TEMPLATE_TEST_CASE("relu: gradient matches central differences away from 0", "[g
   check_gradients(*graph, p);
 }
 
-TEMPLATE_TEST_CASE("dropout: gradient in training goes through the mask", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("dropout: gradient in training goes through the mask", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   std::mt19937 rng(22);
   randomize_parameters(p, rng);
@@ -80,8 +79,7 @@ TEMPLATE_TEST_CASE("dropout: gradient in training goes through the mask", "[grad
   check_gradients(reseeded, p);
 }
 
-TEMPLATE_TEST_CASE("dropout: gradient in evaluation is the identity's", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("dropout: gradient in evaluation is the identity's", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   std::mt19937 rng(23);
   randomize_parameters(p, rng);
@@ -92,8 +90,7 @@ TEMPLATE_TEST_CASE("dropout: gradient in evaluation is the identity's", "[gradch
   check_gradients(*graph, p);
 }
 
-TEMPLATE_TEST_CASE("cross_entropy: gradient to the logits, one-hot target input", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("cross_entropy: gradient to the logits, one-hot target input", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Logits p;
   std::mt19937 rng(24);
   randomize_parameters(p, rng, 3.f);
@@ -108,8 +105,7 @@ TEMPLATE_TEST_CASE("cross_entropy: gradient to the logits, one-hot target input"
   }
 }
 
-TEMPLATE_TEST_CASE("cross_entropy: gradient to logits and target, any target", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("cross_entropy: gradient to logits and target, any target", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   // A target that is not a distribution (signed, not summing to 1) checks the
   // general form of the logits gradient and the target gradient.
   LogitsAndTarget p;
@@ -121,7 +117,7 @@ TEMPLATE_TEST_CASE("cross_entropy: gradient to logits and target, any target", "
 }
 
 TEMPLATE_TEST_CASE("cross_entropy with label smoothing: value, and gradient to logits and target", "[gradcheck]",
-                   kernels::Scalar, kernels::Simd) {
+                   CTGRAD_KERNEL_PATHS) {
   constexpr float eps = 0.1f;
   {  // A one-hot label: the loss is plain cross-entropy against the smoothed target.
     Logits p;
@@ -152,7 +148,7 @@ TEMPLATE_TEST_CASE("cross_entropy with label smoothing: value, and gradient to l
 }
 
 TEMPLATE_TEST_CASE("relu, dropout, matmul, cross_entropy: the modern classifier's tail", "[gradcheck]",
-                   kernels::Scalar, kernels::Simd) {
+                   CTGRAD_KERNEL_PATHS) {
   Classifier p;
   std::mt19937 rng(26);
   randomize_parameters(p, rng);

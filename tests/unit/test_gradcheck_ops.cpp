@@ -4,6 +4,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "tests/support/gradcheck.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 using ctgrad::testing::check_gradients;
@@ -49,54 +50,52 @@ struct Loss {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("tanh: gradient matches central differences", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("tanh: gradient matches central differences", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   check<TestType>(p, mse(tanh(p.a), target<Shape<3, 5, 7>>()), 1);
 }
 
-TEMPLATE_TEST_CASE("add: gradient reaches both operands", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("add: gradient reaches both operands", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Binary p;
   check<TestType>(p, mse(tanh(p.a + p.b), target<Shape<3, 5, 7>>()), 2);
 }
 
-TEMPLATE_TEST_CASE("pad: gradient flows to the interior only", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("pad: gradient flows to the interior only", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   check<TestType>(p, mse(pad<2>(p.a, -1.f), target<Shape<3, 9, 11>>()), 3);
 }
 
-TEMPLATE_TEST_CASE("reshape: gradient keeps element order", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("reshape: gradient keeps element order", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Unary p;
   check<TestType>(p, mse(tanh(flatten(p.a)), target<Shape<105>>()), 4);
 }
 
-TEMPLATE_TEST_CASE("matmul: matrix by matrix, both operands", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("matmul: matrix by matrix, both operands", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   MatrixProduct p;
   check<TestType>(p, mse(matmul(p.a, p.b), target<Shape<4, 21>>()), 5);
 }
 
-TEMPLATE_TEST_CASE("matmul: vector by matrix, both operands", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("matmul: vector by matrix, both operands", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   VectorProduct p;
   check<TestType>(p, mse(matmul(p.x, p.w), target<Shape<10>>()), 6);
 }
 
-TEMPLATE_TEST_CASE("conv2d: full connection, stride 2, input and weight", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("conv2d: full connection, stride 2, input and weight", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Convolution p;
   check<TestType>(p, mse(conv2d<2>(p.x, p.w), target<Shape<4, 4, 4>>()), 7);
 }
 
-TEMPLATE_TEST_CASE("conv2d: connection table, stride 2, input and weight", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("conv2d: connection table, stride 2, input and weight", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   SparseConvolution p;
   check<TestType>(p, mse(conv2d<2, SparseTable>(p.x, p.w), target<Shape<4, 4, 4>>()), 8);
 }
 
-TEMPLATE_TEST_CASE("conv2d: stride 1", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("conv2d: stride 1", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Convolution p;
   check<TestType>(p, mse(conv2d<1>(p.x, p.w), target<Shape<4, 7, 7>>()), 9);
 }
 
-TEMPLATE_TEST_CASE("mse: gradient reaches prediction and target", "[gradcheck]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("mse: gradient reaches prediction and target", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Loss p;
   std::mt19937 rng(10);
   randomize_parameters(p, rng);

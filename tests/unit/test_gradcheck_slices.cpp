@@ -3,6 +3,7 @@
 #include <boost/hana/define_struct.hpp>
 
 #include "tests/support/gradcheck.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 using ctgrad::testing::check_gradients;
@@ -30,14 +31,12 @@ void check(Params& params, const Expression& loss, std::uint32_t seed) {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("row_bias: gradient reaches the matrix and the shared bias", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("row_bias: gradient reaches the matrix and the shared bias", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Biased p;
   check<TestType>(p, mse(tanh(row_bias(p.x, p.b)), target<Shape<5, 7>>()), 31);
 }
 
-TEMPLATE_TEST_CASE("take, rows and columns: gradient lands in the sliced part only", "[gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("take, rows and columns: gradient lands in the sliced part only", "[gradcheck]", CTGRAD_KERNEL_PATHS) {
   Stacked s;
   check<TestType>(s, mse(tanh(take<1>(s.w)), target<Shape<4, 6>>()), 32);
   Matrix m;

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "tests/support/gradcheck.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 
@@ -26,8 +27,7 @@ TEST_CASE("a sub-expression used twice is scheduled once", "[graph]") {
   STATIC_REQUIRE(boost::hana::length(G::nodes) == boost::hana::size_c<8>);
 }
 
-TEMPLATE_TEST_CASE("a shared node gets gradient from every consumer", "[graph][gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("a shared node gets gradient from every consumer", "[graph][gradcheck]", CTGRAD_KERNEL_PATHS) {
   Residual p;
   std::mt19937 rng(11);
   ctgrad::testing::randomize_parameters(p, rng);
@@ -105,7 +105,7 @@ TEST_CASE("first writers: which gradients are set rather than zero-filled", "[gr
 }
 
 TEMPLATE_TEST_CASE("gradients do not depend on what the skipped zero-fills would have cleared", "[graph]",
-                   kernels::Scalar, kernels::Simd) {
+                   CTGRAD_KERNEL_PATHS) {
   Residual p;
   std::mt19937 rng(12);
   ctgrad::testing::randomize_parameters(p, rng);

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <ctgrad/ctgrad.hpp>
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 
@@ -61,7 +62,7 @@ TEMPLATE_TEST_CASE_SIG("relu kernels: values, and SIMD equals scalar", "[ops]", 
 
 // ---- dropout -----------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("dropout: identity in evaluation, forward and backward", "[ops]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("dropout: identity in evaluation, forward and backward", "[ops]", CTGRAD_KERNEL_PATHS) {
   auto p = std::make_unique<Wide>();
   std::mt19937 rng(1);
   for (float& v : p->a.value) v = uniform01(rng) - 0.5f;
@@ -79,8 +80,7 @@ TEMPLATE_TEST_CASE("dropout: identity in evaluation, forward and backward", "[op
   }
 }
 
-TEMPLATE_TEST_CASE("dropout: training keeps 1 - p of the elements, scaled by 1 / (1 - p)", "[ops]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("dropout: training keeps 1 - p of the elements, scaled by 1 / (1 - p)", "[ops]", CTGRAD_KERNEL_PATHS) {
   auto p = std::make_unique<Wide>();
   std::mt19937 values(2);
   for (float& v : p->a.value) v = uniform01(values) + 0.5f;  // never 0: a zero output means dropped
@@ -106,7 +106,7 @@ TEMPLATE_TEST_CASE("dropout: training keeps 1 - p of the elements, scaled by 1 /
   }
 }
 
-TEMPLATE_TEST_CASE("dropout: the mask comes from the control's generator", "[ops]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("dropout: the mask comes from the control's generator", "[ops]", CTGRAD_KERNEL_PATHS) {
   auto p = std::make_unique<Wide>();
   p->a.value.fill(1.f);
   std::mt19937 rng;
@@ -169,7 +169,7 @@ struct Logits {
 };
 }  // namespace
 
-TEMPLATE_TEST_CASE("cross_entropy: values and gradient by hand", "[ops]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("cross_entropy: values and gradient by hand", "[ops]", CTGRAD_KERNEL_PATHS) {
   Logits p;
   p.z.value = {{1.f, 2.f, 3.f}};
   auto loss = cross_entropy(p.z, target<Shape<3>>());

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <ctgrad/ctgrad.hpp>
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 
@@ -40,8 +41,7 @@ std::vector<float> random_vector(std::size_t n, std::uint32_t seed, float scale)
 
 // ---- patchify ------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("patchify: a 1x4x4 image in 2x2 patches, row-major patches", "[ops]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("patchify: a 1x4x4 image in 2x2 patches, row-major patches", "[ops]", CTGRAD_KERNEL_PATHS) {
   auto y = patchify<2>(input<Shape<1, 4, 4>>());
   STATIC_REQUIRE(std::is_same_v<decltype(y)::shape, Shape<4, 4>>);
   auto graph = std::make_unique<Graph<decltype(y), TestType>>(y);
@@ -54,7 +54,7 @@ TEMPLATE_TEST_CASE("patchify: a 1x4x4 image in 2x2 patches, row-major patches", 
                                    10, 11, 14, 15});
 }
 
-TEMPLATE_TEST_CASE("patchify: features in (channel, row, column) order", "[ops]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("patchify: features in (channel, row, column) order", "[ops]", CTGRAD_KERNEL_PATHS) {
   auto y = patchify<2>(input<Shape<2, 2, 4>>());
   STATIC_REQUIRE(std::is_same_v<decltype(y)::shape, Shape<2, 8>>);
   auto graph = std::make_unique<Graph<decltype(y), TestType>>(y);
@@ -67,7 +67,7 @@ TEMPLATE_TEST_CASE("patchify: features in (channel, row, column) order", "[ops]"
 
 // ---- layer_norm ------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("layer_norm: one known row, then scale and shift", "[ops]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("layer_norm: one known row, then scale and shift", "[ops]", CTGRAD_KERNEL_PATHS) {
   // x = 1 2 3 4: mean 2.5, biased variance 1.25, rstd = 1/sqrt(1.25 + 1e-5) = 0.894423613.
   Parameter<Shape<4>, "gamma"> gamma;
   Parameter<Shape<4>, "beta"> beta;
@@ -80,7 +80,7 @@ TEMPLATE_TEST_CASE("layer_norm: one known row, then scale and shift", "[ops]", k
   require_values(graph->value(y), {-1.3416354199689269, -0.394423613312618, -0.7763940966718454, 0.6583645800310731});
 }
 
-TEMPLATE_TEST_CASE("layer_norm: each row of a matrix on its own", "[ops]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("layer_norm: each row of a matrix on its own", "[ops]", CTGRAD_KERNEL_PATHS) {
   Parameter<Shape<4>, "gamma"> gamma;
   Parameter<Shape<4>, "beta"> beta;
   gamma.value.fill(1.f);
@@ -98,8 +98,7 @@ TEMPLATE_TEST_CASE("layer_norm: each row of a matrix on its own", "[ops]", kerne
 
 // ---- gelu --------------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("gelu: the exact erf form at 0, 1 and -1, and its derivative", "[ops]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("gelu: the exact erf form at 0, 1 and -1, and its derivative", "[ops]", CTGRAD_KERNEL_PATHS) {
   // gelu(x) = x Phi(x): Phi(1) = 0.5 (1 + erf(1/sqrt 2)) = 0.8413447460685429.
   // gelu'(x) = Phi(x) + x phi(x), phi(1) = 0.24197072451914337. (The tanh
   // approximation gives gelu(1) = 0.8411920.)
@@ -133,7 +132,7 @@ TEMPLATE_TEST_CASE_SIG("gelu kernels: SIMD agrees with scalar", "[ops]", ((std::
 
 // ---- attention ---------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("attention: with one key, every query reads its value", "[ops]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("attention: with one key, every query reads its value", "[ops]", CTGRAD_KERNEL_PATHS) {
   auto y = attention(input<Shape<3, 4>, "q">(), input<Shape<1, 4>, "k">(), input<Shape<1, 5>, "v">());
   STATIC_REQUIRE(std::is_same_v<decltype(y)::shape, Shape<3, 5>>);
   auto graph = std::make_unique<Graph<decltype(y), TestType>>(y);
@@ -144,7 +143,7 @@ TEMPLATE_TEST_CASE("attention: with one key, every query reads its value", "[ops
   require_values(graph->value(y), {1, -2, 3, 0.5, 7, 1, -2, 3, 0.5, 7, 1, -2, 3, 0.5, 7});
 }
 
-TEMPLATE_TEST_CASE("attention: a hand-computed query over two keys", "[ops]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("attention: a hand-computed query over two keys", "[ops]", CTGRAD_KERNEL_PATHS) {
   // Scores q k^T / sqrt 2 = (0, sqrt 2); P = softmax = (0.19557031749, 0.80442968251);
   // y = P v.
   auto y = attention(input<Shape<1, 2>, "q">(), input<Shape<2, 2>, "k">(), input<Shape<2, 2>, "v">());
@@ -159,8 +158,7 @@ TEMPLATE_TEST_CASE("attention: a hand-computed query over two keys", "[ops]", ke
                                                       0, 0});  // backward's buffer, untouched
 }
 
-TEMPLATE_TEST_CASE("attention: probabilities are positive and each row sums to 1", "[ops]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("attention: probabilities are positive and each row sums to 1", "[ops]", CTGRAD_KERNEL_PATHS) {
   auto y = attention(input<Shape<6, 5>, "q">(), input<Shape<9, 5>, "k">(), input<Shape<9, 3>, "v">());
   auto graph = std::make_unique<Graph<decltype(y), TestType>>(y);
   // Large scores: without subtracting the row maximum, exp overflows.
@@ -191,7 +189,7 @@ TEST_CASE("head_width: the embedding split evenly over the heads", "[ops]") {
 
 // ---- mean_tokens ---------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("mean_tokens: the mean over tokens of each feature", "[ops]", kernels::Scalar, kernels::Simd) {
+TEMPLATE_TEST_CASE("mean_tokens: the mean over tokens of each feature", "[ops]", CTGRAD_KERNEL_PATHS) {
   auto y = mean_tokens(input<Shape<3, 2>>());
   STATIC_REQUIRE(std::is_same_v<decltype(y)::shape, Shape<2>>);
   auto graph = std::make_unique<Graph<decltype(y), TestType>>(y);

@@ -14,6 +14,7 @@
 #include "examples/mlp/leaky_relu.hpp"
 #include "tests/support/gradcheck.hpp"
 #include "tests/support/run_program.hpp"
+#include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
 
@@ -30,8 +31,7 @@ std::string read_file(const std::filesystem::path& file) {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("the tutorial's leaky_relu has the right gradient", "[tutorial][gradcheck]", kernels::Scalar,
-                   kernels::Simd) {
+TEMPLATE_TEST_CASE("the tutorial's leaky_relu has the right gradient", "[tutorial][gradcheck]", CTGRAD_KERNEL_PATHS) {
   Values p;
   std::mt19937 rng(21);
   testing::randomize_parameters(p, rng);
@@ -79,7 +79,7 @@ TEST_CASE("the tutorial's MLP refuses bad arguments in one line, with the exit s
 }
 
 TEMPLATE_TEST_CASE("the tutorial's convnet of the everyday ops and tied biases has the right gradients",
-                   "[tutorial][gradcheck]", kernels::Scalar, kernels::Simd) {
+                   "[tutorial][gradcheck]", CTGRAD_KERNEL_PATHS) {
   auto p = std::make_unique<convnet::Params>();
   auto loss = cross_entropy(convnet::network(*p), target<Shape<10>>());
   std::mt19937 rng(22);
