@@ -79,8 +79,13 @@ const KernelTable& kernel_set(std::string_view name) {
   if (name == "auto" || name == "simd") return best_kernels();
   const auto found =
       std::find_if(all_sets.begin(), all_sets.end(), [&](const KernelTable* set) { return name == set->name; });
-  if (found == all_sets.end())
-    throw std::invalid_argument("unknown kernel set '" + std::string(name) + "': expected auto, " + names_of(false));
+  if (found == all_sets.end()) {
+    const bool known = name == "sse2" || name == "avx2" || name == "avx512";
+    throw std::invalid_argument((known ? "kernel set '" + std::string(name) + "' is not in this build of the library "
+                                         "(CMake's CTGRAD_KERNEL_SETS): expected auto, "
+                                       : "unknown kernel set '" + std::string(name) + "': expected auto, ") +
+                                names_of(false));
+  }
   if (!runs_here(**found))
     throw std::invalid_argument("kernel set '" + std::string(name) + "' needs instructions this CPU lacks (it runs " +
                                 names_of(true) + ")");
