@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the benchmark suite; writes the results as JSON.
 #   bash scripts/bench.sh [output.json] [extra Google Benchmark flags...]
-# Medians of 5 repetitions; scalar and SIMD of one kernel run in the same process.
+# Medians of 5 repetitions; every kernel set of one benchmark runs in the same process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-build/bench_results.json}

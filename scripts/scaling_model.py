@@ -7,7 +7,7 @@ exchanging and the examples per rank that keep R machines efficient
   python3 scripts/scaling_model.py --step-us 190.6 --batch 32 --floats 9761
 
 --step-us and --batch: one rank's step on one thread, measured
-(`lenet1_distributed/batch:32/threads:1/simd` on one process); --floats: the
+(`lenet1_distributed/batch:32/threads:1` on one process); --floats: the
 exchanged sum (the model's parameters and the loss: 9,761 for LeNet-1).
 
 The exchange (ctgrad/train/impl/processes.ipp): the running sum passes from
