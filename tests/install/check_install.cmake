@@ -36,15 +36,10 @@ endforeach()
 # and picks the widest this CPU runs, so a consumer built without any -march
 # runs the set -march=native would name: ctgrad::native changes the
 # consumer's own code, not which kernels run.
-execute_process(COMMAND ${COMPILER} -march=native -dM -E -x c++ /dev/null OUTPUT_VARIABLE native_macros)
-if(native_macros MATCHES "#define __x86_64__ 1")
-  if(native_macros MATCHES "#define __AVX512BW__ 1" AND native_macros MATCHES "#define __AVX512VL__ 1")
-    set(expected avx512)
-  elseif(native_macros MATCHES "#define __AVX2__ 1" AND native_macros MATCHES "#define __FMA__ 1")
-    set(expected avx2)
-  else()
-    set(expected sse2)
-  endif()
+include(${CMAKE_CURRENT_LIST_DIR}/../../cmake/NativeKernelSet.cmake)
+execute_process(COMMAND ${COMPILER} -dM -E -x c++ /dev/null OUTPUT_VARIABLE target_macros)
+if(target_macros MATCHES "#define __x86_64__ 1")
+  ctgrad_native_kernel_set(${COMPILER} expected)
   if(NOT consumer_set STREQUAL expected)
     message(FATAL_ERROR "the portable consumer runs the ${consumer_set} kernels: this CPU has ${expected}, "
                         "and the installed library must choose it at run time")
