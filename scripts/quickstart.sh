@@ -19,7 +19,7 @@ packages=(g++ cmake make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev n
 # clang only recommends (indirectly), so --no-install-recommends leaves it out.
 # lenet5's end-to-end tests read Fashion-MNIST from its Debian package.
 # Open MPI: the tests of training over several processes (mpirun -np 2).
-if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin); fi
+if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin qemu-user); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
