@@ -4,7 +4,6 @@
 //   lenet1 ablation   train every recipe and write the results table (docs/results.md)
 //   lenet1 curvature  the diagonal Gauss-Newton estimate at given weights (safetensors)
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -128,13 +127,10 @@ void ablation_command(const TrainFlags& flags, const std::filesystem::path& resu
                   last.test.misses, outcome.seconds, std::string(recipe.reference).c_str());
     table << row;
   }
-  char date[32];
-  const std::time_t now = std::time(nullptr);
-  std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
   std::ostringstream section;
   section << "Every recipe of `lenet1/recipes.hpp`, trained from scratch with seed " << common.seed
           << " on this project's 16x16 MNIST draw (7,291 train / 2,007 test), the final pass of each. "
-          << "Made on " << date << " by\n\n```\n" << command << "\n```\n\n"
+          << "Made by\n\n```\n" << command << "\n```\n\n"
           << "which rewrites this section. Losses are each recipe's own (MSE for `1989`, cross-entropy for the "
              "others), mean over the split. Training time includes the evaluation of both splits after every pass "
              "(" << common.threads << " evaluation threads). The reference column is the published PyTorch numbers "
