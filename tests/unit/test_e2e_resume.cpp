@@ -94,6 +94,26 @@ TEST_CASE("lenet1: SIGKILL at random moments, then --resume, gives weights bit-i
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("lenet1: without --checkpoint-every a run folder keeps every pass's end: SIGKILL, then --resume, is exact",
+          "[e2e][resume]") {
+  const auto dir = scratch_dir("default");
+  const std::string flags = " train --recipe modern --passes 2 --seed 9 --threads 2 --data " + data_dir;
+  run_ok(lenet1_exe + flags + " --out " + (dir / "whole").string());
+  REQUIRE(std::filesystem::exists(dir / "whole" / "checkpoint.safetensors"));  // the last pass's
+
+  // Killed in the second pass, resumed from the end of the first (7,291 steps a pass).
+  const auto run = dir / "killed";
+  train_with_kills(lenet1_exe + flags + " --out " + run.string(), lenet1_exe + " train --resume " + run.string(), run,
+                   7291, 2 * 7291, 1, 77);
+  REQUIRE(file_bytes(run / "weights.safetensors") == file_bytes(dir / "whole" / "weights.safetensors"));
+  CHECK(metrics_rows(run) == metrics_rows(dir / "whole"));
+
+  // --checkpoint-every 0 keeps none.
+  run_ok(lenet1_exe + " train --passes 1 --checkpoint-every 0 --data " + data_dir + " --out " + (dir / "none").string());
+  CHECK(!std::filesystem::exists(dir / "none" / "checkpoint.safetensors"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("lenet1: Ctrl-C saves a checkpoint (into a new folder without --out), exits 130, and resumes exactly",
           "[e2e][resume]") {
   const auto dir = scratch_dir("sigint");

@@ -46,7 +46,7 @@ struct TrainConfig {
   std::string kernels_ran{};         // the set that ran, written by the trainer
   std::string data = "data";
   std::string init{};              // weights to start from (safetensors), or empty
-  long long checkpoint_every = 0;  // steps between checkpoints in the run folder; 0: none
+  long long checkpoint_every = -1;  // steps between checkpoints in the run folder; -1: each pass's end; 0: none
   std::size_t batch = 1;           // examples per step; 1: the paper's per-example training, in data order
   bool one_cycle = false;          // one-cycle schedule peaking at the learning rate (replaces lr_decay)
   double warmup = 0.1;             // the one-cycle warm-up, as a fraction of the steps
@@ -123,8 +123,9 @@ inline constexpr auto train_options = std::tuple{
                         "Start from these weights (safetensors) instead of a random init", 0, 0, false, {},
                         OnResume::fixed, true, true},
     Option<long long>{&TrainConfig::checkpoint_every, "checkpoint_every", "--checkpoint-every",
-                      "Write a resumable checkpoint into the run folder every N steps (0: never)", 0, max_steps,
-                      false, {}, OnResume::fixed, false},
+                      "Write a resumable checkpoint into the run folder every N steps (-1, the default: at the end "
+                      "of every pass; 0: never)",
+                      -1, max_steps, false, {}, OnResume::fixed, false},
     Option<std::size_t>{&TrainConfig::batch, "batch", "--batch",
                         "Examples per step (1: per-example steps in data order, else shuffled minibatches whose loss "
                         "is the mean over the batch)",

@@ -186,7 +186,11 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
         sgd_step<K>(params, rate);
       ++done;
       progress.update(pass + 1, config.passes, i + 1, per_pass, done);
-      if (config.checkpoint_every > 0 && folder.active() && done % config.checkpoint_every == 0) checkpoint();
+      // Nothing lost by default: a run folder keeps the end of every pass.
+      const bool pass_end = i + 1 == per_pass;
+      if (folder.active() && (config.checkpoint_every > 0 ? done % config.checkpoint_every == 0
+                                                          : config.checkpoint_every < 0 && pass_end))
+        checkpoint();
       if (done == pause_step) pause_until_signal(done);
       // The processes stop together, at the step where any saw Ctrl-C.
       if (processes.any(interrupt_requested.load(std::memory_order_relaxed))) {
