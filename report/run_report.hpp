@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,7 +32,16 @@ ctgrad::training::TrainConfig write_run_report(const std::filesystem::path& run_
   const TrainConfig config = config_from_json(run_dir / "config.json");
   const auto rows = ctgrad::io::read_metrics_csv(run_dir / "metrics.csv");
   write_learning_curves(run_dir / "learning_curves.png", rows,
-                        program + (config.recipe == program ? "" : " --recipe " + config.recipe) + ": error per pass");
+                        program + (config.recipe == program ? "" : " --recipe " + config.recipe) + ": error per pass" +
+                            (config.kernels_ran.empty() ? "" : ", " + config.kernels_ran + " kernels"));
+  // The mistakes are the run's own: the test split on the kernel set it
+  // trained with, where this CPU has it (another set may differ by a miss).
+  try {
+    ctgrad::kernels::select_kernels(
+        ctgrad::kernels::kernel_set(config.kernels_ran.empty() ? config.kernels : config.kernels_ran));
+  } catch (const std::invalid_argument&) {
+    ctgrad::kernels::select_kernels(ctgrad::kernels::best_kernels());
+  }
 
   auto params = std::make_unique<typename Model::params_type>();
   ctgrad::io::load_parameters(run_dir / "weights.safetensors", *params);
@@ -58,6 +68,7 @@ ctgrad::training::TrainConfig write_run_report(const std::filesystem::path& run_
   char title[128];
   std::snprintf(title, sizeof title, "test mistakes: %zu of %zu (t: true, p: predicted)", truth.size(), test.count());
   write_mistakes_grid(run_dir / "mistakes.png", images, truth, guesses, side, title);
+  std::printf("report: %zu test mistakes on the %s kernels\n", truth.size(), ctgrad::kernels::selected_kernels().name);
   return config;
 }
 

@@ -181,12 +181,18 @@ TEST_CASE("--dropout on a recipe without a dropout layer, or an unknown recipe, 
 
 TEST_CASE("lenet1 report draws a run folder's pictures", "[e2e]") {
   const auto dir = scratch_dir() / "report_run";
-  const auto trained = run_program(lenet1_exe + " train --passes 1 --data " + data_dir + " --out " + dir.string());
+  const auto trained =
+      run_program(lenet1_exe + " train --passes 1 --kernels sse2 --data " + data_dir + " --out " + dir.string());
   INFO(trained.output);
   REQUIRE(trained.status == 0);
   const auto report = run_program(lenet1_exe + " report " + dir.string());
   INFO(report.output);
   REQUIRE(report.status == 0);
+  // Its mistakes are the run's last test misses, on the kernel set the run used.
+  std::smatch misses;
+  const std::string last_test = eval_lines(trained.output).back();
+  REQUIRE(std::regex_search(last_test, misses, std::regex(R"(misses: ([0-9]+))")));
+  REQUIRE(report.output.find("report: " + misses[1].str() + " test mistakes on the sse2 kernels") != std::string::npos);
   for (const char* picture : {"learning_curves.png", "mistakes.png", "h1_kernels.png"}) {
     std::ifstream png(dir / picture, std::ios::binary);
     char signature[8] = {};
