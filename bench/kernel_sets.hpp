@@ -16,9 +16,8 @@ namespace ctgrad::bench {
 enum class Sets { all, simd };
 
 inline std::vector<const kernels::KernelTable*> sets_to_measure(Sets which) {
-  std::vector<const kernels::KernelTable*> sets;
-  for (const kernels::KernelTable* set : kernels::kernel_sets())
-    if (kernels::runs_here(*set) && (which == Sets::all || set != &kernels::scalar_kernels())) sets.push_back(set);
+  auto sets = kernels::kernel_sets_here();  // the scalar set first
+  if (which == Sets::simd) sets.erase(sets.begin());
   return sets;
 }
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ctgrad/kernels/table.hpp"
 #include "kernel_sets.hpp"  // CTGRAD_FOR_EACH_KERNEL_SET, generated
@@ -43,17 +44,9 @@ bool cpu_runs(std::string_view set) {
   return true;  // scalar, sse2 (x86-64's baseline), and a non-x86 build's one SIMD set
 }
 
-const KernelTable* widest_runnable() {
-  const KernelTable* best = all_sets.front();
-  for (const KernelTable* set : all_sets)
-    if (runs_here(*set)) best = set;
-  return best;
-}
-
-std::string names_of(bool runnable_only) {
+std::string names_of(std::span<const KernelTable* const> sets) {
   std::string names;
-  for (const KernelTable* set : all_sets)
-    if (!runnable_only || runs_here(*set)) names += (names.empty() ? "" : ", ") + std::string(set->name);
+  for (const KernelTable* set : sets) names += (names.empty() ? "" : ", ") + std::string(set->name);
   return names;
 }
 
@@ -68,12 +61,19 @@ constinit const KernelTable* selected_set = &scalar::kernel_set;
 }  // namespace detail
 
 namespace {
-[[maybe_unused]] const bool asked_the_cpu = (detail::best_set = detail::selected_set = widest_runnable(), true);
+[[maybe_unused]] const bool asked_the_cpu = (detail::best_set = detail::selected_set = kernel_sets_here().back(), true);
 }  // namespace
 
 std::span<const KernelTable* const> kernel_sets() { return all_sets; }
 
 bool runs_here(const KernelTable& set) { return cpu_runs(set.name); }
+
+std::vector<const KernelTable*> kernel_sets_here() {
+  std::vector<const KernelTable*> sets;
+  for (const KernelTable* set : all_sets)
+    if (runs_here(*set)) sets.push_back(set);
+  return sets;
+}
 
 const KernelTable& kernel_set(std::string_view name) {
   if (name == "auto" || name == "simd") return best_kernels();
@@ -84,18 +84,12 @@ const KernelTable& kernel_set(std::string_view name) {
     throw std::invalid_argument((known ? "kernel set '" + std::string(name) + "' is not in this build of the library "
                                          "(CMake's CTGRAD_KERNEL_SETS): expected auto, "
                                        : "unknown kernel set '" + std::string(name) + "': expected auto, ") +
-                                names_of(false));
+                                names_of(all_sets));
   }
   if (!runs_here(**found))
     throw std::invalid_argument("kernel set '" + std::string(name) + "' needs instructions this CPU lacks (it runs " +
-                                names_of(true) + ")");
+                                names_of(kernel_sets_here()) + ")");
   return **found;
-}
-
-std::string kernel_set_choices() {
-  std::string choices = "auto";
-  for (const KernelTable* set : all_sets) choices += std::string(" ") + set->name;
-  return choices;
 }
 
 void select_kernels(const KernelTable& set) { detail::selected_set = &set; }

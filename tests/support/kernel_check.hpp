@@ -30,16 +30,11 @@ inline void require_close(const std::vector<float>& expected, const std::vector<
   }
 }
 
-// The kernel sets this CPU runs, the scalar one first (every set the
-// library has, on a CPU that has them all); simd_sets_here: without it.
-inline std::vector<const kernels::KernelTable*> sets_here() {
-  std::vector<const kernels::KernelTable*> sets;
-  for (const kernels::KernelTable* set : kernels::kernel_sets())
-    if (kernels::runs_here(*set)) sets.push_back(set);
-  return sets;
-}
+// The kernel sets this CPU runs, the scalar one first; simd_sets_here:
+// without it.
+inline std::vector<const kernels::KernelTable*> sets_here() { return kernels::kernel_sets_here(); }
 inline std::vector<const kernels::KernelTable*> simd_sets_here() {
-  auto sets = sets_here();
+  auto sets = kernels::kernel_sets_here();
   sets.erase(sets.begin());
   return sets;
 }

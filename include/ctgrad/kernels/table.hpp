@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ctgrad/kernels/geometry.hpp"
 
@@ -125,12 +126,13 @@ struct KernelTable {
 std::span<const KernelTable* const> kernel_sets();
 // This CPU (and its operating system) can run the set's instructions.
 bool runs_here(const KernelTable& set);
+// The sets this CPU runs, in kernel_sets()'s order (what the tests and the
+// benchmarks go over).
+std::vector<const KernelTable*> kernel_sets_here();
 // The set named `name` ("scalar", "sse2", ...; "auto" or "simd": the widest
 // set this CPU runs), or a std::invalid_argument that says what `name` was,
 // what was expected, and whether this build or this CPU lacks the set.
 const KernelTable& kernel_set(std::string_view name);
-// The names kernel_set() takes, for a command line's help.
-std::string kernel_set_choices();
 // kernels::Selected runs this set from now on (set it before training:
 // graphs running on other threads read it on every kernel call).
 void select_kernels(const KernelTable& set);
