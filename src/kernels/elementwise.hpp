@@ -49,7 +49,7 @@ inline float add(float a, float b) { return a + b; }
 inline float subtract(float a, float b) { return a - b; }
 inline float multiply(float a, float b) { return a * b; }
 inline float scale(float factor, float x) { return factor * x; }
-// One rounding, as the SIMD path's xsimd::fma, at every optimization level (not only
+// One rounding, as the SIMD path's multiply_add, at every optimization level (not only
 // where the compiler contracts c + a * b): the two paths' short rows agree to the bit.
 inline float multiply_add(float a, float b, float c) { return std::fma(a, b, c); }  // axpy, accumulate_product
 // Softmax: its numerators, shifted by the row's largest value, and its
@@ -181,7 +181,7 @@ struct SimdElementwise : SimdSupport {
           const batch v = load(x + i);
           const batch cdf = half * (one + xsimd::erf(v * inverse_sqrt2));
           const batch density = inverse_sqrt_2pi * xsimd::exp(-half * v * v);
-          return xsimd::fma(load(dy + i), xsimd::fma(v, density, cdf), load(dx + i));
+          return multiply_add(load(dy + i), multiply_add(v, density, cdf), load(dx + i));
         },
         [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
         [&](std::size_t i) { dx[i] += element::gelu::gradient(x[i], dy[i]); });
@@ -223,9 +223,9 @@ struct SimdElementwise : SimdSupport {
         [&](std::size_t i) {
           const batch out = load(y + i);
           if constexpr (Write)
-            return load(dy + i) * xsimd::fnma(out, out, one);
+            return load(dy + i) * negated_multiply_add(out, out, one);
           else
-            return xsimd::fma(load(dy + i), xsimd::fnma(out, out, one), load(dx + i));
+            return multiply_add(load(dy + i), negated_multiply_add(out, out, one), load(dx + i));
         },
         [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
         [&](std::size_t i) {
@@ -241,8 +241,8 @@ struct SimdElementwise : SimdSupport {
     elementwise(n, 
         [&](std::size_t i) {
           const batch out = load(y + i);
-          const batch slope = xsimd::fnma(out, out, one);
-          return xsimd::fma(load(cy + i) * slope, slope, load(cx + i));
+          const batch slope = negated_multiply_add(out, out, one);
+          return multiply_add(load(cy + i) * slope, slope, load(cx + i));
         },
         [&](std::size_t i, batch v) { v.store_unaligned(cx + i); },
         [&](std::size_t i) { cx[i] += element::tanh::curvature(y[i], cy[i]); });
@@ -264,7 +264,7 @@ struct SimdElementwise : SimdSupport {
     elementwise(n, 
         [&](std::size_t i) {
           const batch out = load(y + i);
-          return xsimd::fma(load(dy + i) * out, one - out, load(dx + i));
+          return multiply_add(load(dy + i) * out, one - out, load(dx + i));
         },
         [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
         [&](std::size_t i) { dx[i] += element::sigmoid::gradient(y[i], dy[i]); });
@@ -291,7 +291,7 @@ struct SimdElementwise : SimdSupport {
                    [&](std::size_t i) { out[i] = element::multiply(a[i], b[i]); });
   }
   static void accumulate_product(std::size_t n, const float* a, const float* b, float* target) {
-    elementwise(n, [&](std::size_t i) { return xsimd::fma(load(a + i), load(b + i), load(target + i)); },
+    elementwise(n, [&](std::size_t i) { return multiply_add(load(a + i), load(b + i), load(target + i)); },
                    [&](std::size_t i, batch v) { v.store_unaligned(target + i); },
                    [&](std::size_t i) { target[i] = element::multiply_add(a[i], b[i], target[i]); });
   }
@@ -309,7 +309,7 @@ struct SimdElementwise : SimdSupport {
       short_row_times(n, true, 1, [&](std::size_t) { return alpha; }, [&](std::size_t) { return x; }, y);
     } else {
       const batch a(alpha);
-      elementwise(n, [&](std::size_t i) { return xsimd::fma(a, load(x + i), load(y + i)); },
+      elementwise(n, [&](std::size_t i) { return multiply_add(a, load(x + i), load(y + i)); },
                      [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
                      [&](std::size_t i) { y[i] = element::multiply_add(alpha, x[i], y[i]); });
     }
@@ -328,7 +328,7 @@ struct SimdElementwise : SimdSupport {
   }
   static void softmax_backward_row(std::size_t n, const float* y, const float* dy, float weighted, float* dx) {
     const batch w(weighted);
-    elementwise(n, [&](std::size_t i) { return xsimd::fma(load(y + i), load(dy + i) - w, load(dx + i)); },
+    elementwise(n, [&](std::size_t i) { return multiply_add(load(y + i), load(dy + i) - w, load(dx + i)); },
                    [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
                    [&](std::size_t i) { dx[i] += element::softmax_gradient(y[i], dy[i], weighted); });
   }
@@ -340,7 +340,7 @@ struct SimdElementwise : SimdSupport {
     } else {
       batch total(0.f);
       for (std::size_t i = 0; i + width <= n; i += width) total += load(x + i);
-      if (n % width != 0) total = xsimd::fma(load(x + n - width), ragged_tail_weights(n), total);
+      if (n % width != 0) total = multiply_add(load(x + n - width), ragged_tail_weights(n), total);
       return xsimd::hadd(total);
     }
   }
@@ -360,9 +360,9 @@ struct SimdElementwise : SimdSupport {
       return ScalarElementwise::dot(n, a, b);
     } else {
       batch total(0.f);
-      for (std::size_t i = 0; i + width <= n; i += width) total = xsimd::fma(load(a + i), load(b + i), total);
+      for (std::size_t i = 0; i + width <= n; i += width) total = multiply_add(load(a + i), load(b + i), total);
       if (n % width != 0)
-        total = xsimd::fma(load(a + n - width) * ragged_tail_weights(n), load(b + n - width), total);
+        total = multiply_add(load(a + n - width) * ragged_tail_weights(n), load(b + n - width), total);
       return xsimd::hadd(total);
     }
   }

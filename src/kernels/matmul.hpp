@@ -100,8 +100,8 @@ struct SimdMatmul : SimdSupport {
         if (Whole || g < group) {
           const float* row = b + (first + g) * stride;
           for (std::size_t i = 0; i < full; ++i)
-            sum = xsimd::fma(Full ? a_vectors[Full ? i : 0] : load(a + i * width), load(row + i * width), sum);
-          if (ragged) sum = xsimd::fma(a_tail, load(row + n - width), sum);
+            sum = multiply_add(Full ? a_vectors[Full ? i : 0] : load(a + i * width), load(row + i * width), sum);
+          if (ragged) sum = multiply_add(a_tail, load(row + n - width), sum);
         }
         sums[g] = sum;
       }
@@ -137,7 +137,7 @@ struct SimdMatmul : SimdSupport {
       const Vector scale(a[k]);
       float* row = db + k * n;
       std::array<Vector, Vectors> y;
-      for (std::size_t v = 0; v < Vectors; ++v) y[v] = xsimd::fma(scale, x[v], Vector::load_unaligned(row + start[v]));
+      for (std::size_t v = 0; v < Vectors; ++v) y[v] = multiply_add(scale, x[v], Vector::load_unaligned(row + start[v]));
       for (std::size_t v = 0; v < Vectors; ++v) y[v].store_unaligned(row + start[v]);
     }
   }
@@ -168,7 +168,7 @@ struct SimdMatmul : SimdSupport {
       for (std::size_t v = 0; v < Vectors; ++v) values[v] = load(row + start[v]);
       unrolled<Rows>([&](auto r) {
         const batch scale(a(row0 + r, k));
-        for (std::size_t v = 0; v < Vectors; ++v) sums[r][v] = xsimd::fma(scale, values[v], sums[r][v]);
+        for (std::size_t v = 0; v < Vectors; ++v) sums[r][v] = multiply_add(scale, values[v], sums[r][v]);
       });
     }
     unrolled<Rows>([&](auto r) {
@@ -234,7 +234,7 @@ struct SimdMatmul : SimdSupport {
     // so the accumulators stay in registers.
     auto step = [&](std::size_t k, std::array<batch, Vectors>& chain) {
       const batch scale(a[k]);
-      for (std::size_t v = 0; v < Vectors; ++v) chain[v] = xsimd::fma(scale, load(b + k * n + start[v]), chain[v]);
+      for (std::size_t v = 0; v < Vectors; ++v) chain[v] = multiply_add(scale, load(b + k * n + start[v]), chain[v]);
     };
     std::size_t k = 0;
     for (; k + Chains <= depth; k += Chains)

@@ -63,7 +63,7 @@ struct ScalarOptimizer {
 struct SimdOptimizer : SimdSupport {
   static void sgd_update(std::size_t n, float learning_rate, float* grad, float* value) {
     const batch scale(-learning_rate), zero(0.f);
-    elementwise(n, [&](std::size_t i) { return xsimd::fma(scale, load(grad + i), load(value + i)); },
+    elementwise(n, [&](std::size_t i) { return multiply_add(scale, load(grad + i), load(value + i)); },
                    [&](std::size_t i, batch v) {
                      v.store_unaligned(value + i);
                      zero.store_unaligned(grad + i);
@@ -92,8 +92,8 @@ struct SimdOptimizer : SimdSupport {
     const std::size_t vectors = n / width;
     for (std::size_t i = 0; i < vectors * width; i += width) {
       const batch g = load(grad + i);
-      const batch m = xsimd::fma(g - load(exp_avg + i), one_minus_beta1, load(exp_avg + i));
-      const batch v = xsimd::fma(load(exp_avg_sq + i), beta2, one_minus_beta2 * g * g);
+      const batch m = multiply_add(g - load(exp_avg + i), one_minus_beta1, load(exp_avg + i));
+      const batch v = multiply_add(load(exp_avg_sq + i), beta2, one_minus_beta2 * g * g);
       const batch denominator = xsimd::sqrt(v) / bias_correction2_sqrt + eps;
       (load(value + i) * decay - step_size * m / denominator).store_unaligned(value + i);
       m.store_unaligned(exp_avg + i);
