@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -162,6 +163,19 @@ struct SimdConvolution : SimdSupport {
   // registers over the readers; then col2im.
   static void conv2d_input_gradient(const ConvPlan& g, const float* w, const float* dy, float* dx, float* scratch,
                                     bool write);
+
+  // Outputs of fewer pixels than a vector (LeNet-5's C5: 1x1 from 5x5), where
+  // a product per (output plane, slot) would be a loop of single-float
+  // multiply-adds. Instead a vector spans `width` output planes (forward; the
+  // weights gathered across them) or `width` taps (input gradient; a
+  // kernel's taps are contiguous), one pixel at a time. Each element still
+  // adds its terms in the same order, one fused multiply-add each, from zero:
+  // (slot, tap) for an output, reader for a column gradient. The last
+  // vector overlaps the one before when the count is ragged; both hold the
+  // same values where they meet. Need out_planes >= width and taps >= width.
+  static void forward_across_planes(const ConvPlan& g, const float* columns, const float* w, float* y);
+  static void columns_across_taps(const ConvPlan& g, std::size_t plane, const float* w, const float* dy,
+                                  float* columns);
 
   // dx (one input plane) += the column gradients put back where each tap
   // read. A stride-s scatter would be one scalar read-modify-write per tap

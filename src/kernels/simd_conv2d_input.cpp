@@ -17,6 +17,8 @@ void SimdConvolution::conv2d_input_gradient(const ConvPlan& g, const float* w, c
           taps, pixels, false, g.reader_count[plane], [&](std::size_t t, std::size_t r) { return kernel_of(r)[t]; },
           [&](std::size_t r) { return dy + reader[r].out_plane * pixels; },
           [&](std::size_t t) { return columns + t * pixels; });
+    } else if (taps >= width) {
+      columns_across_taps(g, plane, w, dy, columns);
     } else {
       std::fill(columns, columns + taps * pixels, 0.f);
       for (std::size_t r = 0; r < g.reader_count[plane]; ++r)
@@ -25,6 +27,26 @@ void SimdConvolution::conv2d_input_gradient(const ConvPlan& g, const float* w, c
     }
     col2im_by_phases(g, columns, scratch, dx + plane * g.plane_size(), write);
   }
+}
+
+void SimdConvolution::columns_across_taps(const ConvPlan& g, std::size_t plane, const float* w, const float* dy,
+                                          float* columns) {
+  const std::size_t pixels = g.out_pixels(), taps = g.taps(), readers = g.reader_count[plane];
+  const ConvReader* reader = g.readers_of(plane);
+  alignas(64) std::array<float, width> sums;
+  for (std::size_t p = 0; p < pixels; ++p)
+    for (std::size_t first = 0; first < taps; first += width) {
+      const std::size_t t0 = std::min(first, taps - width);
+      batch sum(0.f);
+      for (std::size_t r = 0; r < readers; ++r)
+        sum = multiply_add(load(w + reader[r].weight_offset + t0), batch(dy[reader[r].out_plane * pixels + p]), sum);
+      if (pixels == 1) {
+        sum.store_unaligned(columns + t0);
+      } else {
+        sum.store_aligned(sums.data());
+        for (std::size_t l = 0; l < width; ++l) columns[(t0 + l) * pixels + p] = sums[l];
+      }
+    }
 }
 
 }  // namespace CTGRAD_KERNEL_ISA

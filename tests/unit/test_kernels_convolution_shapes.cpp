@@ -12,7 +12,7 @@
 // last stride step does not reach (14 wide, kernel 4, stride 2).
 TEMPLATE_TEST_CASE_SIG("conv2d forward and backward match the scalar path: other strides and kernels", "[kernels]",
                        CTGRAD_CONV_GEOMETRY, (2, 9, 20, 2, 5, 1), (2, 14, 3, 2, 4, 2), (4, 6, 2, 4, 1, 1),
-                       (1, 23, 17, 1, 5, 2)) {
+                       (1, 23, 17, 1, 5, 2), (16, 5, 120, 16, 5, 1), (6, 6, 20, 3, 5, 1), (6, 5, 20, 3, 5, 1)) {
   CTGRAD_EACH_SIMD_SET();
   ctgrad::testing::check_convolution_paths<InPlanes, In, OutPlanes, FanIn, Kernel, Stride>();
 }
