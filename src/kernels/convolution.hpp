@@ -184,9 +184,14 @@ struct SimdConvolution : SimdSupport {
   // framed gradients shifted into place, as whole vectors, then one pass
   // into dx. Each position adds its taps in ascending tap order from zero,
   // as the scatter did, so into a zeroed dx the result is bit-identical.
-  static void col2im_by_phases(const ConvPlan& g, const float* columns, float* scratch, float* dx, bool write);
+  // Two stages, so that a plane's frames are summed a plane later (see
+  // ConvPlan's scratch): if `columns`, they are framed into `to_frame`; if
+  // `dx`, the frames `framed` are summed into it.
+  static void col2im_by_phases(const ConvPlan& g, const float* columns, float* to_frame, const float* framed,
+                               float* phases, float* dx, bool write);
   template <std::size_t OutW, std::size_t Stride>  // 0: read it from the plan; a function of its own (see im2col_shaped)
-  [[gnu::noinline]] static void col2im_shaped(const ConvPlan& g, const float* columns, float* scratch, float* dx, bool write);
+  [[gnu::noinline]] static void col2im_shaped(const ConvPlan& g, const float* columns, float* to_frame,
+                                              const float* framed, float* phases, float* dx, bool write);
 };
 
 }  // namespace CTGRAD_KERNEL_ISA

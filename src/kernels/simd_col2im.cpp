@@ -33,26 +33,27 @@ void interleave(std::size_t pairs, bool write, float* out, const float* even, co
 }  // namespace
 
 template <std::size_t OutW, std::size_t Stride>
-void SimdConvolution::col2im_shaped(const ConvPlan& plan, const float* columns, float* scratch, float* dx, bool write) {
+void SimdConvolution::col2im_shaped(const ConvPlan& plan, const float* columns, float* to_frame, const float* framed,
+                                    float* phases, float* dx, bool write) {
   const ConvPlan g = plan;  // by value: the copies' stores could alias anything reached through a reference
   static_assert(width <= ConvPlan::max_vector_width, "ConvPlan sizes the col2im frames for at most 16-float vectors");
   const std::size_t stride = Stride ? Stride : g.stride, out_w = OutW ? OutW : g.out_w();
   const std::size_t kernel = g.kernel, reach = g.reach(), frame_w = g.frame_w();
   const std::size_t out_h = OutW ? OutW : g.out_h(), frame_size = g.frame_size();
   const std::size_t vectors = (g.phase_lanes() + width - 1) / width, phase_size = g.phase_size();
-  float* frames = scratch + g.frames_offset();
-  float* phases = scratch + g.phases_offset();
-  for (std::size_t t = 0; t < g.taps(); ++t)
+  if (columns)
+    for (std::size_t t = 0; t < g.taps(); ++t)
 #pragma GCC unroll 16
-    for (std::size_t oy = 0; oy < out_h; ++oy)
-    {
-      float* to = frames + t * frame_size + (oy + reach) * frame_w + reach;
-      const float* from = columns + (t * out_h + oy) * out_w;
-      if constexpr (OutW > 0)
-        std::memcpy(to, from, OutW * sizeof(float));
-      else
-        copy_floats(to, from, out_w);
-    }
+      for (std::size_t oy = 0; oy < out_h; ++oy) {
+        float* to = to_frame + t * frame_size + (oy + reach) * frame_w + reach;
+        const float* from = columns + (t * out_h + oy) * out_w;
+        if constexpr (OutW > 0)
+          std::memcpy(to, from, OutW * sizeof(float));
+        else
+          copy_floats(to, from, out_w);
+      }
+  if (!dx) return;
+  const float* frames = framed;
   // Every phase's sum, then the phases interleaved back row by row. A
   // kernel smaller than its stride leaves phases no tap reaches: zero.
   if (kernel < stride) std::fill(phases, phases + stride * stride * phase_size, 0.f);
@@ -107,10 +108,11 @@ void SimdConvolution::col2im_shaped(const ConvPlan& plan, const float* columns, 
   if (write) std::fill(dx + rows * g.in_w, dx + g.plane_size(), 0.f);  // rows no tap reads
 }
 
-void SimdConvolution::col2im_by_phases(const ConvPlan& g, const float* columns, float* scratch, float* dx, bool write) {
+void SimdConvolution::col2im_by_phases(const ConvPlan& g, const float* columns, float* to_frame, const float* framed,
+                                       float* phases, float* dx, bool write) {
   with_row_shape(g, [&](auto out_w_constant, auto stride_constant) {
     constexpr std::size_t OutW = decltype(out_w_constant)::value, Stride = decltype(stride_constant)::value;
-    col2im_shaped<OutW, Stride>(g, columns, scratch, dx, write);
+    col2im_shaped<OutW, Stride>(g, columns, to_frame, framed, phases, dx, write);
   });
 }
 

@@ -9,6 +9,8 @@ void SimdConvolution::conv2d_input_gradient(const ConvPlan& g, const float* w, c
                                     bool write) {
   const std::size_t pixels = g.out_pixels(), taps = g.taps();
   float* columns = scratch + g.gradient_offset();
+  float* phases = scratch + g.phases_offset();
+  float* const frames[2] = {scratch + g.frames_offset(), scratch + g.frames_offset() + g.frame_set_size()};
   for (std::size_t plane = 0; plane < g.in_planes; ++plane) {
     const ConvReader* reader = g.readers_of(plane);
     const auto kernel_of = [&](std::size_t r) { return w + reader[r].weight_offset; };
@@ -25,8 +27,12 @@ void SimdConvolution::conv2d_input_gradient(const ConvPlan& g, const float* w, c
         for (std::size_t t = 0; t < taps; ++t)
           SimdElementwise::axpy(pixels, kernel_of(r)[t], dy + reader[r].out_plane * pixels, columns + t * pixels);
     }
-    col2im_by_phases(g, columns, scratch, dx + plane * g.plane_size(), write);
+    // Frame this plane's gradients; sum the plane before's (framed a plane ago).
+    float* before = plane > 0 ? dx + (plane - 1) * g.plane_size() : nullptr;
+    col2im_by_phases(g, columns, frames[plane % 2], frames[(plane + 1) % 2], phases, before, write);
   }
+  const std::size_t last = g.in_planes - 1;
+  col2im_by_phases(g, nullptr, nullptr, frames[last % 2], phases, dx + last * g.plane_size(), write);
 }
 
 void SimdConvolution::columns_across_taps(const ConvPlan& g, std::size_t plane, const float* w, const float* dy,

@@ -106,12 +106,16 @@ struct ConvPlan {
   // split is then long stored before the copies read it back).
   constexpr std::size_t split_w() const { return (in_w + stride - 1) / stride; }
   // The scratch, in 16-float aligned parts: the patch matrix (im2col in
-  // forward, im2row in backward) with room for its copies' overrun; one
-  // frame per tap, whose borders are zero from construction and never
-  // written; the split rows; one plane's column gradients; the phases.
+  // forward, im2row in backward) with room for its copies' overrun; two sets
+  // of frames, one frame per tap, whose borders are zero from construction
+  // and never written (one plane's gradients are framed while the plane
+  // before is summed from the other set: a load of frames just stored in
+  // smaller pieces waits for the stores to reach the cache); the split rows;
+  // one plane's column gradients; the phases.
   constexpr std::size_t columns_size() const { return in_planes * taps() * out_pixels(); }
   constexpr std::size_t frames_offset() const { return round_up(columns_size() + max_vector_width - 1); }
-  constexpr std::size_t split_offset() const { return frames_offset() + round_up(taps() * frame_size()); }
+  constexpr std::size_t frame_set_size() const { return round_up(taps() * frame_size()); }
+  constexpr std::size_t split_offset() const { return frames_offset() + 2 * frame_set_size(); }
   constexpr std::size_t gradient_offset() const { return split_offset() + round_up(in_planes * in_h * stride * split_w()); }
   constexpr std::size_t phases_offset() const { return gradient_offset() + round_up(taps() * out_pixels()); }
   constexpr std::size_t scratch_size() const { return phases_offset() + stride * stride * phase_size(); }
