@@ -38,7 +38,18 @@ jobs=$(nproc)
 # (CI's, say) shows where its time went.
 step_done() { echo "quickstart: $1 done at ${SECONDS} s"; }
 step_done "set-up"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+# `run` compiles the kernels for this machine's widest instruction set only
+# (and the scalar reference) when it configures the build: that is what the
+# reproduction runs. `test` compiles every set, as a release does, and tests
+# each one this CPU runs (docs/architecture.md, "Kernel sets and paths").
+if [[ $mode == test ]]; then
+  sets=(-DCTGRAD_KERNEL_SETS=all)
+elif [[ ! -f build/CMakeCache.txt ]]; then
+  sets=(-DCTGRAD_KERNEL_SETS=native)
+else
+  sets=()  # an existing build keeps its sets
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${sets[@]}" >/dev/null
 # The reproduction needs only the lenet1 program, so `run` builds just that
 # and shows the result soonest; `test` builds every target.
 if [[ $mode == run ]]; then
