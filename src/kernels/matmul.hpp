@@ -276,17 +276,31 @@ struct SimdMatmul : SimdSupport {
     }
   }
 
-  // C (+)= A B
+  // A matrix's rows, for the register tiles of a product over several rows
+  // (one accessor type for all of them: one set of tiles compiled).
+  struct RowsOf {
+    const float* data;
+    std::size_t stride;
+    float operator()(std::size_t r, std::size_t k) const { return data[r * stride + k]; }
+    const float* operator()(std::size_t k) const { return data + k * stride; }
+  };
+  struct MutableRowsOf {
+    float* data;
+    std::size_t stride;
+    float* operator()(std::size_t r) const { return data + r * stride; }
+  };
+  // C (+)= A B. Several rows at least a vector wide (a transformer's tokens)
+  // are one register-tiled product, so each row of B is loaded once per tile
+  // of C's rows; a single row (a classifier's per-example layer) is a row
+  // of C in registers over chained multiply-adds.
   static void matmul(std::size_t rows, std::size_t depth, std::size_t cols, const float* a, const float* b, float* c,
-                     bool accumulate) {
-    for (std::size_t m = 0; m < rows; ++m) row_times_matrix(depth, cols, accumulate, a + m * depth, b, c + m * cols);
-  }
-  // dA += dC B^T (write: =). When dC's rows are shorter than a vector and
-  // dA's are not (attention's scores q k^T and its dP = dy v^T: 8 features
-  // a head, 16 tokens), each element's dot product would be a scalar loop;
-  // instead B^T is laid out once and a block of dA's rows is one
-  // register-tiled product over dA's whole width. Each element still sums
-  // its terms from zero in the dot product's order, then is added to dA.
+                     bool accumulate);
+  // dA += dC B^T (write: =). For several rows where dA's are at least a
+  // vector wide (a transformer's tokens; attention's scores q k^T and its
+  // dP = dy v^T: 8 features a head, 16 tokens), B^T is laid out once and a
+  // block of dA's rows is one register-tiled product over dA's whole width,
+  // each element summing its terms from zero in order, then added to dA;
+  // instead of a dot product per element, reduced across a vector's lanes.
   // Not for one row (a classifier's dx): laying out B^T would cost as much
   // as the dot products it replaces; nor for a B^T over 16 KB of stack.
   static constexpr std::size_t transposed_limit = 4096;
