@@ -2,8 +2,9 @@
 // with a modern LeNet-1's weights. A teacher at --distill-weight 0 must give
 // weights bit-identical to no teacher (the targets are then exactly the
 // labels), one at 0.5 must change them; config.json records the teacher
-// and --resume keeps it; a wrong teacher file, or a teacher for a model
-// trained on +-1 targets, is refused in one line naming --teacher.
+// and its file's digest, and --resume refuses a teacher whose bytes changed
+// since; a wrong teacher file, or a teacher for a model trained on +-1
+// targets, is refused in one line naming --teacher.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -37,8 +38,9 @@ TEST_CASE("micro_vit --teacher: weight 0 is the labels exactly, weight 0.5 chang
   const std::string zero = run_ok(micro_vit_exe + flags + " --teacher " + teacher.string() +
                                   " --distill-weight 0 --save " + (dir / "zero.safetensors").string());
   CHECK(zero.find("teacher: " + teacher.string() + ", train error ") != std::string::npos);
-  const std::string half = run_ok(micro_vit_exe + flags + " --teacher " + teacher.string() + " --out " +
-                                  (dir / "half").string() + " --save " + (dir / "half.safetensors").string());
+  const std::string half =
+      run_ok(micro_vit_exe + flags + " --teacher " + teacher.string() + " --checkpoint-every 20 --out " +
+             (dir / "half").string() + " --save " + (dir / "half.safetensors").string());
   CHECK(half.find("targets (1 - 0.5) label + 0.5 teacher (its class)") != std::string::npos);
   const std::string plain = file_bytes(dir / "plain.safetensors");
   REQUIRE(plain.size() > 6000 * 4);
@@ -48,6 +50,22 @@ TEST_CASE("micro_vit --teacher: weight 0 is the labels exactly, weight 0.5 chang
   CHECK(config["teacher"] == teacher.string());
   CHECK(config["distill_weight"] == 0.5);
   CHECK(config["distill_temperature"] == 0);
+  const std::string digest = config["teacher_digest"];
+  CHECK(digest.rfind("fnv1a64:", 0) == 0);
+  CHECK(digest.size() == 8 + 16);
+
+  // --resume goes on with the same teacher file, and refuses it once its
+  // bytes have changed (the last byte: inside H1's weights' data).
+  const std::string resume = micro_vit_exe + " train --resume " + (dir / "half").string();
+  run_ok(resume);
+  std::string bytes = file_bytes(teacher);
+  bytes.back() = static_cast<char>(bytes.back() ^ 1);
+  std::ofstream(teacher, std::ios::binary | std::ios::trunc) << bytes;
+  const auto changed = run_program(resume);
+  INFO(changed.output);
+  CHECK(changed.status == 2);
+  CHECK(changed.output.find("--resume: the run distils from " + teacher.string() + ", whose bytes changed since it "
+                            "started (" + digest + " in its config.json, fnv1a64:") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

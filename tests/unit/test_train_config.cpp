@@ -29,7 +29,8 @@ TrainConfig unusual_config() {
   c.steps = 123456789012LL, c.threads = 3, c.kernels = "scalar", c.kernels_ran = "scalar", c.data = "d", c.init = "w.safetensors";
   c.checkpoint_every = 50, c.batch = 32, c.one_cycle = true, c.warmup = 0.25, c.target_test_error = 2.5;
   c.mu = 0.07, c.curvature_examples = 123, c.eta_schedule = "constant", c.shift = 2, c.weight_decay = 0.05;
-  c.teacher = "t.safetensors", c.distill_weight = 0.75, c.distill_temperature = 3;
+  c.teacher = "t.safetensors", c.teacher_digest = "fnv1a64:0123456789abcdef", c.distill_weight = 0.75,
+  c.distill_temperature = 3;
   return c;
 }
 
@@ -108,13 +109,14 @@ TEST_CASE("config.json: each option out of its range, of the wrong type or missi
   {  // a run written before minibatches: the options added since take their defaults
     nlohmann::json j = good;
     for (const char* key : {"batch", "one_cycle", "warmup", "target_test_error", "checkpoint_every", "shift",
-                            "weight_decay"})
+                            "weight_decay", "teacher_digest"})
       j.erase(key);
     std::ofstream(file, std::ios::trunc) << j.dump();
     CHECK(read_error(file) == "(no error)");
     CHECK(config_from_json(file).batch == 1);
     CHECK(config_from_json(file).shift == 1);
     CHECK(config_from_json(file).weight_decay == 0.01);
+    CHECK(config_from_json(file).teacher_digest.empty());
   }
   std::ofstream(file, std::ios::trunc) << "[1, 2]";
   CHECK_THAT(read_error(file), Contains("expected a JSON object"));

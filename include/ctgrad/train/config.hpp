@@ -61,6 +61,7 @@ struct TrainConfig {
   // each training target, and its softmax temperature (0: its predicted
   // class, DeiT's hard distillation).
   std::string teacher{};
+  std::string teacher_digest{};  // the teacher file's io::file_digest when the run started; --resume checks it
   double distill_weight = 0.5;
   double distill_temperature = 0;
 };
@@ -157,6 +158,8 @@ inline constexpr auto train_options = std::tuple{
                         "Distil from a trained teacher: its weights (safetensors of the program's teacher model); each "
                         "training target becomes (1 - w) * label + w * teacher",
                         0, 0, false, {}, OnResume::fixed, false, true},
+    Option<std::string>{&TrainConfig::teacher_digest, "teacher_digest", "", "the teacher file's digest", 0, 0, false,
+                        {}, OnResume::fixed, false},
     Option<double>{&TrainConfig::distill_weight, "distill_weight", "--distill-weight",
                    "--teacher: the teacher's share w of each training target", 0, 1, false, {}, OnResume::fixed,
                    false},

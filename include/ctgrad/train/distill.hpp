@@ -27,6 +27,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "ctgrad/io/digest.hpp"
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/io/safetensors.hpp"
 #include "ctgrad/train/config.hpp"
@@ -67,6 +68,24 @@ std::vector<float> distillation_targets(typename Teacher::params_type& teacher, 
     t[split.labels[i]] += 1.f - w;
   }
   return targets;
+}
+
+// A distilled run records its teacher file's digest in config.json; resumed,
+// it refuses a teacher file whose bytes changed since (the targets would
+// change under it). A run folder written before digests were recorded has
+// none to check.
+inline void check_teacher_digest(TrainConfig& config, bool resuming) {
+  std::string digest;
+  try {
+    digest = io::file_digest(config.teacher);
+  } catch (const io::Error& error) {
+    throw UsageError(std::string("--teacher: ") + error.what());
+  }
+  if (resuming && !config.teacher_digest.empty() && config.teacher_digest != digest)
+    throw UsageError("--resume: the run distils from " + config.teacher + ", whose bytes changed since it started (" +
+                     config.teacher_digest + " in its config.json, " + digest +
+                     " now); put back the teacher's weights it started with to resume it");
+  config.teacher_digest = digest;
 }
 
 // The targets of config.teacher's weights for every example of `split`,

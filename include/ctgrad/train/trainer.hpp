@@ -256,6 +256,7 @@ std::vector<PassResult> run_training(const TrainConfig& given_config, const Spli
   const auto& [out, save, resume, overwrite] = paths;
   if (config.checkpoint_every > 0 && out.empty() && resume.empty())
     throw UsageError("--checkpoint-every: checkpoints go into the run folder, so it needs --out DIR");
+  if (!config.teacher.empty()) check_teacher_digest(config, !resume.empty());
   const std::vector<float> targets =
       config.teacher.empty() ? std::vector<float>{} : teacher_targets<Model, K, Teacher>(config, train_split);
   if (writer && resume.empty() && !out.empty()) RunFolder::claim(out, overwrite);
