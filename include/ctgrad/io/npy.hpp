@@ -6,7 +6,7 @@
 // The header is a Python dict literal such as
 //   {'descr': '<f4', 'fortran_order': False, 'shape': (2, 1, 16, 16), }
 // padded with spaces and ended by '\n' so that the data start on a 64-byte
-// boundary. Only the two element types this project stores are supported:
+// boundary. Only the element types this project stores are supported:
 // float ('<f4'), std::uint8_t ('|u1'), std::int32_t ('<i4') and std::int64_t
 // ('<i8'), all in C order.
 //
