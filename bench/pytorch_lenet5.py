@@ -4,7 +4,7 @@ per plane, Table I's C3, cross-entropy, AdamW) trained in PyTorch on the same
 .npy files, for a side-by-side comparison with `lenet5 train --recipe modern`:
 
     /usr/bin/python3 bench/pytorch_lenet5.py --data data/fashion-mnist --threads 2            # the recipe: error, seconds
-    /usr/bin/python3 bench/pytorch_lenet5.py --data data/fashion-mnist --threads 2 --c3 full  # issue 15's calibration net
+    /usr/bin/python3 bench/pytorch_lenet5.py --data data/fashion-mnist --threads 2 --c3 full  # the calibration net: C3 reads all 6 planes
     /usr/bin/python3 bench/pytorch_lenet5.py --data data/fashion-mnist --throughput            # examples/s by batch, threads
 
 Needs PyTorch (Debian: apt-get install python3-torch python3-numpy); it is not

@@ -3,8 +3,8 @@
 // (kernels::Selected). Declared here, instantiated once per variant in a
 // translation unit of its own
 // (train_variant.cpp.in, CMakeLists.txt): each pulls in a whole trainer with
-// its graphs, and six of them in main.cpp made it a minute-long, 1.6 GB
-// compile.
+// its graphs, so the variants compile side by side, and main.cpp includes
+// none of them.
 #include <vector>
 
 #include <ctgrad/kernels/fwd.hpp>

@@ -38,8 +38,8 @@ inline const std::array<Recipe, 2> recipes = {{
                     .curvature_examples = 500, .eta_schedule = "1998"})},
     // ReLU, max pooling, softmax cross-entropy, AdamW in minibatches of 64
     // on a one-cycle schedule peaking at 3e-3, 1-pixel shifts, 20 passes:
-    // the best of the sweep in docs/results.md (seed 1), beside issue 15's
-    // PyTorch calibration (lr 1e-3 decaying linearly, 10 passes, no shifts).
+    // the best of the sweep in docs/results.md (seed 1), beside the PyTorch
+    // calibration there (lr 1e-3 decaying linearly, 10 passes, no shifts).
     {"modern", "ReLU, max pooling, cross-entropy, AdamW one-cycle peaking at lr 3e-3, minibatches of 64, 1-pixel "
                "shifts, 20 passes",
      recipe_config("modern", "modern",

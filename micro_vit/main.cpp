@@ -27,8 +27,8 @@ void train_with(const TrainConfig& config, const RunPaths& paths) {
 
 // The default recipe: lenet1's "modern-batch" (minibatches of 16, AdamW on
 // a one-cycle schedule peaking at lr 3e-3 after a 10% warm-up, 1-pixel
-// shifts) with dropout 0.1 before the head, for 200 passes: issue 18's
-// measurements over seeds 1-3 (docs/results.md) found the transformer gains
+// shifts) with dropout 0.1 before the head, for 200 passes: the
+// measurements over seeds 1-3 in docs/results.md found the transformer gains
 // from the longer schedule where the convnet had stopped gaining at 120.
 TrainConfig default_recipe() {
   TrainConfig config;

@@ -69,8 +69,7 @@ struct ScalarConvolution {
 // f(Out, Stride) with a square output's side and the stride as compile-time
 // constants where they are small (sides 1 to 16, strides 1 and 2: the copies
 // of a patch row and the loops over a plane's rows then compile to a few
-// moves, as they did when every extent was a template parameter), else as
-// 0: read them from the plan.
+// moves), else as 0: read them from the plan.
 template <class F>
 void with_row_shape(const ConvPlan& plan, F f) {
   const std::size_t out_w = plan.out_h() == plan.out_w() ? plan.out_w() : 0, stride = plan.stride;
