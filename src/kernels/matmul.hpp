@@ -176,10 +176,21 @@ struct SimdMatmul : SimdSupport {
     });
   }
 
-  // The most vectors a tile holds: wider rows go in slices of this many
-  // (each column's sum is the same whichever slice computes it).
+  // The tile shapes compiled. Wider rows go in slices of at most
+  // max_tile_vectors vectors, taller blocks in tiles of at most
+  // tile_rows_for(vectors) rows; each element's sum is the same whichever
+  // tile computes it (the same multiply-adds in the same order), so these
+  // bounds change speed and compile time, never bits. Past 16 rows a tile
+  // saves only loads of b's row, one per 16 multiply-adds or more, while
+  // AVX-512's 32 registers would compile 72 shapes for each product: 59
+  // with the bound, a third less compile time for the same speed
+  // (docs/performance.md, "Build time").
   static constexpr std::size_t max_tile_vectors = 8;
-  static constexpr std::size_t max_tile_rows = register_rows_for(1);
+  static constexpr std::size_t tile_row_limit = 16;
+  static constexpr std::size_t max_tile_rows = std::min(register_rows_for(1), tile_row_limit);
+  static constexpr std::size_t tile_rows_for(std::size_t vectors) {
+    return std::min(register_rows_for(vectors), tile_row_limit);
+  }
 
   // Every tile of one product's accessors, by [vectors - 1][rows - 1]
   // (null beyond a tile's register budget): one indexed call per tile
@@ -193,7 +204,7 @@ struct SimdMatmul : SimdSupport {
     }
     template <std::size_t... V>
     static constexpr std::array<std::array<Tile, max_tile_rows>, max_tile_vectors> all(std::index_sequence<V...>) {
-      return {tiles_of<V + 1>(std::make_index_sequence<register_rows_for(V + 1)>{})...};
+      return {tiles_of<V + 1>(std::make_index_sequence<tile_rows_for(V + 1)>{})...};
     }
     static constexpr auto table = all(std::make_index_sequence<max_tile_vectors>{});
   };
@@ -212,7 +223,7 @@ struct SimdMatmul : SimdSupport {
     for (std::size_t first = 0, slice; first < vectors; first += slice) {
       slice = std::min(max_tile_vectors, vectors - first);
       if (ragged && vectors - first - slice == 1) --slice;
-      const std::size_t full = register_rows_for(slice);
+      const std::size_t full = tile_rows_for(slice);
       for (std::size_t row0 = 0; row0 < count; row0 += full)
         table[slice - 1][std::min(full, count - row0) - 1](n, first, row0, accumulate, depth, a, b, c);
     }
