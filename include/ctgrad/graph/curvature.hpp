@@ -39,21 +39,6 @@ namespace ctgrad {
 
 namespace graph {
 
-// A node's op name as a template argument, for the message.
-template <class N>
-struct op_name_text {
-  static constexpr std::size_t length = N::op_name.size() + 1;
-  struct chars_of {
-    char chars[length]{};
-  };
-  static constexpr chars_of held = [] {
-    chars_of text{};
-    for (std::size_t i = 0; i + 1 < length; ++i) text.chars[i] = N::op_name[i];
-    return text;
-  }();
-  static constexpr fixed_string<length> value{held.chars};
-};
-
 // A node the pass runs through: an op with a parameter below it.
 template <class N>
 constexpr bool in_curvature_pass() {

@@ -30,6 +30,10 @@ struct Add : OpBase {
   arguments args;
   bool operator==(const Add&) const = default;
 
+  // ONNX (io/onnx.hpp): Add; an untied bias (no batch axis) broadcasts over the batch.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& a, const Value& b) const { return onnx.node("Add", {a, b}); }
+
   template <class K>
   void forward(const Tensor<shape>& a, const Tensor<shape>& b, Tensor<shape>& y, NoScratch&) const {
     K::template add<shape::size>(a.data(), b.data(), y.data());

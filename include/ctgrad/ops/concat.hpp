@@ -47,6 +47,12 @@ struct Concat : OpBase {
   arguments args;
   bool operator==(const Concat&) const = default;
 
+  // ONNX (io/onnx.hpp): Concat along the first axis (behind the batch axis).
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& a, const Value& b) const {
+    return onnx.node("Concat", {a, b}, {{"axis", onnx.axis(a, 0)}});
+  }
+
   template <class K>
   void forward(const Tensor<a_shape>& a, const Tensor<b_shape>& b, Tensor<shape>& y, NoScratch&) const {
     std::copy(a.begin(), a.end(), y.begin());

@@ -103,6 +103,33 @@ struct Conv2d : OpBase {
   arguments args;
   bool operator==(const Conv2d&) const = default;
 
+  // ONNX (io/onnx.hpp): Conv with the stride (the padding is pad's own node).
+  // A connection table becomes a dense [out, in, k, k] weight with zeros for
+  // the planes an output does not read: one Conv node, where separate
+  // convolutions and a Concat would need a Gather of each row's planes. The
+  // dense weight is computed in the graph from the parameter as ctgrad holds
+  // it, so the initializer keeps its name and shape: a MatMul with a 0/1
+  // selection [out, in, read], exact since each sum has one nonzero term.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x, const Value& w) const {
+    const std::vector<std::int64_t> window = {kernel, kernel}, strides = {Stride, Stride};
+    return onnx.node("Conv", {x, dense_weight(onnx, w)}, {{"kernel_shape", window}, {"strides", strides}});
+  }
+  template <class Onnx, class Value>
+  Value dense_weight(Onnx& onnx, const Value& w) const {
+    constexpr std::size_t out = weight_shape::dims[0], read = weight_shape::dims[1];
+    if constexpr (std::is_same_v<Table, full_connection<in_planes, out>>) {
+      return w;
+    } else {
+      std::vector<float> selection(out * in_planes * read, 0.f);
+      for (std::size_t o = 0; o < out; ++o)
+        for (std::size_t j = 0; j < read; ++j) selection[(o * in_planes + Table::planes[o][j]) * read + j] = 1.f;
+      const Value dense = onnx.node("MatMul", {onnx.floats({out, in_planes, read}, selection),
+                                           onnx.reshape(w, {out, read, kernel * kernel})});
+      return onnx.reshape(dense, {out, in_planes, kernel, kernel});
+    }
+  }
+
   template <class K>
   void forward(const Tensor<in_shape>& x, const Tensor<weight_shape>& w, Tensor<shape>& y, scratch& s) const {
     K::template conv2d_forward<geometry>(x.data(), w.data(), y.data(), s.data());

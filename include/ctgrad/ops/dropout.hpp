@@ -44,6 +44,10 @@ struct Dropout : OpBase {
   float probability = 0.f;
   bool operator==(const Dropout&) const = default;
 
+  // ONNX (io/onnx.hpp): nothing; at inference dropout is the identity.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx&, const Value& x) const { return x; }
+
   template <class K>
   void forward(const Tensor<shape>& x, Tensor<shape>& y, scratch& mask) const {
     // No kernel: the draws are one sequential generator stream, and the

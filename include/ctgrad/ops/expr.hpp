@@ -14,9 +14,11 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 #include "ctgrad/core/parameter.hpp"
 #include "ctgrad/core/shape_rule.hpp"
@@ -152,6 +154,22 @@ template <class S, fixed_string Name = "x">
 constexpr Input<S, Name, false> input() { return {}; }
 template <class S, fixed_string Name = "target">
 constexpr Input<S, Name, true> target() { return {}; }
+
+// A node's op name as a template argument, for a rule's message (the
+// curvature pass's and the ONNX export's missing-rule errors).
+template <class N>
+struct op_name_text {
+  static constexpr std::size_t length = N::op_name.size() + 1;
+  struct chars_of {
+    char chars[length]{};
+  };
+  static constexpr chars_of held = [] {
+    chars_of text{};
+    for (std::size_t i = 0; i + 1 < length; ++i) text.chars[i] = N::op_name[i];
+    return text;
+  }();
+  static constexpr fixed_string<length> value{held.chars};
+};
 
 // ---- rules over a whole graph's inputs --------------------------------------------
 

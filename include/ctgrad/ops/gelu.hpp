@@ -15,6 +15,14 @@ struct Gelu : OpBase {
   arguments args;
   bool operator==(const Gelu&) const = default;
 
+  // ONNX (io/onnx.hpp): opset 17 has no Gelu node, so the kernel's own exact
+  // form, 0.5 x (1 + erf(x / sqrt 2)), from Mul, Erf and Add.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const {
+    const Value erf = onnx.node("Erf", {onnx.node("Mul", {x, onnx.scalar(0.70710678f)})});
+    return onnx.node("Mul", {onnx.node("Mul", {onnx.scalar(0.5f), x}), onnx.node("Add", {onnx.scalar(1.f), erf})});
+  }
+
   template <class K>
   void forward(const Tensor<shape>& x, Tensor<shape>& y, NoScratch&) const {
     K::template gelu_forward<shape::size>(x.data(), y.data());

@@ -47,6 +47,12 @@ struct LayerNorm : OpBase {
   arguments args;
   bool operator==(const LayerNorm&) const = default;
 
+  // ONNX (io/onnx.hpp): LayerNormalization (opset 17) over the last axis, same epsilon.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x, const Value& gamma, const Value& beta) const {
+    return onnx.node("LayerNormalization", {x, gamma, beta}, {{"axis", std::int64_t{-1}}, {"epsilon", epsilon}});
+  }
+
   template <class K>
   void forward(const Tensor<shape>& x, const Tensor<gamma_shape>& gamma, const Tensor<beta_shape>& beta,
                Tensor<shape>& y, scratch& statistics) const {

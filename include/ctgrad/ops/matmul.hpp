@@ -50,6 +50,16 @@ struct Matmul : OpBase {
   arguments args;
   bool operator==(const Matmul&) const = default;
 
+  // ONNX (io/onnx.hpp): MatMul, whose numpy broadcasting gives every case
+  // but one: a batch of vectors times a batch of matrices, where the vectors
+  // must be made [1, K] rows.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& a, const Value& b) const {
+    if constexpr (a_shape::rank == 1)
+      if (a.batched && b.batched) return onnx.reshape(onnx.node("MatMul", {onnx.reshape(a, {1, K}), b}), {N});
+    return onnx.node("MatMul", {a, b});
+  }
+
   template <class Kr>
   void forward(const Tensor<a_shape>& a, const Tensor<b_shape>& b, Tensor<shape>& y, NoScratch&) const {
     Kr::template matmul<M, K, N>(a.data(), b.data(), y.data());

@@ -27,6 +27,12 @@ struct MeanTokens : OpBase {
   arguments args;
   bool operator==(const MeanTokens&) const = default;
 
+  // ONNX (io/onnx.hpp): ReduceMean over the tokens.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const {
+    return onnx.node("ReduceMean", {x}, {{"axes", std::vector<std::int64_t>{onnx.axis(x, 0)}}, {"keepdims", std::int64_t{0}}});
+  }
+
   template <class K>
   void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
     y.fill(0.f);

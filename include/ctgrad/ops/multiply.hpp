@@ -24,6 +24,10 @@ struct Multiply : OpBase {
   arguments args;
   bool operator==(const Multiply&) const = default;
 
+  // ONNX (io/onnx.hpp): Mul.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& a, const Value& b) const { return onnx.node("Mul", {a, b}); }
+
   template <class K>
   void forward(const Tensor<shape>& a, const Tensor<shape>& b, Tensor<shape>& y, NoScratch&) const {
     K::template multiply<shape::size>(a.data(), b.data(), y.data());

@@ -14,6 +14,10 @@ struct Offset : OpBase {
   arguments args;
   float value;
   bool operator==(const Offset&) const = default;
+
+  // ONNX (io/onnx.hpp): Add of a constant.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const { return onnx.node("Add", {x, onnx.scalar(value)}); }
   static constexpr bool writes_input_grads = true;  // dx = dy as its first writer
 
   template <class K>

@@ -37,6 +37,15 @@ struct Pad : OpBase {
   float value;
   bool operator==(const Pad&) const = default;
 
+  // ONNX (io/onnx.hpp): Pad, constant mode, of the two spatial axes.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const {
+    // pads lists every axis's start, then every axis's end.
+    const std::vector<std::int64_t> pads = x.batched ? std::vector<std::int64_t>{0, 0, P, P, 0, 0, P, P}
+                                                     : std::vector<std::int64_t>{0, P, P, 0, P, P};
+    return onnx.node("Pad", {x, onnx.ints(pads), onnx.scalar(value)});
+  }
+
   template <class K>
   void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
     y.fill(value);

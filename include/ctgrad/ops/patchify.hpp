@@ -38,6 +38,20 @@ struct Patchify : OpBase {
   arguments args;
   bool operator==(const Patchify&) const = default;
 
+  // ONNX (io/onnx.hpp): Reshape to [C, rows of patches, P, columns of
+  // patches, P], Transpose to [rows, columns, C, P, P], Reshape to [tokens,
+  // features]: source()'s order.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const {
+    const Value split = onnx.reshape(x, {channels, patches_down, P, patches_across, P});
+    std::vector<std::int64_t> perm = {1, 3, 0, 2, 4};
+    if (x.batched) {
+      for (std::int64_t& axis : perm) ++axis;
+      perm.insert(perm.begin(), 0);
+    }
+    return onnx.reshape(onnx.node("Transpose", {split}, {{"perm", perm}}), {shape::dims[0], features});
+  }
+
   // Image index of feature `feature` of token `token`.
   static constexpr std::size_t source(std::size_t token, std::size_t feature) {
     const std::size_t channel = feature / (P * P), py = feature / P % P, px = feature % P;

@@ -33,6 +33,12 @@ struct PlaneBias : OpBase {
   arguments args;
   bool operator==(const PlaneBias&) const = default;
 
+  // ONNX (io/onnx.hpp): Add of the bias as [planes, 1, 1], broadcast over each plane.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x, const Value& b) const {
+    return onnx.node("Add", {x, onnx.reshape(b, {planes, 1, 1})});
+  }
+
   template <class K>
   void forward(const Tensor<shape>& x, const Tensor<bias_shape>& b, Tensor<shape>& y, NoScratch&) const {
     for (std::size_t c = 0; c < planes; ++c)

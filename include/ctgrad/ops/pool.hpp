@@ -70,6 +70,20 @@ struct Subsample : OpBase {
   arguments args;
   bool operator==(const Subsample&) const = default;
 
+  // ONNX (io/onnx.hpp): the window sums as a convolution of each plane on its
+  // own (group = planes) with a kernel of ones (AveragePool's mean times S^2
+  // would round differently), then Mul by the plane's coefficient.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x, const Value& w) const {
+    constexpr std::size_t planes = geometry::planes;
+    const std::vector<float> ones(planes * S * S, 1.f);
+    const Value sums = onnx.node("Conv", {x, onnx.floats({planes, 1, S, S}, ones)},
+                             {{"group", std::int64_t{planes}},
+                              {"kernel_shape", std::vector<std::int64_t>{S, S}},
+                              {"strides", std::vector<std::int64_t>{S, S}}});
+    return onnx.node("Mul", {sums, onnx.reshape(w, {planes, 1, 1})});
+  }
+
   template <class K>
   void forward(const Tensor<in_shape>& x, const Tensor<coefficient_shape>& w, Tensor<shape>& y, scratch& s) const {
     K::template window_sum_forward<geometry>(x.data(), s.sums.data());
@@ -138,6 +152,12 @@ struct MaxPool : OpBase {
   static constexpr bool writes_input_grads = true;
   arguments args;
   bool operator==(const MaxPool&) const = default;
+
+  // ONNX (io/onnx.hpp): MaxPool, window and stride S.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const {
+    return onnx.node("MaxPool", {x}, {{"kernel_shape", std::vector<std::int64_t>{S, S}}, {"strides", std::vector<std::int64_t>{S, S}}});
+  }
 
   template <class K>
   void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {

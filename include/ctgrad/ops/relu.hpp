@@ -13,6 +13,10 @@ struct Relu : OpBase {
   arguments args;
   bool operator==(const Relu&) const = default;
 
+  // ONNX (io/onnx.hpp): Relu.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const { return onnx.node("Relu", {x}); }
+
   template <class K>
   void forward(const Tensor<shape>& x, Tensor<shape>& y, NoScratch&) const {
     K::template relu_forward<shape::size>(x.data(), y.data());

@@ -25,6 +25,10 @@ struct Reshape : OpBase {
   arguments args;
   bool operator==(const Reshape&) const = default;
 
+  // ONNX (io/onnx.hpp): Reshape (behind the batch axis).
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const { return onnx.reshape(x, std::vector<std::int64_t>(To::dims.begin(), To::dims.end())); }
+
   template <class K>
   void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
     std::copy(x.begin(), x.end(), y.begin());

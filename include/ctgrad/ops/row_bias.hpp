@@ -29,6 +29,12 @@ struct RowBias : OpBase {
   arguments args;
   bool operator==(const RowBias&) const = default;
 
+  // ONNX (io/onnx.hpp): Add, the bias broadcast over the rows.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x, const Value& b) const {
+    return onnx.node("Add", {x, b.batched ? onnx.reshape(b, {1, features}) : b});
+  }
+
   template <class K>
   void forward(const Tensor<shape>& x, const Tensor<bias_shape>& b, Tensor<shape>& y, NoScratch&) const {
     for (std::size_t r = 0; r < rows; ++r) K::template add<features>(x.data() + r * features, b.data(), y.data() + r * features);

@@ -14,6 +14,10 @@ struct Scale : OpBase {
   float factor;
   bool operator==(const Scale&) const = default;
 
+  // ONNX (io/onnx.hpp): Mul by a constant.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const { return onnx.node("Mul", {onnx.scalar(factor), x}); }
+
   template <class K>
   void forward(const Tensor<shape>& x, Tensor<shape>& y, NoScratch&) const {
     K::template scale<shape::size>(factor, x.data(), y.data());

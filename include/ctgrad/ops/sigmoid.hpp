@@ -12,6 +12,10 @@ struct Sigmoid : OpBase {
   arguments args;
   bool operator==(const Sigmoid&) const = default;
 
+  // ONNX (io/onnx.hpp): Sigmoid.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const { return onnx.node("Sigmoid", {x}); }
+
   template <class K>
   void forward(const Tensor<shape>& x, Tensor<shape>& y, NoScratch&) const {
     K::template sigmoid_forward<shape::size>(x.data(), y.data());

@@ -48,6 +48,12 @@ struct Take : OpBase {
   arguments args;
   bool operator==(const Take&) const = default;
 
+  // ONNX (io/onnx.hpp): Gather of one index along the first axis, which drops that axis.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const {
+    return onnx.node("Gather", {x, onnx.index(Index)}, {{"axis", onnx.axis(x, 0)}});
+  }
+
   template <class K>
   void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
     std::copy_n(x.data() + offset, shape::size, y.data());
@@ -75,6 +81,12 @@ struct MatrixSlice : OpBase {
   static constexpr std::string_view op_name = ByColumns ? "columns" : "rows";
   arguments args;
   bool operator==(const MatrixSlice&) const = default;
+
+  // ONNX (io/onnx.hpp): Slice of the rows or columns.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const {
+    return onnx.node("Slice", {x, onnx.ints({Begin}), onnx.ints({Begin + Count}), onnx.ints({onnx.axis(x, ByColumns)})});
+  }
 
   static constexpr std::size_t source(std::size_t row) {
     return ByColumns ? row * in_cols + Begin : (Begin + row) * in_cols;

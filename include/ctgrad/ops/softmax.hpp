@@ -31,6 +31,10 @@ struct SoftmaxRows : OpBase {
   arguments args;
   bool operator==(const SoftmaxRows&) const = default;
 
+  // ONNX (io/onnx.hpp): Softmax over the last axis (opset 13 and later normalise over that axis alone).
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const { return onnx.node("Softmax", {x}, {{"axis", std::int64_t{-1}}}); }
+
   template <class K>
   void forward(const Tensor<shape>& x, Tensor<shape>& y, NoScratch&) const {
     for (std::size_t row = 0; row < rows; ++row) {

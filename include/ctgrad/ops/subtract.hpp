@@ -22,6 +22,10 @@ struct Subtract : OpBase {
   arguments args;
   bool operator==(const Subtract&) const = default;
 
+  // ONNX (io/onnx.hpp): Sub.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& a, const Value& b) const { return onnx.node("Sub", {a, b}); }
+
   template <class K>
   void forward(const Tensor<shape>& a, const Tensor<shape>& b, Tensor<shape>& y, NoScratch&) const {
     K::template subtract<shape::size>(a.data(), b.data(), y.data());

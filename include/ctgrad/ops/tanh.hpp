@@ -13,6 +13,10 @@ struct Tanh : OpBase {
   arguments args;
   bool operator==(const Tanh&) const = default;
 
+  // ONNX (io/onnx.hpp): Tanh.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const { return onnx.node("Tanh", {x}); }
+
   template <class K>
   void forward(const Tensor<shape>& x, Tensor<shape>& y, NoScratch&) const {
     K::template tanh_forward<shape::size>(x.data(), y.data());

@@ -25,6 +25,13 @@ struct Transpose : OpBase {
   arguments args;
   bool operator==(const Transpose&) const = default;
 
+  // ONNX (io/onnx.hpp): Transpose of the last two axes.
+  template <class Onnx, class Value>
+  Value to_onnx(Onnx& onnx, const Value& x) const {
+    const std::vector<std::int64_t> perm = x.batched ? std::vector<std::int64_t>{0, 2, 1} : std::vector<std::int64_t>{1, 0};
+    return onnx.node("Transpose", {x}, {{"perm", perm}});
+  }
+
   template <class K>
   void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
     for (std::size_t m = 0; m < in_rows; ++m)
