@@ -3,6 +3,7 @@
 //   lenet1 train      train one recipe (default: 1989), printing the reference's eval lines
 //   lenet1 ablation   train every recipe and write the results table (docs/results.md)
 //   lenet1 curvature  the diagonal Gauss-Newton estimate at given weights (safetensors)
+//   lenet1 export     trained weights as an ONNX model (docs/deploying.md)
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include <ctgrad/train/cli.hpp>
 
 #include "lenet1/curvature.hpp"
+#include "lenet1/export.hpp"
 #include "lenet1/prepare.hpp"
 #include "lenet1/recipes.hpp"
 #include "lenet1/report.hpp"
@@ -196,6 +198,9 @@ int main(int argc, char** argv) {
   curvature->add_option("--save", curvature_options.save, "The estimate's safetensors file")->required();
   curvature->add_option("--data", curvature_options.data, "Folder with the prepared digits")->capture_default_str();
 
+  ctgrad::training::ExportRequest export_request;
+  auto* export_command = add_export_command(app, export_request, "lenet1", recipe_names(lenet1::recipes));
+
   if (const auto status = parse_command_line(app, argc, argv, "lenet1")) return *status;
   return run_command("lenet1", [&] {
     if (*prepare) {
@@ -207,6 +212,8 @@ int main(int argc, char** argv) {
         for (const auto& dir : compared_runs) compared_labels.push_back(dir.filename().string());
       report::write_run_comparison(comparison_file, compared_runs, compared_labels, comparison_title);
       std::printf("curves: %s\n", comparison_file.c_str());
+    } else if (*export_command) {
+      lenet1::export_model(export_request, std::cout);
     } else if (*curvature) {
       lenet1::write_curvature(curvature_options, std::cout);
     } else if (*ablation) {

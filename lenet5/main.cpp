@@ -3,6 +3,7 @@
 //   lenet5 prepare   the Debian package's IDX files into .npy splits
 //   lenet5 train     train one recipe (default: 1998), evaluating after every pass
 //   lenet5 report    a run folder's learning curves, test mistakes and C1 kernels (PNG)
+//   lenet5 export    trained weights as an ONNX model (docs/deploying.md)
 #include <algorithm>
 #include <iostream>
 #include <thread>
@@ -10,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
 
+#include "lenet5/export.hpp"
 #include "lenet5/prepare.hpp"
 #include "lenet5/recipes.hpp"
 #include "lenet5/report.hpp"
@@ -73,12 +75,17 @@ int main(int argc, char** argv) {
   report->add_option("RUN_DIR", report_dir, "A run folder written by 'lenet5 train --out'")->required();
   report->add_option("--data", report_data, "Data folder (default: the one the run used)");
 
+  ExportRequest export_request;
+  auto* export_command = add_export_command(app, export_request, "lenet5", recipe_names(lenet5::recipes));
+
   if (const auto status = parse_command_line(app, argc, argv, "lenet5")) return *status;
   return run_command("lenet5", [&] {
     if (*prepare)
       lenet5::prepare(options, std::cout);
     else if (*report)
       lenet5::write_report(report_dir, report_data);
+    else if (*export_command)
+      lenet5::export_model(export_request, std::cout);
     else
       train_command(recipe, flags);
   });

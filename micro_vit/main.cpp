@@ -3,6 +3,7 @@
 // on a one-cycle schedule, 1-pixel shifts, dropout before the head).
 //   micro_vit train   train and evaluate after every pass (lenet1's eval lines)
 //   micro_vit report  a run folder's learning curves, test mistakes, patch filters (PNG)
+//   micro_vit export  trained weights as an ONNX model (docs/deploying.md)
 #include <algorithm>
 #include <iostream>
 #include <thread>
@@ -10,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
 
+#include "micro_vit/export.hpp"
 #include "micro_vit/report.hpp"
 #include "micro_vit/run.hpp"
 
@@ -63,10 +65,17 @@ int main(int argc, char** argv) {
   report->add_option("RUN_DIR", report_dir, "A run folder written by 'micro_vit train --out'")->required();
   report->add_option("--data", report_data, "Data folder (default: the one the run used)");
 
+  ExportRequest export_request;
+  auto* export_command = add_export_command(app, export_request, "micro_vit", "micro_vit");
+
   if (const auto status = parse_command_line(app, argc, argv, "micro_vit")) return *status;
   return run_command("micro_vit", [&] {
     if (*report) {
       micro_vit::write_report(report_dir, report_data);
+      return;
+    }
+    if (*export_command) {
+      micro_vit::export_model(export_request, std::cout);
       return;
     }
     const TrainConfig config = flags.config(defaults, {"micro_vit"}, "micro_vit");

@@ -69,6 +69,9 @@ ctgrad::training::TrainConfig write_run_report(const std::filesystem::path& run_
   std::snprintf(title, sizeof title, "test mistakes: %zu of %zu (t: true, p: predicted)", truth.size(), test.count());
   write_mistakes_grid(run_dir / "mistakes.png", images, truth, guesses, side, title);
   std::printf("report: %zu test mistakes on the %s kernels\n", truth.size(), ctgrad::kernels::selected_kernels().name);
+  std::printf("report: to run the network elsewhere, export it as ONNX (docs/deploying.md): %s export --weights %s "
+              "--out %s\n",
+              program.c_str(), (run_dir / "weights.safetensors").c_str(), (run_dir / "model.onnx").c_str());
   return config;
 }
 

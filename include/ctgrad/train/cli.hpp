@@ -23,6 +23,7 @@
 
 #include "ctgrad/train/config.hpp"
 #include "ctgrad/train/errors.hpp"
+#include "ctgrad/train/export_request.hpp"
 #include "ctgrad/train/processes.hpp"
 
 namespace ctgrad::training {
@@ -167,6 +168,27 @@ const Recipe& recipe_named(const std::array<Recipe, N>& recipes, std::string_vie
   for (const Recipe& recipe : recipes)
     if (recipe.name == name) return recipe;
   throw UsageError("--recipe: expected one of " + recipe_names(recipes) + ", found '" + std::string(name) + "'");
+}
+
+// A program's `export` subcommand (train/export.hpp): its flags into `request`.
+inline CLI::App* add_export_command(CLI::App& app, ExportRequest& request, const std::string& program,
+                                    const std::string& recipes) {
+  auto* command = app.add_subcommand(
+      "export", "Write trained weights as an ONNX model (docs/deploying.md), for ONNX Runtime and others");
+  command->add_option("--weights", request.weights, "Trained weights (safetensors), e.g. RUN_DIR/weights.safetensors")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option("--out", request.out, "The .onnx file to write")->required();
+  command->add_option("--recipe", request.recipe,
+                      "The recipe the weights were trained with (" + recipes +
+                          "); default: the one in config.json beside --weights (a run folder of '" + program +
+                          " train --out')");
+  auto* data = command->add_option("--data", request.data,
+                                   "Data folder: also write ctgrad's outputs on its test split (--scores)");
+  command->add_option("--scores", request.scores, "The .npy file of ctgrad's test-split outputs [examples, classes]")
+      ->needs(data);
+  data->needs(command->get_option("--scores"));
+  return command;
 }
 
 // CLI11's parse of a program's command line: --help printed (status 0), a

@@ -1,0 +1,23 @@
+#include "micro_vit/export.hpp"
+
+#include <ctgrad/train/export.hpp>
+
+#include "micro_vit/instances.hpp"
+
+namespace micro_vit {
+
+void export_model(const ctgrad::training::ExportRequest& request, std::ostream& log) {
+  // One architecture: the check is that a run folder's config.json, or
+  // --recipe, does not name another program's.
+  const std::string variant = ctgrad::training::exported_variant(request, [](const std::string& name) {
+    if (name != "micro_vit")
+      throw ctgrad::training::UsageError("--recipe: expected micro_vit (the one recipe), found '" + name + "'");
+    return name;
+  });
+  if (variant != "micro_vit")
+    throw ctgrad::training::UsageError("--weights: expected micro_vit weights, found variant '" + variant +
+                                       "' in the config.json beside them");
+  ctgrad::training::export_onnx<Model>(request, log);
+}
+
+}  // namespace micro_vit
