@@ -19,7 +19,8 @@ packages=(g++ cmake make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev n
 # clang only recommends (indirectly), so --no-install-recommends leaves it out.
 # lenet5's end-to-end tests read Fashion-MNIST from its Debian package.
 # Open MPI: the tests of training over several processes (mpirun -np 2).
-if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin qemu-user); fi
+# python3-onnx: ONNX's checker, run on every exported model by the export tests.
+if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin qemu-user python3-onnx); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -61,6 +62,12 @@ step_done "Release build"
 
 build/lenet1/lenet1 prepare --out data --cache .cache
 step_done "data"
+# The export tests run the exported models in ONNX Runtime: the npm package
+# onnxruntime-node, pinned and integrity-checked (scripts/onnxruntime.sh).
+if [[ $mode == test ]]; then
+  bash scripts/onnxruntime.sh .cache/onnxruntime
+  step_done "ONNX Runtime"
+fi
 
 if [[ $mode == run ]]; then
   build/lenet1/lenet1 train --data data
