@@ -1,25 +1,22 @@
 #include "lenet1/export.hpp"
 
-#include <ctgrad/train/export.hpp>
-
-#include "lenet1/instances.hpp"
+#include "lenet1/model.hpp"
 #include "lenet1/recipes.hpp"
 
 namespace lenet1 {
 
 void export_model(const ctgrad::training::ExportRequest& request, std::ostream& log) {
-  using ctgrad::training::export_onnx;
   const std::string variant = ctgrad::training::exported_variant(request, [](const std::string& name) {
     for (const Recipe& recipe : recipes)
       if (recipe.name == name) return recipe.config.variant;
     throw ctgrad::training::UsageError("--recipe: expected a lenet1 recipe, found '" + name + "'");
   });
   if (variant == "modern")
-    export_onnx<Model<Modern>>(request, log);
+    export_variant<Modern>(request, log);
   else if (variant == "softmax")
-    export_onnx<Model<Softmax>>(request, log);
+    export_variant<Softmax>(request, log);
   else if (variant == "1989")
-    export_onnx<Model<Classic>>(request, log);
+    export_variant<Classic>(request, log);
   else
     throw ctgrad::training::UsageError("--weights: expected lenet1 weights (variant 1989, softmax or modern), found "
                                        "variant '" + variant + "' in the config.json beside them");

@@ -27,14 +27,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <optional>
+#include <initializer_list>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "ctgrad/core/shape_rule.hpp"
@@ -48,25 +48,37 @@ namespace ctgrad::onnx {
 inline constexpr std::int64_t ir_version = 8;
 inline constexpr std::int64_t opset = 17;
 
-// A tensor of the graph being written: its name, and whether it has the
-// leading batch axis (it depends on the input) or not (parameters only).
+// A tensor of the graph being written: which one (GraphWriter keeps the
+// names: a Value is two words, cheap to pass through every op's rule), and
+// whether it has the leading batch axis (it depends on the input) or not
+// (parameters only).
 struct Value {
-  std::string name;
+  std::uint32_t id = 0;
   bool batched = false;
 };
 
-// A node attribute: an integer, a float, or a list of integers.
+// A node attribute: an integer, a float, or a list of integers. It only
+// refers to its name and list, as the node() call it is handed to reads them
+// at once; trivially destructible, so the ops' rules stay small code.
 struct Attribute {
-  std::string name;
-  std::variant<std::int64_t, float, std::vector<std::int64_t>> value;
+  enum class Kind { integer, real, integers };
+  Attribute(std::string_view name, std::int64_t value) : name(name), kind(Kind::integer), integer(value) {}
+  Attribute(std::string_view name, float value) : name(name), kind(Kind::real), real(value) {}
+  Attribute(std::string_view name, std::span<const std::int64_t> values)
+      : name(name), kind(Kind::integers), integers(values) {}
+  std::string_view name;
+  Kind kind;
+  std::int64_t integer = 0;
+  float real = 0;
+  std::span<const std::int64_t> integers;
 };
 
 // The graph under construction; ops' to_onnx rules call it.
 class GraphWriter {
  public:
   // y = op_type(inputs...): y is batched if any input is.
-  CTGRAD_DECL Value node(std::string_view op_type, const std::vector<Value>& inputs,
-                         std::vector<Attribute> attributes = {});
+  CTGRAD_DECL Value node(std::string_view op_type, std::initializer_list<Value> inputs,
+                         std::initializer_list<Attribute> attributes = {});
   // Constants (unbatched initializers): a float scalar, an int64 scalar (an
   // index), an int64 vector (shapes, pads, axes), a float tensor of dims.
   CTGRAD_DECL Value scalar(float value);
@@ -82,13 +94,18 @@ class GraphWriter {
   CTGRAD_DECL Value input(std::string_view name, std::vector<std::int64_t> dims);
   CTGRAD_DECL Value parameter(std::string_view name, std::vector<std::int64_t> dims, std::span<const float> values);
   CTGRAD_DECL void output(const Value& value, std::string_view name, std::vector<std::int64_t> dims);
+  // The Value a node (keyed by its type) already has, or nullptr; remember
+  // one (the exporter's memo, here so that its code is compiled once).
+  CTGRAD_DECL const Value* known(const void* node_key) const;
+  CTGRAD_DECL Value remember(const void* node_key, Value value);
   // The serialized ModelProto.
   CTGRAD_DECL std::string model(std::string_view graph_name) const;
 
  private:
-  std::string fresh_name(std::string_view stem);
+  CTGRAD_DECL Value named(std::string name, bool batched);
+  std::vector<std::string> names_;                                     // by Value::id
+  std::map<const void*, Value> nodes_done_;
   std::vector<std::string> nodes_, initializers_, inputs_, outputs_;  // serialized messages
-  std::size_t names_ = 0;
 };
 
 struct ExportOptions {
@@ -146,21 +163,22 @@ std::vector<std::int64_t> dims_of() {
   }();
 }
 
-// Each distinct node type once (compile() makes one node of one type), in
-// the slot its place in the schedule gives it.
-template <class Root>
-class Exporter {
-  using Schedule = graph::schedule_t<Root>;
+// One address per node type: the key of its Value. compile() makes one
+// node of one type, so a node used twice (a residual input) is one Value.
+template <class N>
+inline constexpr char node_key = 0;
 
+// The walk, children first. Not a template on the root: every function
+// instantiated here is named by its node's type alone, not by the whole
+// expression's (a transformer's is thousands of characters).
+class Exporter {
  public:
   explicit Exporter(GraphWriter& writer) : writer_(writer) {}
 
   template <class N>
-  const Value& value_of(const N& node) {
-    constexpr std::size_t slot = graph::index_in<N>(Schedule{});
-    std::optional<Value>& known = values_[slot];
-    if (!known) known = compute(node);
-    return *known;
+  Value value_of(const N& node) {
+    if (const Value* known = writer_.known(&node_key<N>)) return *known;
+    return writer_.remember(&node_key<N>, compute(node));
   }
 
  private:
@@ -173,21 +191,17 @@ class Exporter {
       static_assert(std::is_same_v<typename P::value_type, float>, "ONNX export: parameters must be float");
       return writer_.parameter(P::name, dims_of<typename P::shape>(), std::span<const float>(node.parameter->value));
     } else {
-      return std::apply(
-          [&](const auto&... children) {
-            // Braces evaluate left to right: children's nodes come in argument order.
-            const std::array<Value, sizeof...(children)> inputs{value_of(children)...};
-            return [&]<std::size_t... I>(std::index_sequence<I...>) {
-              return node.to_onnx(writer_, inputs[I]...);
-            }(std::make_index_sequence<sizeof...(children)>{});
-          },
-          node.args);
+      return apply_rule(node, std::make_index_sequence<std::tuple_size_v<typename N::arguments>>{});
     }
+  }
+  template <class N, std::size_t... I>
+  Value apply_rule(const N& node, std::index_sequence<I...>) {
+    // Braces evaluate left to right: children's nodes come in argument order.
+    const std::array<Value, sizeof...(I)> inputs{value_of(std::get<I>(node.args))...};
+    return node.to_onnx(writer_, inputs[I]...);
   }
 
   GraphWriter& writer_;
-  std::array<std::optional<Value>, [] { return []<class... Ns>(graph::type_list<Ns...>) { return sizeof...(Ns); }(Schedule{}); }()>
-      values_{};
 };
 
 }  // namespace detail
@@ -200,7 +214,7 @@ template <Expression E>
   requires rule_holds<onnx_rule<E>()>
 std::string model_bytes(const E& network, const ExportOptions& options = {}) {
   GraphWriter writer;
-  detail::Exporter<E> exporter(writer);
+  detail::Exporter exporter(writer);
   const Value result = exporter.value_of(network);
   writer.output(result, options.output_name, detail::dims_of<typename E::shape>());
   return writer.model(options.graph_name);

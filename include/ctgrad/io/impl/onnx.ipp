@@ -115,29 +115,36 @@ inline Message batched_value_info(std::string_view name, std::span<const std::in
 
 }  // namespace wire
 
-CTGRAD_DECL std::string GraphWriter::fresh_name(std::string_view stem) {
-  return std::string(stem) + "_" + std::to_string(names_++);
+CTGRAD_DECL Value GraphWriter::named(std::string name, bool batched) {
+  names_.push_back(std::move(name));
+  return {static_cast<std::uint32_t>(names_.size() - 1), batched};
 }
 
-CTGRAD_DECL Value GraphWriter::node(std::string_view op_type, const std::vector<Value>& inputs,
-                                    std::vector<Attribute> attributes) {
-  Value y{fresh_name(op_type), false};
+CTGRAD_DECL Value GraphWriter::node(std::string_view op_type, std::initializer_list<Value> inputs,
+                                    std::initializer_list<Attribute> attributes) {
+  bool batched = false;
   wire::Message n;
   for (const Value& x : inputs) {
-    n.bytes(wire::field::node_input, x.name);
-    y.batched = y.batched || x.batched;
+    n.bytes(wire::field::node_input, names_[x.id]);
+    batched = batched || x.batched;
   }
-  n.bytes(wire::field::node_output, y.name).bytes(wire::field::node_name, y.name).bytes(wire::field::node_op_type, op_type);
+  const Value y = named(std::string(op_type) + "_" + std::to_string(names_.size()), batched);
+  const std::string& name = names_[y.id];
+  n.bytes(wire::field::node_output, name).bytes(wire::field::node_name, name).bytes(wire::field::node_op_type, op_type);
   for (const Attribute& attribute : attributes) {
     wire::Message a;
     a.bytes(wire::field::attribute_name, attribute.name);
-    if (const auto* i = std::get_if<std::int64_t>(&attribute.value)) {
-      a.integer(wire::field::attribute_i, *i).integer(wire::field::attribute_type, wire::attribute_int);
-    } else if (const auto* f = std::get_if<float>(&attribute.value)) {
-      a.float32(wire::field::attribute_f, *f).integer(wire::field::attribute_type, wire::attribute_float);
-    } else {
-      for (std::int64_t i : std::get<std::vector<std::int64_t>>(attribute.value)) a.integer(wire::field::attribute_ints, i);
-      a.integer(wire::field::attribute_type, wire::attribute_ints);
+    switch (attribute.kind) {
+      case Attribute::Kind::integer:
+        a.integer(wire::field::attribute_i, attribute.integer).integer(wire::field::attribute_type, wire::attribute_int);
+        break;
+      case Attribute::Kind::real:
+        a.float32(wire::field::attribute_f, attribute.real).integer(wire::field::attribute_type, wire::attribute_float);
+        break;
+      case Attribute::Kind::integers:
+        for (std::int64_t i : attribute.integers) a.integer(wire::field::attribute_ints, i);
+        a.integer(wire::field::attribute_type, wire::attribute_ints);
+        break;
     }
     n.message(wire::field::node_attribute, a);
   }
@@ -146,27 +153,27 @@ CTGRAD_DECL Value GraphWriter::node(std::string_view op_type, const std::vector<
 }
 
 CTGRAD_DECL Value GraphWriter::scalar(float value) {
-  Value c{fresh_name("constant"), false};
-  initializers_.push_back(wire::tensor(c.name, wire::float_type, {}, wire::float_bytes({&value, 1})).text());
+  const Value c = named("constant_" + std::to_string(names_.size()), false);
+  initializers_.push_back(wire::tensor(names_[c.id], wire::float_type, {}, wire::float_bytes({&value, 1})).text());
   return c;
 }
 
 CTGRAD_DECL Value GraphWriter::index(std::int64_t value) {
-  Value c{fresh_name("constant"), false};
-  initializers_.push_back(wire::tensor(c.name, wire::int64_type, {}, wire::int64_bytes({&value, 1})).text());
+  const Value c = named("constant_" + std::to_string(names_.size()), false);
+  initializers_.push_back(wire::tensor(names_[c.id], wire::int64_type, {}, wire::int64_bytes({&value, 1})).text());
   return c;
 }
 
 CTGRAD_DECL Value GraphWriter::ints(std::vector<std::int64_t> values) {
-  Value c{fresh_name("constant"), false};
+  const Value c = named("constant_" + std::to_string(names_.size()), false);
   const std::int64_t dims[] = {static_cast<std::int64_t>(values.size())};
-  initializers_.push_back(wire::tensor(c.name, wire::int64_type, dims, wire::int64_bytes(values)).text());
+  initializers_.push_back(wire::tensor(names_[c.id], wire::int64_type, dims, wire::int64_bytes(values)).text());
   return c;
 }
 
 CTGRAD_DECL Value GraphWriter::floats(std::vector<std::int64_t> dims, std::span<const float> values) {
-  Value c{fresh_name("constant"), false};
-  initializers_.push_back(wire::tensor(c.name, wire::float_type, dims, wire::float_bytes(values)).text());
+  const Value c = named("constant_" + std::to_string(names_.size()), false);
+  initializers_.push_back(wire::tensor(names_[c.id], wire::float_type, dims, wire::float_bytes(values)).text());
   return c;
 }
 
@@ -175,22 +182,32 @@ CTGRAD_DECL Value GraphWriter::reshape(const Value& x, std::vector<std::int64_t>
   return node("Reshape", {x, ints(std::move(dims))});
 }
 
+CTGRAD_DECL const Value* GraphWriter::known(const void* node_key) const {
+  const auto found = nodes_done_.find(node_key);
+  return found == nodes_done_.end() ? nullptr : &found->second;
+}
+
+CTGRAD_DECL Value GraphWriter::remember(const void* node_key, Value value) {
+  nodes_done_.emplace(node_key, value);
+  return value;
+}
+
 CTGRAD_DECL Value GraphWriter::input(std::string_view name, std::vector<std::int64_t> dims) {
   inputs_.push_back(wire::batched_value_info(name, dims).text());
-  return {std::string(name), true};
+  return named(std::string(name), true);
 }
 
 CTGRAD_DECL Value GraphWriter::parameter(std::string_view name, std::vector<std::int64_t> dims,
                                          std::span<const float> values) {
   initializers_.push_back(wire::tensor(name, wire::float_type, dims, wire::float_bytes(values)).text());
-  return {std::string(name), false};
+  return named(std::string(name), false);
 }
 
 CTGRAD_DECL void GraphWriter::output(const Value& value, std::string_view name, std::vector<std::int64_t> dims) {
   // The last node's output is renamed through an Identity, so the graph's
   // output has the name asked for whatever op made it.
   wire::Message n;
-  n.bytes(wire::field::node_input, value.name).bytes(wire::field::node_output, name);
+  n.bytes(wire::field::node_input, names_[value.id]).bytes(wire::field::node_output, name);
   n.bytes(wire::field::node_name, name).bytes(wire::field::node_op_type, "Identity");
   nodes_.push_back(n.text());
   outputs_.push_back(wire::batched_value_info(name, dims).text());
