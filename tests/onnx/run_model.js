@@ -26,7 +26,8 @@ function readNpy(file) {
 }
 
 function writeNpy(file, shape, values) {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  const dims = shape.join(', ') + (shape.length === 1 ? ',' : '');
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';  // the data starts 64-byte aligned
   const prefix = Buffer.alloc(10);
   prefix.write('\x93NUMPY', 0, 'latin1');

@@ -36,7 +36,8 @@ struct Fields {
   }
   std::vector<std::int64_t> integers(int field) const {
     std::vector<std::int64_t> out;
-    for (auto [it, end] = numbers.equal_range(field); it != end; ++it) out.push_back(static_cast<std::int64_t>(it->second));
+    for (auto [it, end] = numbers.equal_range(field); it != end; ++it)
+      out.push_back(static_cast<std::int64_t>(it->second));
     return out;
   }
 };

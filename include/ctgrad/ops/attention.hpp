@@ -71,9 +71,10 @@ struct Attention : OpBase {
   // ONNX (io/onnx.hpp): the same steps as nodes: P = Softmax(q k^T / sqrt(d)), y = P v.
   template <class Onnx, class Value>
   Value to_onnx(Onnx& onnx, const Value& q, const Value& k, const Value& v) const {
-    const std::vector<std::int64_t> perm = k.batched ? std::vector<std::int64_t>{0, 2, 1} : std::vector<std::int64_t>{1, 0};
-    const Value scores = onnx.node("Mul", {onnx.node("MatMul", {q, onnx.node("Transpose", {k}, {{"perm", perm}})}),
-                                       onnx.scalar(score_scale())});
+    using Axes = std::vector<std::int64_t>;
+    const Axes perm = k.batched ? Axes{0, 2, 1} : Axes{1, 0};
+    const Value k_transposed = onnx.node("Transpose", {k}, {{"perm", perm}});
+    const Value scores = onnx.node("Mul", {onnx.node("MatMul", {q, k_transposed}), onnx.scalar(score_scale())});
     return onnx.node("MatMul", {onnx.node("Softmax", {scores}, {{"axis", std::int64_t{-1}}}), v});
   }
 

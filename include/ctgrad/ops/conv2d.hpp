@@ -125,7 +125,7 @@ struct Conv2d : OpBase {
       for (std::size_t o = 0; o < out; ++o)
         for (std::size_t j = 0; j < read; ++j) selection[(o * in_planes + Table::planes[o][j]) * read + j] = 1.f;
       const Value dense = onnx.node("MatMul", {onnx.floats({out, in_planes, read}, selection),
-                                           onnx.reshape(w, {out, read, kernel * kernel})});
+                                               onnx.reshape(w, {out, read, kernel * kernel})});
       return onnx.reshape(dense, {out, in_planes, kernel, kernel});
     }
   }

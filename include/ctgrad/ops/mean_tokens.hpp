@@ -30,7 +30,8 @@ struct MeanTokens : OpBase {
   // ONNX (io/onnx.hpp): ReduceMean over the tokens.
   template <class Onnx, class Value>
   Value to_onnx(Onnx& onnx, const Value& x) const {
-    return onnx.node("ReduceMean", {x}, {{"axes", std::vector<std::int64_t>{onnx.axis(x, 0)}}, {"keepdims", std::int64_t{0}}});
+    const std::vector<std::int64_t> tokens_axis = {onnx.axis(x, 0)};
+    return onnx.node("ReduceMean", {x}, {{"axes", tokens_axis}, {"keepdims", std::int64_t{0}}});
   }
 
   template <class K>

@@ -77,10 +77,9 @@ struct Subsample : OpBase {
   Value to_onnx(Onnx& onnx, const Value& x, const Value& w) const {
     constexpr std::size_t planes = geometry::planes;
     const std::vector<float> ones(planes * S * S, 1.f);
+    const std::vector<std::int64_t> window = {S, S};
     const Value sums = onnx.node("Conv", {x, onnx.floats({planes, 1, S, S}, ones)},
-                             {{"group", std::int64_t{planes}},
-                              {"kernel_shape", std::vector<std::int64_t>{S, S}},
-                              {"strides", std::vector<std::int64_t>{S, S}}});
+                                 {{"group", std::int64_t{planes}}, {"kernel_shape", window}, {"strides", window}});
     return onnx.node("Mul", {sums, onnx.reshape(w, {planes, 1, 1})});
   }
 
@@ -156,7 +155,8 @@ struct MaxPool : OpBase {
   // ONNX (io/onnx.hpp): MaxPool, window and stride S.
   template <class Onnx, class Value>
   Value to_onnx(Onnx& onnx, const Value& x) const {
-    return onnx.node("MaxPool", {x}, {{"kernel_shape", std::vector<std::int64_t>{S, S}}, {"strides", std::vector<std::int64_t>{S, S}}});
+    const std::vector<std::int64_t> window = {S, S};
+    return onnx.node("MaxPool", {x}, {{"kernel_shape", window}, {"strides", window}});
   }
 
   template <class K>

@@ -27,7 +27,9 @@ struct Reshape : OpBase {
 
   // ONNX (io/onnx.hpp): Reshape (behind the batch axis).
   template <class Onnx, class Value>
-  Value to_onnx(Onnx& onnx, const Value& x) const { return onnx.reshape(x, std::vector<std::int64_t>(To::dims.begin(), To::dims.end())); }
+  Value to_onnx(Onnx& onnx, const Value& x) const {
+    return onnx.reshape(x, std::vector<std::int64_t>(To::dims.begin(), To::dims.end()));
+  }
 
   template <class K>
   void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {

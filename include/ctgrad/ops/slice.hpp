@@ -85,7 +85,8 @@ struct MatrixSlice : OpBase {
   // ONNX (io/onnx.hpp): Slice of the rows or columns.
   template <class Onnx, class Value>
   Value to_onnx(Onnx& onnx, const Value& x) const {
-    return onnx.node("Slice", {x, onnx.ints({Begin}), onnx.ints({Begin + Count}), onnx.ints({onnx.axis(x, ByColumns)})});
+    const Value starts = onnx.ints({Begin}), ends = onnx.ints({Begin + Count});
+    return onnx.node("Slice", {x, starts, ends, onnx.ints({onnx.axis(x, ByColumns)})});
   }
 
   static constexpr std::size_t source(std::size_t row) {

@@ -28,7 +28,8 @@ struct Transpose : OpBase {
   // ONNX (io/onnx.hpp): Transpose of the last two axes.
   template <class Onnx, class Value>
   Value to_onnx(Onnx& onnx, const Value& x) const {
-    const std::vector<std::int64_t> perm = x.batched ? std::vector<std::int64_t>{0, 2, 1} : std::vector<std::int64_t>{1, 0};
+    using Axes = std::vector<std::int64_t>;
+    const Axes perm = x.batched ? Axes{0, 2, 1} : Axes{1, 0};
     return onnx.node("Transpose", {x}, {{"perm", perm}});
   }
 

@@ -45,7 +45,9 @@ class Message {
   const std::string& text() const { return text_; }
 
  private:
-  void key(int field, int wire_type) { raw_varint((static_cast<std::uint64_t>(field) << 3) | static_cast<unsigned>(wire_type)); }
+  void key(int field, int wire_type) {
+    raw_varint((static_cast<std::uint64_t>(field) << 3) | static_cast<unsigned>(wire_type));
+  }
   void raw_varint(std::uint64_t value) {
     while (value >= 0x80) {
       text_.push_back(static_cast<char>((value & 0x7f) | 0x80));
@@ -73,7 +75,8 @@ inline constexpr int type_tensor_type = 1, tensor_type_elem_type = 1, tensor_typ
 inline constexpr int shape_dim = 1, dimension_value = 1, dimension_param = 2;
 }  // namespace field
 inline constexpr std::int64_t float_type = 1, int64_type = 7;                          // TensorProto.DataType
-inline constexpr std::int64_t attribute_float = 1, attribute_int = 2, attribute_ints = 7;  // AttributeProto.AttributeType
+// AttributeProto.AttributeType
+inline constexpr std::int64_t attribute_float = 1, attribute_int = 2, attribute_ints = 7;
 
 inline Message tensor(std::string_view name, std::int64_t data_type, std::span<const std::int64_t> dims,
                       const std::string& little_endian_data) {
@@ -136,10 +139,12 @@ CTGRAD_DECL Value GraphWriter::node(std::string_view op_type, std::initializer_l
     a.bytes(wire::field::attribute_name, attribute.name);
     switch (attribute.kind) {
       case Attribute::Kind::integer:
-        a.integer(wire::field::attribute_i, attribute.integer).integer(wire::field::attribute_type, wire::attribute_int);
+        a.integer(wire::field::attribute_i, attribute.integer);
+        a.integer(wire::field::attribute_type, wire::attribute_int);
         break;
       case Attribute::Kind::real:
-        a.float32(wire::field::attribute_f, attribute.real).integer(wire::field::attribute_type, wire::attribute_float);
+        a.float32(wire::field::attribute_f, attribute.real);
+        a.integer(wire::field::attribute_type, wire::attribute_float);
         break;
       case Attribute::Kind::integers:
         for (std::int64_t i : attribute.integers) a.integer(wire::field::attribute_ints, i);
