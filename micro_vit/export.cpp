@@ -2,8 +2,6 @@
 
 #include <ctgrad/train/export.hpp>
 
-#include "micro_vit/instances.hpp"
-
 namespace micro_vit {
 
 void export_model(const ctgrad::training::ExportRequest& request, std::ostream& log) {
@@ -17,7 +15,9 @@ void export_model(const ctgrad::training::ExportRequest& request, std::ostream& 
   if (variant != "micro_vit")
     throw ctgrad::training::UsageError("--weights: expected micro_vit weights, found variant '" + variant +
                                        "' in the config.json beside them");
-  ctgrad::training::export_onnx<Model>(request, log);
+  const auto params = ctgrad::training::load_exported_weights<Model>(request);
+  ctgrad::training::write_onnx_model<Model>(*params, request, log);
+  write_test_scores(*params, request, log);
 }
 
 }  // namespace micro_vit

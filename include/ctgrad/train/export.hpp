@@ -21,30 +21,53 @@
 
 namespace ctgrad::training {
 
-// Writes request.out; with request.data, also ctgrad's outputs on its test
-// split, [examples, classes], to request.scores. Says what it wrote on `log`.
+// The three steps of `export`, each a function so that a program may compile
+// them in separate files (micro_vit/export*.cpp): the writing of the model
+// needs only the network, the scores the model's compiled graph.
+
+// request.weights for Model, or a UsageError of --weights saying what does not fit.
 template <TrainableModel Model>
-void export_onnx(const ExportRequest& request, std::ostream& log) {
+std::unique_ptr<typename Model::params_type> load_exported_weights(const ExportRequest& request) {
   auto params = std::make_unique<typename Model::params_type>();
   try {
     io::load_parameters(request.weights, *params);
   } catch (const io::Error& error) {
     throw UsageError(std::string("--weights: ") + error.what());
   }
-  onnx::save(request.out, Model::network(*params, no_dropout, 0.f), {.graph_name = "ctgrad", .output_name = "scores"});
+  return params;
+}
+
+// Writes request.out, the network (no dropout, no loss) with output "scores".
+template <TrainableModel Model>
+void write_onnx_model(typename Model::params_type& params, const ExportRequest& request, std::ostream& log) {
+  onnx::save(request.out, Model::network(params, no_dropout, 0.f), {.graph_name = "ctgrad", .output_name = "scores"});
   log << "export: " << request.out.string() << " (ONNX opset " << onnx::opset << "; input x [N";
   for (std::size_t extent : Model::image_shape::dims) log << "," << extent;
   log << "], output scores [N," << Model::classes << "])\n";
+}
+
+// With request.data: ctgrad's outputs on its test split, [examples,
+// classes], to request.scores, and the test error on `log`.
+template <TrainableModel Model>
+void write_test_scores(typename Model::params_type& params, const ExportRequest& request, std::ostream& log) {
   if (request.data.empty()) return;
   const Split test = load_split<Model>(request.data, "test");
   std::vector<std::uint32_t> predicted;
   std::vector<float> scores;
   const EvalResult result = evaluate<Model, kernels::Selected>(
-      *params, test, std::max(1u, std::thread::hardware_concurrency()), &predicted, &scores);
+      params, test, std::max(1u, std::thread::hardware_concurrency()), &predicted, &scores);
   const std::size_t shape[] = {test.count(), Model::classes};
   io::write_npy<float>(request.scores, shape, scores);
   log << "export: ctgrad's scores on the " << test.count() << " test examples (test error "
       << result.error_percent() << "%, " << result.misses << " misses): " << request.scores.string() << "\n";
+}
+
+// All three: writes request.out and, with request.data, the test scores.
+template <TrainableModel Model>
+void export_onnx(const ExportRequest& request, std::ostream& log) {
+  const auto params = load_exported_weights<Model>(request);
+  write_onnx_model<Model>(*params, request, log);
+  write_test_scores<Model>(*params, request, log);
 }
 
 }  // namespace ctgrad::training
