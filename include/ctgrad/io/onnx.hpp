@@ -8,10 +8,11 @@
 // like compile() does: every distinct node once, children first. Each op
 // says what it becomes in its own struct, next to its forward:
 //
-//   template <class Onnx, class V>
-//   V to_onnx(Onnx& onnx, const V& x, ...) const;  // one V per argument
+//   template <class Onnx, class Value>
+//   Value to_onnx(Onnx& onnx, const Value& x, ...) const;  // one Value per argument
 //
-// built from GraphWriter's calls (node, constant, reshape, axis). Parameters
+// built from GraphWriter's calls (node; the constants scalar, index, ints,
+// floats; reshape, axis). Parameters
 // become initializers under their ctgrad names and shapes; the input is
 // [N, ...its shape] with N a symbolic batch dimension, so every value whose
 // expression reads the input carries a leading batch axis (Value::batched)
