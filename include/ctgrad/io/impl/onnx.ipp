@@ -118,6 +118,8 @@ inline Message batched_value_info(std::string_view name, std::span<const std::in
 
 }  // namespace wire
 
+// The graph's own names start with "/" (PyTorch's exporter's convention), so
+// that they cannot be a parameter's or an input's, which are identifiers.
 CTGRAD_DECL Value GraphWriter::named(std::string name, bool batched) {
   names_.push_back(std::move(name));
   return {static_cast<std::uint32_t>(names_.size() - 1), batched};
@@ -131,7 +133,7 @@ CTGRAD_DECL Value GraphWriter::node(std::string_view op_type, std::initializer_l
     n.bytes(wire::field::node_input, names_[x.id]);
     batched = batched || x.batched;
   }
-  const Value y = named(std::string(op_type) + "_" + std::to_string(names_.size()), batched);
+  const Value y = named("/" + std::string(op_type) + "_" + std::to_string(names_.size()), batched);
   const std::string& name = names_[y.id];
   n.bytes(wire::field::node_output, name).bytes(wire::field::node_name, name).bytes(wire::field::node_op_type, op_type);
   for (const Attribute& attribute : attributes) {
@@ -158,26 +160,26 @@ CTGRAD_DECL Value GraphWriter::node(std::string_view op_type, std::initializer_l
 }
 
 CTGRAD_DECL Value GraphWriter::scalar(float value) {
-  const Value c = named("constant_" + std::to_string(names_.size()), false);
+  const Value c = named("/constant_" + std::to_string(names_.size()), false);
   initializers_.push_back(wire::tensor(names_[c.id], wire::float_type, {}, wire::float_bytes({&value, 1})).text());
   return c;
 }
 
 CTGRAD_DECL Value GraphWriter::index(std::int64_t value) {
-  const Value c = named("constant_" + std::to_string(names_.size()), false);
+  const Value c = named("/constant_" + std::to_string(names_.size()), false);
   initializers_.push_back(wire::tensor(names_[c.id], wire::int64_type, {}, wire::int64_bytes({&value, 1})).text());
   return c;
 }
 
 CTGRAD_DECL Value GraphWriter::ints(std::vector<std::int64_t> values) {
-  const Value c = named("constant_" + std::to_string(names_.size()), false);
+  const Value c = named("/constant_" + std::to_string(names_.size()), false);
   const std::int64_t dims[] = {static_cast<std::int64_t>(values.size())};
   initializers_.push_back(wire::tensor(names_[c.id], wire::int64_type, dims, wire::int64_bytes(values)).text());
   return c;
 }
 
 CTGRAD_DECL Value GraphWriter::floats(std::vector<std::int64_t> dims, std::span<const float> values) {
-  const Value c = named("constant_" + std::to_string(names_.size()), false);
+  const Value c = named("/constant_" + std::to_string(names_.size()), false);
   initializers_.push_back(wire::tensor(names_[c.id], wire::float_type, dims, wire::float_bytes(values)).text());
   return c;
 }
