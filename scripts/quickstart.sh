@@ -20,7 +20,8 @@ packages=(g++ cmake make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev n
 # lenet5's end-to-end tests read Fashion-MNIST from its Debian package.
 # Open MPI: the tests of training over several processes (mpirun -np 2).
 # python3-onnx: ONNX's checker, run on every exported model by the export tests.
-if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin qemu-user python3-onnx); fi
+# oneDNN: the onednn_lenet1_train benchmarks beside ctgrad's (docs/performance.md).
+if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin qemu-user python3-onnx libdnnl-dev); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
