@@ -296,15 +296,17 @@ class OneDnnLeNet1 {
                          {{DNNL_ARG_DST, tanh_output}, {DNNL_ARG_DIFF_DST, gradient}, {DNNL_ARG_DIFF_SRC, gradient}}});
   }
   // A per-unit bias's gradient: the pre-activation's gradient summed over
-  // the batch (a copy for a batch of one, which reduction does not take).
+  // the batch, as the product of a row of ones [1, B] with the gradient seen
+  // as [B, C*H*W] (NHWC: each example's units are contiguous, in the bias's
+  // order). Not the reduction primitive: oneDNN 2.6 sums over the batch with
+  // its reference code, which took half the step at batch 32.
   void sum_over_batch(const memory& gradient, const memory& bias_gradient) {
-    if (batch_ == 1) {
-      backward_.push_back(reorder(gradient, bias_gradient));
-      return;
-    }
-    const dnnl::reduction::primitive_desc pd(
-        {algorithm::reduction_sum, gradient.get_desc(), bias_gradient.get_desc(), 0.f, 0.f}, engine_);
-    backward_.push_back({dnnl::reduction(pd), {{DNNL_ARG_SRC, gradient}, {DNNL_ARG_DST, bias_gradient}}});
+    const memory::dim units = static_cast<memory::dim>(count(bias_gradient));
+    if (!ones_) ones_ = fill(memory(f32({1, batch_}, tag::ab), engine_), 1.f);
+    const memory rows(f32({batch_, units}, tag::ab), engine_, gradient.get_data_handle());
+    const memory sum(f32({1, units}, tag::ab), engine_, bias_gradient.get_data_handle());
+    const dnnl::matmul::primitive_desc pd({ones_.get_desc(), rows.get_desc(), sum.get_desc()}, engine_);
+    backward_.push_back({dnnl::matmul(pd), {{DNNL_ARG_SRC, ones_}, {DNNL_ARG_WEIGHTS, rows}, {DNNL_ARG_DST, sum}}});
   }
   // The weights' gradient, written in the layout the primitive chose and
   // reordered into the parameter's when they differ.
@@ -354,7 +356,7 @@ class OneDnnLeNet1 {
   dnnl::engine engine_{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream_;
   std::vector<Step> forward_, backward_;
-  memory x_, targets_, h1_, y_, dy_;
+  memory x_, targets_, h1_, y_, dy_, ones_;
   Parameter h1w_, h1b_, h2w_, h2b_, h3w_, h3b_, outw_, outb_;
   std::string implementations_;
 };
