@@ -88,7 +88,7 @@ class OneDnnLeNet1 {
         {prop_kind::forward_training, algorithm::convolution_direct, x_.get_desc(), f32({12, 1, 5, 5}, tag::any),
          f32({n, 12, 8, 8}, tag::any), {2, 2}, {0, 0}, {0, 0}},
         engine_);
-    implementations_ = h1_conv.impl_info_str();
+    implementations_ = std::string("H1 ") + h1_conv.impl_info_str();
     h1w_ = parameter(h1_conv.weights_desc(), f32({12, 1, 5, 5}, tag::oihw), 2.4f / 5.f, rng);
     const memory h1_sum(h1_conv.dst_desc(), engine_);
     forward_.push_back({dnnl::convolution_forward(h1_conv),
@@ -106,7 +106,7 @@ class OneDnnLeNet1 {
         {prop_kind::forward_training, algorithm::convolution_direct, h1_padded.get_desc(),
          f32({12, 12, 5, 5}, tag::any), f32({n, 12, 4, 4}, tag::nhwc), {2, 2}, {0, 0}, {0, 0}},
         engine_);
-    implementations_ += std::string(", ") + h2_conv.impl_info_str();
+    implementations_ += std::string(", H2 ") + h2_conv.impl_info_str();
     h2w_ = parameter(h2_conv.weights_desc(), f32({12, 12, 5, 5}, tag::oihw), 2.4f / std::sqrt(200.f), rng);
     h2w_.mask = connection_mask(h2_conv.weights_desc());
     multiply(h2w_.value, h2w_.mask);
@@ -147,13 +147,13 @@ class OneDnnLeNet1 {
     const memory dh2 = dense_backward(h3_pd, h2, dh3, h3w_, h3b_);
     tanh_backward(h2, dh2);
     sum_over_batch(dh2, h2b_.gradient);
-    convolution_weights_backward(h2_conv, h1_padded, dh2, h2w_);
+    convolution_weights_backward("H2", h2_conv, h1_padded, dh2, h2w_);
     const memory dh1_padded(h1_padded.get_desc(), engine_);
     const dnnl::convolution_backward_data::primitive_desc h2_data(
         {algorithm::convolution_direct, dh1_padded.get_desc(), f32({12, 12, 5, 5}, tag::any), dh2.get_desc(),
          {2, 2}, {0, 0}, {0, 0}},
         engine_, h2_conv);
-    implementations_ += std::string(", ") + h2_data.impl_info_str();
+    implementations_ += std::string(", H2 data ") + h2_data.impl_info_str();
     backward_.push_back({dnnl::convolution_backward_data(h2_data),
                          {{DNNL_ARG_DIFF_DST, dh2},
                           {DNNL_ARG_WEIGHTS, in_layout(h2w_.value, h2_data.weights_desc())},
@@ -162,9 +162,11 @@ class OneDnnLeNet1 {
     backward_.push_back(reorder(memory(interior, engine_, dh1_padded.get_data_handle()), dh1));
     tanh_backward(h1_, dh1);
     sum_over_batch(dh1, h1b_.gradient);
-    convolution_weights_backward(h1_conv, x_, dh1, h1w_);
+    convolution_weights_backward("H1", h1_conv, x_, dh1, h1w_);
   }
 
+  // The convolutions' implementations, as oneDNN names them: forward, then
+  // the gradients (the label of the benchmark).
   const std::string& implementations() const { return implementations_; }
 
   // Examples first .. first + batch of `split` as the input and +-1 targets.
@@ -320,14 +322,15 @@ class OneDnnLeNet1 {
   }
   // The weights' gradient, written in the layout the primitive chose and
   // reordered into the parameter's when they differ.
-  void convolution_weights_backward(const dnnl::convolution_forward::primitive_desc& forward, const memory& src,
+  void convolution_weights_backward(const std::string& layer, const dnnl::convolution_forward::primitive_desc& forward,
+                                    const memory& src,
                                     const memory& diff_dst, Parameter& weights) {
     const auto& dims = weights.value.get_desc().dims();
     const dnnl::convolution_backward_weights::primitive_desc pd(
         {algorithm::convolution_direct, src.get_desc(), f32(dims, tag::any), diff_dst.get_desc(), {2, 2}, {0, 0},
          {0, 0}},
         engine_, forward);
-    implementations_ += std::string(", ") + pd.impl_info_str();
+    implementations_ += ", " + layer + " weights " + pd.impl_info_str();
     const memory gradient = written_in(pd.diff_weights_desc(), weights.gradient);
     backward_.push_back({dnnl::convolution_backward_weights(pd),
                          {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diff_dst}, {DNNL_ARG_DIFF_WEIGHTS, gradient}}});
