@@ -83,7 +83,8 @@ class OneDnnLeNet1 {
     // H1: 12 5x5 stride-2 convolutions to 12x8x8, per-unit biases, tanh.
     // Its output in the layout oneDNN picks (channels blocked by 16 on
     // AVX-512: half the time of its forward and weight gradient in NHWC);
-    // H2's are NHWC, as its backward runs reference code in the blocked one.
+    // H2's stay NHWC: in the layouts oneDNN picks for H2, its backward runs
+    // reference code (and its forward does from an NHWC input).
     const dnnl::convolution_forward::primitive_desc h1_conv(
         {prop_kind::forward_training, algorithm::convolution_direct, x_.get_desc(), f32({12, 1, 5, 5}, tag::any),
          f32({n, 12, 8, 8}, tag::any), {2, 2}, {0, 0}, {0, 0}},
