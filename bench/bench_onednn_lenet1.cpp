@@ -82,7 +82,7 @@ class OneDnnLeNet1 {
 
     // H1: 12 5x5 stride-2 convolutions to 12x8x8, per-unit biases, tanh.
     // Its output in the layout oneDNN picks (channels blocked by 16 on
-    // AVX-512: half the time of its forward and weight gradient in NHWC);
+    // AVX-512), where its forward and weight gradient run faster than NHWC;
     // H2's stay NHWC: in the layouts oneDNN picks for H2, its backward runs
     // reference code (and its forward does from an NHWC input).
     const dnnl::convolution_forward::primitive_desc h1_conv(
@@ -311,8 +311,9 @@ class OneDnnLeNet1 {
   // A per-unit bias's gradient: the pre-activation's gradient summed over
   // the batch, as the product of a row of ones [1, B] with the gradient seen
   // as [B, units] (NHWC or channels blocked: each example's units, padding
-  // included, are contiguous and in the order of the bias's own layout). Not the reduction primitive: oneDNN 2.6 sums over the batch with
-  // its reference code, which took half the step at batch 32.
+  // included, are contiguous and in the order of the bias's own layout).
+  // Not the reduction primitive: oneDNN 2.6 sums over the batch with its
+  // reference code, the slowest primitive of the step.
   void sum_over_batch(const memory& gradient, const memory& bias_gradient) {
     const memory::dim units = static_cast<memory::dim>(count(bias_gradient));
     if (!ones_) ones_ = fill(memory(f32({1, batch_}, tag::ab), engine_), 1.f);
