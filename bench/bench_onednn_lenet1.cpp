@@ -249,7 +249,9 @@ class OneDnnLeNet1 {
   static void multiply(const memory& m, const memory& by) {
     for (std::size_t i = 0; i < count(m); ++i) floats(m)[i] *= floats(by)[i];
   }
-  Step reorder(const memory& from, const memory& to) { return {dnnl::reorder(from, to), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}}; }
+  Step reorder(const memory& from, const memory& to) {
+    return {dnnl::reorder(from, to), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}};
+  }
   void run(std::vector<Step>& steps) {
     for (Step& step : steps) step.primitive.execute(stream_, step.arguments);
     stream_.wait();
