@@ -135,7 +135,8 @@ void ablation_command(const TrainFlags& flags, const std::filesystem::path& resu
           << "Made by\n\n```\n" << command << "\n```\n\n"
           << "which rewrites this section. Losses are each recipe's own (MSE for `1989`, cross-entropy for the "
              "others), mean over the split. Training time includes the evaluation of both splits after every pass "
-             "(" << common.threads << " evaluation threads). The reference column is the published PyTorch numbers "
+             "(" << common.threads << (common.threads == 1 ? " evaluation thread" : " evaluation threads")
+          << "). The reference column is the published PyTorch numbers "
              "on a different MNIST draw.\n\n"
           << table.str();
   ctgrad::io::write_text_atomically(results, with_section(results, section.str()));
