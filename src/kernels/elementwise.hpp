@@ -3,15 +3,19 @@
 // arithmetic (add, multiply, scale, axpy, ...), softmax's helpers, and the
 // reductions sum, max and dot.
 //
-// Each rule is written once, as an element function in namespace `element`.
-// ScalarElementwise loops over it; SimdElementwise computes whole vectors
-// with xsimd and calls the same element function for lengths below one
-// vector (its tail). A vector formula may be arranged differently (a fused
-// multiply-add, a select) but takes its constants from the element rule.
+// Each rule is written once, as an element function in namespace `element`
+// (an activation: as a rule in ctgrad/kernels/activations.hpp, its scalar
+// and vector forms side by side). ScalarElementwise loops over it;
+// SimdElementwise computes whole vectors with xsimd and calls the same
+// element function for lengths below one vector (its tail). A vector formula
+// may be arranged differently (a fused multiply-add, a select) but takes its
+// constants from the element rule.
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
+
+#include "ctgrad/kernels/activations.hpp"
 
 #include "src/kernels/simd_support.hpp"
 
@@ -19,32 +23,6 @@ namespace ctgrad::kernels {
 inline namespace CTGRAD_KERNEL_ISA {
 
 namespace element {
-// The exact GELU, 0.5 x (1 + erf(x / sqrt 2)); backward from the saved input:
-// dx += dy * (Phi(x) + x phi(x)).
-struct gelu {
-  static constexpr float inverse_sqrt2 = 0.70710678f;     // 1 / sqrt(2)
-  static constexpr float inverse_sqrt_2pi = 0.39894228f;  // 1 / sqrt(2 pi), phi's factor
-  static float forward(float x) { return 0.5f * x * (1.f + std::erf(x * inverse_sqrt2)); }
-  static float gradient(float x, float dy) {  // dy * gelu'(x)
-    const float cdf = 0.5f * (1.f + std::erf(x * inverse_sqrt2));
-    return dy * (cdf + x * inverse_sqrt_2pi * std::exp(-0.5f * x * x));
-  }
-};
-// Backward from the saved output: positive exactly where the input was.
-struct relu {
-  static float forward(float x) { return x > 0.f ? x : 0.f; }
-  static float backward(float y, float dy, float dx) { return y > 0.f ? dx + dy : dx; }  // the new dx
-};
-struct tanh {
-  static float forward(float x) { return std::tanh(x); }
-  static float gradient(float y, float dy) { return dy * (1.f - y * y); }  // from the saved output
-  // Gauss-Newton curvature through y = tanh(x): c_y tanh'(x)^2, from the saved output.
-  static float curvature(float y, float cy) { return cy * (1.f - y * y) * (1.f - y * y); }
-};
-struct sigmoid {
-  static float forward(float x) { return 1.f / (1.f + std::exp(-x)); }
-  static float gradient(float y, float dy) { return dy * y * (1.f - y); }  // from the saved output
-};
 inline float add(float a, float b) { return a + b; }
 inline float subtract(float a, float b) { return a - b; }
 inline float multiply(float a, float b) { return a * b; }
@@ -60,47 +38,27 @@ inline float softmax_gradient(float y, float dy, float weighted) { return y * (d
 
 // ---- the scalar path: a loop over each element function -------------------------------
 struct ScalarElementwise {
-  static void gelu_forward(std::size_t n, const float* x, float* y) {
-    for (std::size_t i = 0; i < n; ++i) y[i] = element::gelu::forward(x[i]);
+  // An activation's rule (kernels/activations.hpp) in a loop.
+  template <class Rule>
+  static void activation_forward(std::size_t n, const float* x, float* y) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = Rule::forward(x[i]);
   }
-  static void gelu_backward(std::size_t n, const float* x, const float* dy, float* dx) {
-    for (std::size_t i = 0; i < n; ++i) dx[i] += element::gelu::gradient(x[i], dy[i]);
+  // dx += dy f'(x) (Write: dx = dy f'(x), the rule's backward from dx = 0)
+  template <class Rule, bool Write>
+  static void activation_backward(std::size_t n, const float* x, const float* y, const float* dy, float* dx) {
+    for (std::size_t i = 0; i < n; ++i) dx[i] = Rule::backward(x[i], y[i], dy[i], Write ? 0.f : dx[i]);
   }
-  static void relu_forward(std::size_t n, const float* x, float* y) {
-    for (std::size_t i = 0; i < n; ++i) y[i] = element::relu::forward(x[i]);
-  }
-  // dx += dy where the saved output is positive (the input was)
-  static void relu_backward(std::size_t n, const float* y, const float* dy, float* dx) {
-    for (std::size_t i = 0; i < n; ++i) dx[i] = element::relu::backward(y[i], dy[i], dx[i]);
-  }
-  static void tanh_forward(std::size_t n, const float* x, float* y) {
-    for (std::size_t i = 0; i < n; ++i) y[i] = element::tanh::forward(x[i]);
-  }
-  // dx += dy * (1 - y^2), from the saved output (Write: =)
-  template <bool Write = false>
-  static void tanh_backward(std::size_t n, const float* y, const float* dy, float* dx) {
+  // cx += cy f'(x)^2, f'(x) the rule's backward of dy = 1 from dx = 0
+  template <class Rule>
+  static void activation_curvature(std::size_t n, const float* x, const float* y, const float* cy, float* cx) {
     for (std::size_t i = 0; i < n; ++i) {
-      if constexpr (Write)
-        dx[i] = element::tanh::gradient(y[i], dy[i]);
-      else
-        dx[i] += element::tanh::gradient(y[i], dy[i]);
+      const float slope = Rule::backward(x[i], y[i], 1.f, 0.f);
+      cx[i] += cy[i] * slope * slope;
     }
-  }
-  // cx += cy (1 - y^2)^2: the curvature pass's tanh (ops/tanh.hpp)
-  static void tanh_curvature(std::size_t n, const float* y, const float* cy, float* cx) {
-    for (std::size_t i = 0; i < n; ++i) cx[i] += element::tanh::curvature(y[i], cy[i]);
   }
   // out = x^2: the squared weights and inputs of the curvature pass
   static void square(std::size_t n, const float* x, float* out) {
     for (std::size_t i = 0; i < n; ++i) out[i] = element::multiply(x[i], x[i]);
-  }
-  // y = 1 / (1 + e^-x)
-  static void sigmoid_forward(std::size_t n, const float* x, float* y) {
-    for (std::size_t i = 0; i < n; ++i) y[i] = element::sigmoid::forward(x[i]);
-  }
-  // dx += dy * y (1 - y), from the saved output
-  static void sigmoid_backward(std::size_t n, const float* y, const float* dy, float* dx) {
-    for (std::size_t i = 0; i < n; ++i) dx[i] += element::sigmoid::gradient(y[i], dy[i]);
   }
 
   static void add(std::size_t n, const float* a, const float* b, float* out) {
@@ -163,111 +121,54 @@ struct ScalarElementwise {
 
 // ---- the SIMD path: vectors, and the element function for the tail -----------------
 struct SimdElementwise : SimdSupport {
-  static void gelu_forward(std::size_t n, const float* x, float* y) {
-    const batch half(0.5f), one(1.f), inverse_sqrt2(element::gelu::inverse_sqrt2);
-    elementwise(n, 
-        [&](std::size_t i) {
-          const batch v = load(x + i);
-          return half * v * (one + xsimd::erf(v * inverse_sqrt2));
-        },
-        [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
-        [&](std::size_t i) { y[i] = element::gelu::forward(x[i]); });
-  }
-  static void gelu_backward(std::size_t n, const float* x, const float* dy, float* dx) {
-    const batch half(0.5f), one(1.f), inverse_sqrt2(element::gelu::inverse_sqrt2),
-        inverse_sqrt_2pi(element::gelu::inverse_sqrt_2pi);
-    elementwise(n, 
-        [&](std::size_t i) {
-          const batch v = load(x + i);
-          const batch cdf = half * (one + xsimd::erf(v * inverse_sqrt2));
-          const batch density = inverse_sqrt_2pi * xsimd::exp(-half * v * v);
-          return multiply_add(load(dy + i), multiply_add(v, density, cdf), load(dx + i));
-        },
-        [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
-        [&](std::size_t i) { dx[i] += element::gelu::gradient(x[i], dy[i]); });
-  }
-  static void relu_forward(std::size_t n, const float* x, float* y) {
-    const batch zero(0.f);
-    elementwise(n, [&](std::size_t i) { return xsimd::max(load(x + i), zero); },
-                   [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
-                   [&](std::size_t i) { y[i] = element::relu::forward(x[i]); });
-  }
-  static void relu_backward(std::size_t n, const float* y, const float* dy, float* dx) {
-    const batch zero(0.f);
-    elementwise(n, 
-        [&](std::size_t i) {
-          const batch before = load(dx + i);
-          return xsimd::select(load(y + i) > zero, before + load(dy + i), before);
-        },
-        [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
-        [&](std::size_t i) { dx[i] = element::relu::backward(y[i], dy[i], dx[i]); });
-  }
-  static void tanh_forward(std::size_t n, const float* x, float* y) {
-    if (n < width) {  // LeNet-1's 10 outputs: one padded vector beats n calls of std::tanh
+  // An activation's vector rule; its scalar rule for the elements below one
+  // vector (elementwise()'s tail), except the forward, which pads one vector
+  // (LeNet-1's 10 outputs: one vector beats ten calls of std::tanh).
+  template <class Rule>
+  static void activation_forward(std::size_t n, const float* x, float* y) {
+    if (n < width) {
       alignas(64) std::array<float, width> lanes{};
       copy_floats(lanes.data(), x, n);
-      xsimd::tanh(batch::load_aligned(lanes.data())).store_aligned(lanes.data());
+      batch(Rule::template forward_vector<SimdSupport>(batch::load_aligned(lanes.data()))).store_aligned(lanes.data());
       copy_floats(y, lanes.data(), n);
       return;
     }
-    elementwise(n, [&](std::size_t i) { return xsimd::tanh(load(x + i)); },
+    elementwise(n, [&](std::size_t i) { return batch(Rule::template forward_vector<SimdSupport>(load(x + i))); },
                    [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
-                   [&](std::size_t i) { y[i] = element::tanh::forward(x[i]); });
+                   [&](std::size_t i) { y[i] = Rule::forward(x[i]); });
   }
-  // Write: dx = dy (1 - y^2), for dx's first writer; the same value as
-  // adding it to a zeroed dx.
-  template <bool Write = false>
-  static void tanh_backward(std::size_t n, const float* y, const float* dy, float* dx) {
-    const batch one(1.f);
+  // Write: dx = dy f'(x), the backward from dx = 0, for dx's first writer.
+  template <class Rule, bool Write>
+  static void activation_backward(std::size_t n, const float* x, const float* y, const float* dy, float* dx) {
+    const batch zero(0.f);
     elementwise(n, 
         [&](std::size_t i) {
-          const batch out = load(y + i);
-          if constexpr (Write)
-            return load(dy + i) * negated_multiply_add(out, out, one);
-          else
-            return multiply_add(load(dy + i), negated_multiply_add(out, out, one), load(dx + i));
+          return Rule::template backward_vector<SimdSupport>(load(x + i), load(y + i), load(dy + i),
+                                                             Write ? zero : load(dx + i));
         },
         [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
-        [&](std::size_t i) {
-          if constexpr (Write)
-            dx[i] = element::tanh::gradient(y[i], dy[i]);
-          else
-            dx[i] += element::tanh::gradient(y[i], dy[i]);
-        });
+        [&](std::size_t i) { dx[i] = Rule::backward(x[i], y[i], dy[i], Write ? 0.f : dx[i]); });
   }
-  // cx += cy (1 - y^2)^2
-  static void tanh_curvature(std::size_t n, const float* y, const float* cy, float* cx) {
-    const batch one(1.f);
+  // cx += cy f'(x)^2
+  template <class Rule>
+  static void activation_curvature(std::size_t n, const float* x, const float* y, const float* cy, float* cx) {
+    const batch zero(0.f), one(1.f);
     elementwise(n, 
         [&](std::size_t i) {
-          const batch out = load(y + i);
-          const batch slope = negated_multiply_add(out, out, one);
+          const batch slope = Rule::template backward_vector<SimdSupport>(load(x + i), load(y + i), one, zero);
           return multiply_add(load(cy + i) * slope, slope, load(cx + i));
         },
         [&](std::size_t i, batch v) { v.store_unaligned(cx + i); },
-        [&](std::size_t i) { cx[i] += element::tanh::curvature(y[i], cy[i]); });
+        [&](std::size_t i) {
+          const float slope = Rule::backward(x[i], y[i], 1.f, 0.f);
+          cx[i] += cy[i] * slope * slope;
+        });
   }
   // out = x^2
   static void square(std::size_t n, const float* x, float* out) {
     elementwise(n, [&](std::size_t i) { return load(x + i) * load(x + i); },
                    [&](std::size_t i, batch v) { v.store_unaligned(out + i); },
                    [&](std::size_t i) { out[i] = element::multiply(x[i], x[i]); });
-  }
-  static void sigmoid_forward(std::size_t n, const float* x, float* y) {
-    const batch one(1.f);
-    elementwise(n, [&](std::size_t i) { return one / (one + xsimd::exp(-load(x + i))); },
-                   [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
-                   [&](std::size_t i) { y[i] = element::sigmoid::forward(x[i]); });
-  }
-  static void sigmoid_backward(std::size_t n, const float* y, const float* dy, float* dx) {
-    const batch one(1.f);
-    elementwise(n, 
-        [&](std::size_t i) {
-          const batch out = load(y + i);
-          return multiply_add(load(dy + i) * out, one - out, load(dx + i));
-        },
-        [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
-        [&](std::size_t i) { dx[i] += element::sigmoid::gradient(y[i], dy[i]); });
   }
 
   static void add(std::size_t n, const float* a, const float* b, float* out) {

@@ -2,6 +2,9 @@
 // A kernel path's tables from its five families (table.hpp): every family
 // struct of a path offers the same static members, so one function lists
 // them once for both paths.
+#include <array>
+#include <tuple>
+
 #include "ctgrad/kernels/table.hpp"
 
 #include "src/kernels/isa.hpp"
@@ -9,14 +12,19 @@
 namespace ctgrad::kernels {
 inline namespace CTGRAD_KERNEL_ISA {
 
+// Each compiled activation's kernels, in the list's order.
+template <class Elementwise, class... Rules>
+constexpr std::array<ActivationKernels, sizeof...(Rules)> activation_tables(std::tuple<Rules...>*) {
+  return {ActivationKernels{Elementwise::template activation_forward<Rules>,
+                            Elementwise::template activation_backward<Rules, false>,
+                            Elementwise::template activation_backward<Rules, true>,
+                            Elementwise::template activation_curvature<Rules>}...};
+}
 template <class Elementwise>
 constexpr ElementwiseTable elementwise_table() {
-  return {Elementwise::gelu_forward,      Elementwise::gelu_backward,
-          Elementwise::relu_forward,      Elementwise::relu_backward,
-          Elementwise::tanh_forward,      Elementwise::template tanh_backward<false>,
-          Elementwise::template tanh_backward<true>, Elementwise::tanh_curvature,
-          Elementwise::square,            Elementwise::sigmoid_forward,
-          Elementwise::sigmoid_backward,  Elementwise::add,
+  return {activation_tables<Elementwise>(static_cast<activation::compiled_activations*>(nullptr)),
+          Elementwise::square,
+          Elementwise::add,
           Elementwise::accumulate,        Elementwise::subtract,
           Elementwise::multiply,          Elementwise::accumulate_product,
           Elementwise::scale,             Elementwise::axpy,

@@ -22,7 +22,7 @@ void randomize_inputs(G& graph, std::mt19937& rng) {
   boost::hana::for_each(G::nodes, [&](auto type) {
     using N = typename decltype(type)::type;
     if constexpr (is_input<N>::value)
-      for (auto& example : graph.template state<N>().value) randomize(example, rng);
+      for (auto& example : graph::Access::state<N>(graph).value) randomize(example, rng);
   });
 }
 
@@ -31,7 +31,7 @@ template <class Batched, class Single>
 void copy_example(Batched& batched, Single& single, std::size_t b) {
   boost::hana::for_each(Batched::nodes, [&](auto type) {
     using N = typename decltype(type)::type;
-    if constexpr (is_input<N>::value) single.template state<N>().value[0] = batched.template state<N>().value[b];
+    if constexpr (is_input<N>::value) graph::Access::state<N>(single).value[0] = graph::Access::state<N>(batched).value[b];
   });
 }
 

@@ -86,22 +86,22 @@ TEST_CASE("first writers: which gradients are set rather than zero-filled", "[gr
   auto loss = mse(y, target<Shape<6>>());
   using G = Graph<decltype(loss), kernels::Scalar>;
   // y, tanh(product) and product have one consumer each, whose ops write.
-  STATIC_REQUIRE(G::overwritten_by_first_writer<decltype(y)>());
-  STATIC_REQUIRE(G::overwritten_by_first_writer<decltype(tanh(product))>());
-  STATIC_REQUIRE(G::overwritten_by_first_writer<decltype(product)>());
+  STATIC_REQUIRE(graph::Access::overwritten_by_first_writer<G, decltype(y)>());
+  STATIC_REQUIRE(graph::Access::overwritten_by_first_writer<G, decltype(tanh(product))>());
+  STATIC_REQUIRE(graph::Access::overwritten_by_first_writer<G, decltype(product)>());
   // h has two consumers: the add (later in the schedule, so first in
   // backward) sets its gradient, the matmul adds to it.
-  STATIC_REQUIRE(G::overwritten_by_first_writer<decltype(h)>());
-  STATIC_REQUIRE(G::writes_first<decltype(y), decltype(h)>());
-  STATIC_REQUIRE(!G::writes_first<decltype(product), decltype(h)>());
+  STATIC_REQUIRE(graph::Access::overwritten_by_first_writer<G, decltype(h)>());
+  STATIC_REQUIRE(graph::Access::writes_first<G, decltype(y), decltype(h)>());
+  STATIC_REQUIRE(!graph::Access::writes_first<G, decltype(product), decltype(h)>());
   // The root has no consumer; parameters keep accumulating.
-  STATIC_REQUIRE(!G::overwritten_by_first_writer<decltype(loss)>());
-  STATIC_REQUIRE(!G::overwritten_by_first_writer<ParamLeaf<decltype(p.a)>>());
+  STATIC_REQUIRE(!graph::Access::overwritten_by_first_writer<G, decltype(loss)>());
+  STATIC_REQUIRE(!graph::Access::overwritten_by_first_writer<G, ParamLeaf<decltype(p.a)>>());
 
   // x + x reads x twice: its gradient is zero-filled and added to twice.
   auto doubled = tanh(p.a) + tanh(p.a);
   using D = Graph<decltype(mse(doubled, target<Shape<6>>())), kernels::Scalar>;
-  STATIC_REQUIRE(!D::overwritten_by_first_writer<decltype(tanh(p.a))>());
+  STATIC_REQUIRE(!graph::Access::overwritten_by_first_writer<D, decltype(tanh(p.a))>());
 }
 
 TEMPLATE_TEST_CASE("gradients do not depend on what the skipped zero-fills would have cleared", "[graph]",
@@ -122,9 +122,9 @@ TEMPLATE_TEST_CASE("gradients do not depend on what the skipped zero-fills would
   const auto w_grad = p.w.grad;
   const auto h_grad = graph->grad(h);
   // Garbage in every intermediate gradient, as a previous step may leave it.
-  graph->template state<decltype(h)>().grad[0].fill(1e30f);
-  graph->template state<decltype(y)>().grad[0].fill(std::numeric_limits<float>::quiet_NaN());
-  graph->template state<decltype(product)>().grad[0].fill(-7.f);
+  graph::Access::state<decltype(h)>(*graph).grad[0].fill(1e30f);
+  graph::Access::state<decltype(y)>(*graph).grad[0].fill(std::numeric_limits<float>::quiet_NaN());
+  graph::Access::state<decltype(product)>(*graph).grad[0].fill(-7.f);
   zero_grad(p);
   graph->backward();
   for (std::size_t i = 0; i < 6; ++i) {

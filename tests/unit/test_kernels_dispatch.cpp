@@ -54,7 +54,7 @@ TEST_CASE("a set is chosen by name, and Selected runs it", "[kernels]") {
       const ctgrad::testing::SelectedSet selected(*set);
       CHECK(kernels::Selected::set() == std::string(set->name));
       float x[3] = {-1.f, 0.5f, 2.f}, y[3] = {};
-      kernels::Selected::relu_forward<3>(x, y);
+      kernels::Selected::activation_forward<3>(ctgrad::activation::Relu{}, x, y);
       CHECK((y[0] == 0.f && y[1] == 0.5f && y[2] == 2.f));
     } else {
       try {

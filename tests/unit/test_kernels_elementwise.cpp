@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -44,20 +45,30 @@ TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]",
     Simd::accumulate<N>(a.data(), simd.data());
     require_close(scalar, simd);
   }
-  SECTION("tanh forward and backward") {
-    std::vector<float> scalar(N), simd(N);
-    Scalar::tanh_forward<N>(a.data(), scalar.data());
-    Simd::tanh_forward<N>(a.data(), simd.data());
-    require_close(scalar, simd);
-    auto scalar_dx = b, simd_dx = b;
-    Scalar::tanh_backward<N>(scalar.data(), a.data(), scalar_dx.data());
-    Simd::tanh_backward<N>(scalar.data(), a.data(), simd_dx.data());
-    require_close(scalar_dx, simd_dx);
-    std::vector<float> set(N, std::nanf(""));  // as dx's first writer: set, not added to
-    Simd::tanh_backward<N, true>(scalar.data(), a.data(), set.data());
-    std::vector<float> from_zero(N, 0.f);
-    Scalar::tanh_backward<N>(scalar.data(), a.data(), from_zero.data());
-    require_close(from_zero, set);
+  SECTION("activations: forward, backward, first writer's backward, curvature") {
+    std::apply([&](auto... rules) {
+      const auto check = [&](auto rule) {
+        INFO(rule.name);
+        std::vector<float> scalar(N), simd(N);
+        Scalar::activation_forward<N>(rule, a.data(), scalar.data());
+        Simd::activation_forward<N>(rule, a.data(), simd.data());
+        require_close(scalar, simd);
+        auto scalar_dx = b, simd_dx = b;  // dy = a, from the saved x = a and y = scalar
+        Scalar::activation_backward<N>(rule, a.data(), scalar.data(), a.data(), scalar_dx.data());
+        Simd::activation_backward<N>(rule, a.data(), scalar.data(), a.data(), simd_dx.data());
+        require_close(scalar_dx, simd_dx);
+        std::vector<float> set(N, std::nanf(""));  // as dx's first writer: set, not added to
+        Simd::activation_backward<N, true>(rule, a.data(), scalar.data(), a.data(), set.data());
+        std::vector<float> from_zero(N, 0.f);
+        Scalar::activation_backward<N>(rule, a.data(), scalar.data(), a.data(), from_zero.data());
+        require_close(from_zero, set);
+        auto scalar_cx = b, simd_cx = b;
+        Scalar::activation_curvature<N>(rule, a.data(), scalar.data(), a.data(), scalar_cx.data());
+        Simd::activation_curvature<N>(rule, a.data(), scalar.data(), a.data(), simd_cx.data());
+        require_close(scalar_cx, simd_cx);
+      };
+      (check(rules), ...);
+    }, ctgrad::activation::compiled_activations{});
   }
   SECTION("sdlm_update: the step is eta / (mu + curvature) times the gradient, the gradient is reset") {
     std::vector<float> curvature(N);
@@ -70,13 +81,13 @@ TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]",
     REQUIRE(scalar_grad == std::vector<float>(N, 0.f));
     REQUIRE(simd_grad == std::vector<float>(N, 0.f));
   }
-  SECTION("tanh_curvature and square (the curvature pass)") {
+  SECTION("tanh's curvature and square (the curvature pass)") {
     auto y = a;
     for (float& v : y) v = std::tanh(v);
     auto scalar = b, simd = b;
     for (std::size_t i = 0; i < N; ++i) scalar[i] = simd[i] = b[i] * b[i];
-    Scalar::tanh_curvature<N>(y.data(), a.data(), scalar.data());
-    Simd::tanh_curvature<N>(y.data(), a.data(), simd.data());
+    Scalar::activation_curvature<N>(ctgrad::activation::Tanh{}, a.data(), y.data(), a.data(), scalar.data());
+    Simd::activation_curvature<N>(ctgrad::activation::Tanh{}, a.data(), y.data(), a.data(), simd.data());
     require_close(scalar, simd);
     REQUIRE(scalar[0] == Approx(b[0] * b[0] + a[0] * (1 - y[0] * y[0]) * (1 - y[0] * y[0])));
     std::vector<float> scalar_square(N), simd_square(N);

@@ -2,6 +2,7 @@
 // compares whole kernels within a tolerance; split from it to keep each file's
 // compile time down).
 #include <cstddef>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -18,7 +19,8 @@ using ctgrad::testing::random_vector;
 // calls the same element function (src/kernels/elementwise.hpp) as the scalar
 // path's loop, or (axpy) narrower vectors of the same fused multiply-adds:
 // the two agree to the bit, not only within a tolerance. (1 and 3 are below
-// SSE2's 4 floats too; tanh_forward pads one vector instead. On AVX-512, 7
+// SSE2's 4 floats too; an activation's forward pads one vector instead,
+// exact only for relu. On AVX-512, 7
 // and 15 end axpy's narrow vectors with an overlapping one, 8 and 10 are a
 // transformer head's and LeNet-1's output width.)
 TEMPLATE_TEST_CASE_SIG("below one vector the SIMD tails equal the scalar path exactly", "[kernels]",
@@ -32,14 +34,14 @@ TEMPLATE_TEST_CASE_SIG("below one vector the SIMD tails equal the scalar path ex
       kernel(Simd{}, simd.data());
       REQUIRE(scalar == simd);
     };
-    both([&](auto path, float* out) { decltype(path)::template gelu_forward<N>(a.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template gelu_backward<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template relu_forward<N>(a.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template relu_backward<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template tanh_backward<N>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template tanh_backward<N, true>(a.data(), b.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template sigmoid_forward<N>(a.data(), out); });
-    both([&](auto path, float* out) { decltype(path)::template sigmoid_backward<N>(a.data(), b.data(), out); });
+    // Each activation's backward, accumulating and as the first writer, and
+    // its curvature (the forward pads one vector: see test_kernels_elementwise).
+    std::apply([&](auto... rules) {
+      (both([&](auto path, float* out) { decltype(path)::template activation_backward<N>(rules, a.data(), a.data(), b.data(), out); }), ...);
+      (both([&](auto path, float* out) { decltype(path)::template activation_backward<N, true>(rules, a.data(), a.data(), b.data(), out); }), ...);
+      (both([&](auto path, float* out) { decltype(path)::template activation_curvature<N>(rules, a.data(), a.data(), b.data(), out); }), ...);
+    }, ctgrad::activation::compiled_activations{});
+    both([&](auto path, float* out) { decltype(path)::template activation_forward<N>(ctgrad::activation::Relu{}, a.data(), out); });
     both([&](auto path, float* out) { decltype(path)::template add<N>(a.data(), b.data(), out); });
     both([&](auto path, float* out) { decltype(path)::template accumulate<N>(a.data(), out); });
     both([&](auto path, float* out) { decltype(path)::template subtract<N>(a.data(), b.data(), out); });

@@ -43,16 +43,16 @@ TEMPLATE_TEST_CASE_SIG("relu kernels: values, and SIMD equals scalar", "[ops]", 
   auto x = random_vector(N, 1), dy = random_vector(N, 2), start = random_vector(N, 3);
   x[0] = 0.f;  // max(0, 0) = 0 and no gradient at 0, as PyTorch
   std::vector<float> scalar(N), simd(N);
-  kernels::Scalar::relu_forward<N>(x.data(), scalar.data());
-  kernels::Simd::relu_forward<N>(x.data(), simd.data());
+  kernels::Scalar::activation_forward<N>(activation::Relu{}, x.data(), scalar.data());
+  kernels::Simd::activation_forward<N>(activation::Relu{}, x.data(), simd.data());
   for (std::size_t i = 0; i < N; ++i) {
     INFO("element " << i);
     REQUIRE(scalar[i] == (x[i] > 0.f ? x[i] : 0.f));
     REQUIRE(simd[i] == scalar[i]);
   }
   auto scalar_dx = start, simd_dx = start;
-  kernels::Scalar::relu_backward<N>(scalar.data(), dy.data(), scalar_dx.data());
-  kernels::Simd::relu_backward<N>(scalar.data(), dy.data(), simd_dx.data());
+  kernels::Scalar::activation_backward<N>(activation::Relu{}, x.data(), scalar.data(), dy.data(), scalar_dx.data());
+  kernels::Simd::activation_backward<N>(activation::Relu{}, x.data(), scalar.data(), dy.data(), simd_dx.data());
   for (std::size_t i = 0; i < N; ++i) {
     INFO("element " << i);
     REQUIRE(scalar_dx[i] == (x[i] > 0.f ? start[i] + dy[i] : start[i]));

@@ -11,11 +11,13 @@
 // a learning rate means the same as there). A parameter's gradient is the
 // gradient of that mean: the sum over the examples, in example order, of each
 // example's gradient scaled by 1/B. Each node runs for the whole batch before
-// the next (node-major), so an op may take the batch at once: if it has
+// the next (node-major), so an op may take the batch at once: if it declares
 // forward_batch / backward_batch (same arguments as forward / backward, with
-// arrays of B tensors for the batched operands), the graph calls those, and
-// otherwise the op's per-example forward / backward once per example. B = 1
-// is exactly the per-example graph.
+// arrays of B tensors for the batched operands; has_forward_batch,
+// has_backward_batch), the graph calls those, and otherwise the op's
+// per-example forward / backward once per example. B = 1 is exactly the
+// per-example graph. Every node is checked against the op contract
+// (ops/op.hpp) when its graph is compiled.
 #include <array>
 #include <stdexcept>
 #include <string>
@@ -30,12 +32,14 @@
 #include "ctgrad/graph/topology.hpp"
 #include "ctgrad/kernels/kernels.hpp"
 #include "ctgrad/ops/expr.hpp"
+#include "ctgrad/ops/op.hpp"
 
 namespace ctgrad {
 
 namespace graph {
 
 struct Empty {};
+struct Access;  // graph/access.hpp
 
 // What the graph keeps for one node: B examples of its value, gradient and
 // scratch (a dropout mask, say, is kept from forward for backward).
@@ -89,6 +93,7 @@ constexpr bool named_input() {
 template <class Root, class K = kernels::Default, std::size_t B = 1>
 class Graph {
   static_assert(checked<input_names_rule(inputs_below<Root>{})>);
+  static_assert(checked<op_contract_rule<K>(graph::schedule_t<Root>{})>);
 
  public:
   using root_type = Root;
@@ -163,7 +168,7 @@ class Graph {
   void forward_node() {
     auto& s = state<N>();
     [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
-      if constexpr (B > 1 && requires { s.node.template forward_batch<K>(batch_value_of<Cs>()..., s.value, s.scratch); })
+      if constexpr (B > 1 && N::has_forward_batch)
         s.node.template forward_batch<K>(batch_value_of<Cs>()..., s.value, s.scratch);
       else
         for (std::size_t b = 0; b < B; ++b) s.node.template forward<K>(value_of<Cs>(b)..., s.value[b], s.scratch[b]);
@@ -173,10 +178,7 @@ class Graph {
   void backward_node() {
     auto& s = state<N>();
     [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
-      if constexpr (B > 1 && requires {
-                      s.node.template backward_batch<K>(batch_value_of<Cs>()..., s.value, s.grad,
-                                                        batch_grad_sink<Cs, writes_first<N, Cs>()>()..., s.scratch);
-                    })
+      if constexpr (B > 1 && N::has_backward_batch)
         s.node.template backward_batch<K>(batch_value_of<Cs>()..., s.value, s.grad,
                                           batch_grad_sink<Cs, writes_first<N, Cs>()>()..., s.scratch);
       else
@@ -185,6 +187,18 @@ class Graph {
                                       grad_sink<Cs, writes_first<N, Cs>()>(b)..., s.scratch[b]);
     }(std::type_identity<typename N::arguments>{});
   }
+
+  // The rule that the graph has an input of that name (input<"x">(graph)'s).
+  template <fixed_string Name>
+  static constexpr auto input_rule() {
+    if constexpr (input_index<Name>() == graph::no_node)
+      return broken<"Graph::input: the graph has no input named {}", quoted<Name>>;
+    else
+      return holds;
+  }
+
+ private:
+  friend struct graph::Access;  // graph/access.hpp: passes over the graph, and tests
 
   // Whether node C's gradient is set, not added to, by its first writer:
   // C is an intermediate node, its first writer reads it once (x + x adds
@@ -228,19 +242,11 @@ class Graph {
     }(node_list{});
   }
   template <fixed_string Name>
-  static constexpr auto input_rule() {
-    if constexpr (input_index<Name>() == graph::no_node)
-      return broken<"Graph::input: the graph has no input named {}", quoted<Name>>;
-    else
-      return holds;
-  }
-  template <fixed_string Name>
   auto& input_state() {
     static_assert(checked<input_rule<Name>()>);
     return graph::slot_at<input_index<Name>()>(states_);
   }
 
- private:
   // Example b's value of node N (a parameter's is shared by all examples).
   template <class N>
   const Tensor<typename N::shape>& value_of(std::size_t b) const {
@@ -329,6 +335,17 @@ void Graph<Root, K, B>::backward(float loss_scale) {
   }
 }
 
+// What compile() checks of an expression: its inputs' names, then its nodes'
+// op contract.
+template <class K, class Root>
+constexpr auto compile_rule() {
+  constexpr auto names = input_names_rule(inputs_below<Root>{});
+  if constexpr (!rule_holds<names>)
+    return names;
+  else
+    return op_contract_rule<K>(graph::schedule_t<Root>{});
+}
+
 template <class T>
 struct is_batch : std::false_type {};
 template <std::size_t B>
@@ -336,14 +353,15 @@ struct is_batch<Batch<B>> : std::true_type {};
 
 // compile<K>(loss): one example; compile<K, Batch<B>>(loss): B examples.
 template <class K = kernels::Default, class BatchExtent = Batch<1>, class Root>
-  requires rule_holds<input_names_rule(inputs_below<Root>{})>
+  requires rule_holds<compile_rule<K, Root>()>
 Graph<Root, K, BatchExtent::size> compile(const Root& root) {
   static_assert(is_batch<BatchExtent>::value, "compile: the second template argument must be a ctgrad::Batch<B>");
   return Graph<Root, K, BatchExtent::size>(root);
 }
-// Two different inputs of one name: this call is the error (core/shape_rule.hpp).
+// Two different inputs of one name, or a node that breaks the op contract:
+// this call is the error (core/shape_rule.hpp).
 template <class K = kernels::Default, class BatchExtent = Batch<1>, class Root>
-auto compile(const Root&) -> shape_error<rule_message<input_names_rule(inputs_below<Root>{})>>;
+auto compile(const Root&) -> shape_error<rule_message<compile_rule<K, Root>()>>;
 
 // input<"x">(graph): the graph's input "x" to fill before forward(), as
 // graph.input<"x">() without the `.template` that needs inside a template;

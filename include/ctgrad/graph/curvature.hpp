@@ -33,6 +33,7 @@
 #include <boost/hana/reverse.hpp>
 #include <boost/hana/unpack.hpp>
 
+#include "ctgrad/graph/access.hpp"
 #include "ctgrad/graph/compile.hpp"
 
 namespace ctgrad {
@@ -129,23 +130,20 @@ class CurvaturePass {
 
   template <class N>
   const Tensor<typename N::shape>& value_of(std::size_t b) const {
-    if constexpr (is_param_leaf<N>::value)
-      return graph_.template state<N>().node.parameter->value;
-    else
-      return graph_.template state<N>().value[b];
+    return graph::Access::value_of<N>(graph_, b);
   }
   template <class N>
   auto sink(std::size_t b) {
     if constexpr (!requires_grad<N>())
       return NoGrad{};
     else if constexpr (is_param_leaf<N>::value)
-      return CurvatureOf<typename N::shape>{graph_.template state<N>().node.parameter->curvature};
+      return CurvatureOf<typename N::shape>{graph::Access::state<N>(graph_).node.parameter->curvature};
     else
       return CurvatureOf<typename N::shape>{state<N>().curvature[b]};
   }
   template <class N>
   void run_node() {
-    auto& s = graph_.template state<N>();
+    auto& s = graph::Access::state<N>(graph_);
     auto& c = state<N>();
     [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
       for (std::size_t b = 0; b < B; ++b)

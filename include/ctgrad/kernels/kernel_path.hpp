@@ -10,6 +10,7 @@
 #include <concepts>
 #include <cstddef>
 
+#include "ctgrad/kernels/activations.hpp"
 #include "ctgrad/kernels/geometry.hpp"
 
 namespace ctgrad::kernels {
@@ -27,17 +28,11 @@ using Pooling = PoolGeometry<3, 6, 10, 2>;
 
 template <class Path>
 concept ElementwiseKernels = requires(const float* x, const float* y, const float* dy, float* out, float value) {
-  Path::template gelu_forward<kernel_path_check::length>(x, out);
-  Path::template gelu_backward<kernel_path_check::length>(x, dy, out);
-  Path::template relu_forward<kernel_path_check::length>(x, out);
-  Path::template relu_backward<kernel_path_check::length>(y, dy, out);
-  Path::template tanh_forward<kernel_path_check::length>(x, out);
-  Path::template tanh_backward<kernel_path_check::length>(y, dy, out);
-  Path::template tanh_backward<kernel_path_check::length, true>(y, dy, out);
-  Path::template tanh_curvature<kernel_path_check::length>(y, dy, out);
+  Path::template activation_forward<kernel_path_check::length>(activation::Tanh{}, x, out);
+  Path::template activation_backward<kernel_path_check::length>(activation::Tanh{}, x, y, dy, out);
+  Path::template activation_backward<kernel_path_check::length, true>(activation::Tanh{}, x, y, dy, out);
+  Path::template activation_curvature<kernel_path_check::length>(activation::Tanh{}, x, y, dy, out);
   Path::template square<kernel_path_check::length>(x, out);
-  Path::template sigmoid_forward<kernel_path_check::length>(x, out);
-  Path::template sigmoid_backward<kernel_path_check::length>(y, dy, out);
   Path::template add<kernel_path_check::length>(x, y, out);
   Path::template accumulate<kernel_path_check::length>(x, out);
   Path::template subtract<kernel_path_check::length>(x, y, out);

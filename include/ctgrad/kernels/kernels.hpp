@@ -5,7 +5,7 @@
 // reference and to the widest SIMD set this CPU runs, so both can live in
 // one binary and be compared side by side.
 //
-// A path is a thin layer: the ops call K::template relu_forward<N>(x, y)
+// A path is a thin layer: the ops call K::template square<N>(x, y)
 // with their extents as template arguments, and the path forwards them as
 // run-time values to the kernels compiled once in the ctgrad library
 // (table.hpp; the implementations, by family with both paths side by side,
@@ -27,28 +27,38 @@ struct CompiledPath {
   static std::size_t width() { return Self::table().width; }
 
   // ---- elementwise ----
-  template <std::size_t N>
-  static void gelu_forward(const float* x, float* y) { e().gelu_forward(N, x, y); }
-  template <std::size_t N>
-  static void gelu_backward(const float* x, const float* dy, float* dx) { e().gelu_backward(N, x, dy, dx); }
-  template <std::size_t N>
-  static void relu_forward(const float* x, float* y) { e().relu_forward(N, x, y); }
-  template <std::size_t N>
-  static void relu_backward(const float* y, const float* dy, float* dx) { e().relu_backward(N, y, dy, dx); }
-  template <std::size_t N>
-  static void tanh_forward(const float* x, float* y) { e().tanh_forward(N, x, y); }
-  template <std::size_t N, bool Write = false>
-  static void tanh_backward(const float* y, const float* dy, float* dx) {
-    (Write ? e().tanh_backward_write : e().tanh_backward)(N, y, dy, dx);
+  // An activation (kernels/activations.hpp): the library's compiled kernels
+  // for the rules it compiles; any other rule (a user's, one with run-time
+  // data such as a slope) in a plain loop over its scalar form, here.
+  template <std::size_t N, class Rule>
+  static void activation_forward(const Rule& rule, const float* x, float* y) {
+    if constexpr (activation::is_compiled<Rule>)
+      e().activations[activation::compiled_index<Rule>].forward(N, x, y);
+    else
+      for (std::size_t i = 0; i < N; ++i) y[i] = rule.forward(x[i]);
+  }
+  template <std::size_t N, bool Write = false, class Rule>  // dx += dy f'(x) (Write: =)
+  static void activation_backward(const Rule& rule, const float* x, const float* y, const float* dy, float* dx) {
+    if constexpr (activation::is_compiled<Rule>) {
+      const ActivationKernels& k = e().activations[activation::compiled_index<Rule>];
+      (Write ? k.backward_write : k.backward)(N, x, y, dy, dx);
+    } else {
+      for (std::size_t i = 0; i < N; ++i) dx[i] = rule.backward(x[i], y[i], dy[i], Write ? 0.f : dx[i]);
+    }
+  }
+  template <std::size_t N, class Rule>  // cx += cy f'(x)^2
+  static void activation_curvature(const Rule& rule, const float* x, const float* y, const float* cy, float* cx) {
+    if constexpr (activation::is_compiled<Rule>) {
+      e().activations[activation::compiled_index<Rule>].curvature(N, x, y, cy, cx);
+    } else {
+      for (std::size_t i = 0; i < N; ++i) {
+        const float slope = rule.backward(x[i], y[i], 1.f, 0.f);
+        cx[i] += cy[i] * slope * slope;
+      }
+    }
   }
   template <std::size_t N>
-  static void tanh_curvature(const float* y, const float* cy, float* cx) { e().tanh_curvature(N, y, cy, cx); }
-  template <std::size_t N>
   static void square(const float* x, float* out) { e().square(N, x, out); }
-  template <std::size_t N>
-  static void sigmoid_forward(const float* x, float* y) { e().sigmoid_forward(N, x, y); }
-  template <std::size_t N>
-  static void sigmoid_backward(const float* y, const float* dy, float* dx) { e().sigmoid_backward(N, y, dy, dx); }
   template <std::size_t N>
   static void add(const float* a, const float* b, float* out) { e().add(N, a, b, out); }
   template <std::size_t N>

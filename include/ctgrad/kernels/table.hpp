@@ -8,15 +8,28 @@
 // The ops do not call these tables directly: they call a kernel path
 // (kernels.hpp), whose members take the extents as template arguments, as
 // constants known where the graph is compiled, and forward them here.
+#include <array>
 #include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ctgrad/kernels/activations.hpp"
 #include "ctgrad/kernels/geometry.hpp"
 
 namespace ctgrad::kernels {
+
+// One activation's kernels (kernels/activations.hpp), n elements each, from
+// the saved input x and output y.
+struct ActivationKernels {
+  using Map = void (*)(std::size_t n, const float* x, float* y);
+  using Rule = void (*)(std::size_t n, const float* x, const float* y, const float* d, float* out);
+  Map forward;          // y = f(x)
+  Rule backward;        // (x, y, dy, dx): dx += dy f'(x)
+  Rule backward_write;  // dx = dy f'(x): dx's first writer
+  Rule curvature;       // (x, y, cy, cx): cx += cy f'(x)^2
+};
 
 // Activations, the everyday arithmetic, softmax's helpers, and the
 // reductions sum, max and dot; n elements each.
@@ -26,17 +39,9 @@ struct ElementwiseTable {
   using Scaled = void (*)(std::size_t n, float factor, const float* x, float* out);
   using Shifted = void (*)(std::size_t n, const float* x, float value, float* out);
   using Reduce = float (*)(std::size_t n, const float* x);
-  Map gelu_forward;
-  Combine gelu_backward;        // (x, dy, dx): dx += dy gelu'(x)
-  Map relu_forward;
-  Combine relu_backward;        // (y, dy, dx): dx += dy where the saved output is positive
-  Map tanh_forward;
-  Combine tanh_backward;        // (y, dy, dx): dx += dy (1 - y^2)
-  Combine tanh_backward_write;  // dx = dy (1 - y^2): dx's first writer
-  Combine tanh_curvature;       // (y, cy, cx): cx += cy (1 - y^2)^2
+  // activation::compiled_activations, in its order
+  std::array<ActivationKernels, activation::compiled_count> activations;
   Map square;                   // out = x^2
-  Map sigmoid_forward;
-  Combine sigmoid_backward;     // (y, dy, dx): dx += dy y (1 - y)
   Combine add;
   Map accumulate;               // (source, target): target += source
   Combine subtract;

@@ -98,6 +98,7 @@ struct Conv2d : OpBase {
   using scratch = Tensor<Shape<geometry::scratch_size>>;
   static constexpr std::string_view op_name = "conv2d";
   static constexpr bool writes_input_grads = true;
+  static constexpr bool has_backward_batch = is_param_leaf<W>::value && !is_param_leaf<X>::value;  // backward_batch
   static constexpr std::size_t macs = shape::size * geometry::fan_in_planes * geometry::taps;
   static constexpr std::size_t connections = macs;
   arguments args;

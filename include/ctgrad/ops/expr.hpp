@@ -1,5 +1,6 @@
 #pragma once
-// What every node of a forward expression is. A node is a plain struct:
+// What every node of a forward expression is (the contract as a concept,
+// checked where a graph is compiled: ops/op.hpp). A node is a plain struct:
 //   shape        the output Shape (checked by static_asserts in the op)
 //   arguments    std::tuple of the child node types, stored in `args`
 //   forward<K>(inputs..., out, scratch)
@@ -83,6 +84,10 @@ struct OpBase {
   // the forward's scratch (squared operands, say), held by the pass.
   static constexpr bool has_curvature_rule = false;
   using curvature_scratch = NoScratch;
+  // The batched forms (graph/compile.hpp): an op that takes a whole batch
+  // at once declares forward_batch / backward_batch and sets these.
+  static constexpr bool has_forward_batch = false;
+  static constexpr bool has_backward_batch = false;
   bool operator==(const OpBase&) const = default;
 };
 

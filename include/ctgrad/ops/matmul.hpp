@@ -45,6 +45,9 @@ struct Matmul : OpBase {
   using arguments = std::tuple<A, B>;
   static constexpr std::string_view op_name = "matmul";
   static constexpr bool writes_input_grads = true;
+  // A batch of left operands against one weight: forward_batch, backward_batch.
+  static constexpr bool has_forward_batch = is_param_leaf<B>::value && !is_param_leaf<A>::value;
+  static constexpr bool has_backward_batch = has_forward_batch;
   static constexpr std::size_t macs = M * K * N;
   static constexpr std::size_t connections = macs;
   arguments args;
