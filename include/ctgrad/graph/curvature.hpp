@@ -52,20 +52,11 @@ constexpr bool in_curvature_pass() {
 // Holds, or names the first node (from the loss down) whose op has no rule.
 template <class... Nodes>
 constexpr auto curvature_rule_of(std::type_identity<std::tuple<Nodes...>>) {
-  constexpr std::array<bool, sizeof...(Nodes)> lacking{(in_curvature_pass<Nodes>() && !Nodes::has_curvature_rule)...};
-  constexpr std::size_t first = [&] {
-    for (std::size_t i = sizeof...(Nodes); i-- > 0;)
-      if (lacking[i]) return i;
-    return sizeof...(Nodes);
-  }();
-  if constexpr (first == sizeof...(Nodes)) {
-    return holds;
-  } else {
-    using N = std::tuple_element_t<first, std::tuple<Nodes...>>;
-    return broken<"curvature pass: the op {} has no curvature rule (declare curvature() and has_curvature_rule "
-                  "next to its backward)",
-                  quoted<op_name_text<N>::value>>;
-  }
+  return lacking_rule<"curvature pass: the op {} has no curvature rule (declare curvature() and has_curvature_rule "
+                      "next to its backward)",
+                      true,
+                      std::array<bool, sizeof...(Nodes)>{(in_curvature_pass<Nodes>() && !Nodes::has_curvature_rule)...},
+                      Nodes...>();
 }
 
 template <class N, std::size_t B>

@@ -133,20 +133,9 @@ struct has_onnx_rule {
 // Holds, or names the first node (children first) whose op has no rule.
 template <class... Nodes>
 constexpr auto onnx_rule_of(graph::type_list<Nodes...>) {
-  constexpr std::array<bool, sizeof...(Nodes)> lacking{!has_onnx_rule<Nodes>::value...};
-  constexpr std::size_t first = [&] {
-    for (std::size_t i = 0; i < sizeof...(Nodes); ++i)
-      if (lacking[i]) return i;
-    return sizeof...(Nodes);
-  }();
-  if constexpr (first == sizeof...(Nodes)) {
-    return holds;
-  } else {
-    using N = std::tuple_element_t<first, std::tuple<Nodes...>>;
-    return broken<"ONNX export: the op {} has no ONNX rule (declare to_onnx() next to its forward; a loss is not "
-                  "exported: pass the network's output)",
-                  quoted<op_name_text<N>::value>>;
-  }
+  return lacking_rule<"ONNX export: the op {} has no ONNX rule (declare to_onnx() next to its forward; a loss is not "
+                      "exported: pass the network's output)",
+                      false, std::array<bool, sizeof...(Nodes)>{!has_onnx_rule<Nodes>::value...}, Nodes...>();
 }
 template <class E>
 constexpr auto onnx_rule() {

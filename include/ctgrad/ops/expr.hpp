@@ -176,6 +176,31 @@ struct op_name_text {
   static constexpr fixed_string<length> value{held.chars};
 };
 
+// ---- rules over a graph's nodes -------------------------------------------------
+
+// The index of the first true flag, counted from the front or (FromEnd) from
+// the back; flags.size() if none is.
+template <std::size_t N>
+constexpr std::size_t first_flagged(const std::array<bool, N>& flags, bool from_end = false) {
+  for (std::size_t k = 0; k < N; ++k) {
+    const std::size_t i = from_end ? N - 1 - k : k;
+    if (flags[i]) return i;
+  }
+  return N;
+}
+// Holds when no node lacks what a pass needs, else Message (with one {} for
+// the op's name) about the first node that does: from the schedule's start
+// (children first), or from its end (the loss down). Lacking is a
+// std::array<bool, sizeof...(Nodes)>.
+template <fixed_string Message, bool FromEnd, auto Lacking, class... Nodes>
+constexpr auto lacking_rule() {
+  constexpr std::size_t at = first_flagged(Lacking, FromEnd);
+  if constexpr (at == sizeof...(Nodes))
+    return holds;
+  else
+    return broken<Message, quoted<op_name_text<std::tuple_element_t<at, std::tuple<Nodes...>>>::value>>;
+}
+
 // ---- rules over a whole graph's inputs --------------------------------------------
 
 template <class... Types>

@@ -149,11 +149,8 @@ constexpr auto lack_verdict() {
 template <class K, template <class...> class List, class... Ns>
 constexpr auto op_contract_rule(List<Ns...>) {
   constexpr std::array<op_check::Lack, sizeof...(Ns)> lacks{op_check::lack<Ns, K>()...};
-  constexpr std::size_t first = [&] {
-    for (std::size_t i = 0; i < sizeof...(Ns); ++i)
-      if (lacks[i] != op_check::Lack::nothing) return i;
-    return sizeof...(Ns);
-  }();
+  constexpr std::array<bool, sizeof...(Ns)> lacking{(op_check::lack<Ns, K>() != op_check::Lack::nothing)...};
+  constexpr std::size_t first = first_flagged(lacking);
   if constexpr (first == sizeof...(Ns))
     return holds;
   else
