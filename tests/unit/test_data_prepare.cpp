@@ -22,9 +22,7 @@
 
 namespace {
 
-using ctgrad::testing::TemporaryFolder;
-using ctgrad::testing::io_error_message;
-using ctgrad::testing::no_io_error;
+using namespace ctgrad::testing;
 
 using Catch::Matchers::Contains;
 

@@ -13,9 +13,7 @@
 
 #include "tests/support/e2e.hpp"
 
-using ctgrad::testing::lenet5_exe;
-using ctgrad::testing::run_ok;
-using ctgrad::testing::run_program;
+using namespace ctgrad::testing;  // tests/support/e2e.hpp: the programs, run folders, signals
 
 TEST_CASE("lenet5 prepare writes Fashion-MNIST as .npy splits", "[e2e][lenet5]") {
   const auto dir = ctgrad::testing::scratch_dir("ctgrad_lenet5", "prepare");

@@ -23,14 +23,7 @@
 
 #include "tests/support/e2e.hpp"
 
-using ctgrad::testing::BackgroundProgram;
-using ctgrad::testing::file_bytes;
-using ctgrad::testing::lenet1_exe;
-using ctgrad::testing::lenet5_exe;
-using ctgrad::testing::paused_at;
-using ctgrad::testing::run_ok;
-using ctgrad::testing::run_program;
-using ctgrad::testing::wait_for_pause;
+using namespace ctgrad::testing;  // tests/support/e2e.hpp: the programs, run folders, signals
 
 namespace {
 

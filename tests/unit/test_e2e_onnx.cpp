@@ -25,11 +25,7 @@
 
 #include "tests/support/e2e.hpp"
 
-using ctgrad::testing::lenet1_exe;
-using ctgrad::testing::lenet5_exe;
-using ctgrad::testing::micro_vit_exe;
-using ctgrad::testing::run_ok;
-using ctgrad::testing::run_program;
+using namespace ctgrad::testing;  // tests/support/e2e.hpp: the programs, run folders, signals
 
 namespace {
 

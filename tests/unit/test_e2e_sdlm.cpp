@@ -15,15 +15,7 @@
 
 #include "tests/support/e2e.hpp"
 
-using ctgrad::testing::BackgroundProgram;
-using ctgrad::testing::data_dir;
-using ctgrad::testing::file_bytes;
-using ctgrad::testing::lenet1_exe;
-using ctgrad::testing::micro_vit_exe;
-using ctgrad::testing::paused_at;
-using ctgrad::testing::run_ok;
-using ctgrad::testing::run_program;
-using ctgrad::testing::wait_for_pause;
+using namespace ctgrad::testing;  // tests/support/e2e.hpp: the programs, run folders, signals
 
 namespace {
 std::filesystem::path scratch_dir(const std::string& name) { return ctgrad::testing::scratch_dir("ctgrad_sdlm", name); }

@@ -6,9 +6,7 @@
 #include "tests/support/kernel_paths.hpp"
 
 using namespace ctgrad;
-using ctgrad::testing::check_gradients;
-using ctgrad::testing::randomize;
-using ctgrad::testing::randomize_parameters;
+using namespace ctgrad::testing;
 
 namespace {
 struct Biased {

@@ -20,10 +20,7 @@
 
 namespace {
 
-using ctgrad::testing::TemporaryFolder;
-using ctgrad::testing::read_bytes;
-using ctgrad::testing::io_error_message;
-using ctgrad::testing::no_io_error;
+using namespace ctgrad::testing;
 
 using ctgrad::io::MetricsRow;
 using ctgrad::io::format_metrics_row;
