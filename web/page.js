@@ -35,7 +35,8 @@ function addPass(result) {
   drawCurves($('#curves'), passes, totalPasses);
   const row = document.createElement('tr');
   Object.assign(row.dataset, {pass: result.pass, trainMisses: result.trainMisses, testMisses: result.testMisses,
-                              trainLoss: result.trainLoss, testLoss: result.testLoss});
+                              trainLoss: result.trainLoss, testLoss: result.testLoss, seconds: result.seconds,
+                              stepSeconds: result.stepSeconds, trainCount: result.trainCount});
   for (const text of [result.pass, `${pass.trainError.toFixed(2)}%`, result.trainMisses, `${pass.testError.toFixed(2)}%`,
                       result.testMisses, result.seconds.toFixed(1)]) {
     const cell = document.createElement('td');
