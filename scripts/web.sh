@@ -5,7 +5,7 @@
 #   bash scripts/web.sh serve   build it, then serve it on http://127.0.0.1:8000/ (PORT=...)
 # What it needs, each made if missing: the native `lenet1` program (for the
 # data and the shipped weights), the prepared digits, the shipped weights
-# (`lenet1 train`, seed 1, 23 passes), and the WebAssembly module
+# (`lenet1 train`, seed 1, 23 passes, the sse2 kernels), and the WebAssembly module
 # (Emscripten: Debian's emscripten package). Settings from the environment:
 #   LENET1    the native program (default build/lenet1/lenet1, built if missing)
 #   DATA      the prepared digits (default data, made by `lenet1 prepare`)
@@ -47,8 +47,14 @@ mkdir -p "$site/data"
 cp web/index.html web/style.css web/page.js web/curves.js web/pad.js web/worker.js \
    "$web_build/lenet1.js" "$web_build/lenet1.wasm" "$site/"
 cp "$data"/{train,test}_{images,labels}.npy "$site/data/"
+# The shipped weights: the page's own training with seed 1 (the sse2 set is
+# what it runs), so every machine ships the same weights; a build without
+# that set (CTGRAD_KERNEL_SETS=native) trains on its own widest.
 if [[ ! -f $site/lenet1.safetensors ]]; then
-  "$lenet1" train --data "$data" --seed 1 --save "$site/lenet1.safetensors" | grep -E '^(eval|done|saved)' | tail -4
+  kernels=sse2
+  "$lenet1" train --data "$data" --kernels sse2 --steps 0 --threads 1 >/dev/null 2>&1 || kernels=auto
+  "$lenet1" train --data "$data" --seed 1 --kernels "$kernels" --save "$site/lenet1.safetensors" |
+    grep -E '^(eval|done|saved)' | tail -4
 fi
 echo "web: the page is in $site ($(du -sh "$site" | cut -f1))"
 
