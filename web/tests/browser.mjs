@@ -231,7 +231,12 @@ const tests = {
 
 const settings = options(process.argv.slice(2));
 const require = createRequire(join(resolve(settings.driver), 'package.json'));
-settings.puppeteer = require('puppeteer-core');
+try {
+  settings.puppeteer = require('puppeteer-core');
+} catch {
+  console.error(`${settings.test}: FAILED: expected puppeteer-core in ${settings.driver}, found none (bash scripts/puppeteer.sh)`);
+  process.exit(1);
+}
 const server = await serve(resolve(settings.site));
 settings.url = `http://127.0.0.1:${server.address().port}/`;
 let opened;
