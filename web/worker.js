@@ -62,7 +62,8 @@ async function start(settings) {
   lenet1.FS.mkdirTree('/data');
   const files = await Promise.all(dataFiles.map((name) => fetchBytes(`${settings.data}/${name}`)));
   files.forEach((bytes, i) => lenet1.FS.writeFile(`/data/${dataFiles[i]}`, bytes));
-  const trainCount = callWithPath(lenet1._web_load_data, '/data');
+  lenet1.FS.chdir('/');  // messages then name data/train_images.npy, as the site has it
+  const trainCount = callWithPath(lenet1._web_load_data, 'data');
   if (trainCount < 0) throw new Error(lastError());
   post('ready', {
     trainCount,

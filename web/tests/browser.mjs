@@ -2,7 +2,7 @@
 // by puppeteer-core (scripts/puppeteer.sh installs it). One test a call, as
 // CTest runs them (tests/CMakeLists.txt):
 //   node web/tests/browser.mjs TEST --site DIR [--lenet1 FILE --data DIR] [--driver DIR]
-// TEST: loads | train | draw | bad-weights. --site is the built page
+// TEST: loads | train | draw | bad-weights | bad-data. --site is the built page
 // (scripts/web.sh build). The train test takes --seed S --passes N too
 // (default 7 and 1), and prints both programs' times: docs/browser.md's. Every wait is for an event or a condition of the
 // page, with a timeout far above what a slow machine needs.
@@ -21,8 +21,8 @@ function options(argv) {
   const [test, ...rest] = argv;
   const values = {test, driver: join(root, '.cache/puppeteer'), chromium: process.env.CHROMIUM || 'chromium'};
   for (let i = 0; i < rest.length; i += 2) values[rest[i].replace(/^--/, '')] = rest[i + 1];
-  if (!['loads', 'train', 'draw', 'bad-weights'].includes(test) || !values.site)
-    throw new Error('usage: node web/tests/browser.mjs loads|train|draw|bad-weights --site DIR [--lenet1 FILE --data DIR]');
+  if (!['loads', 'train', 'draw', 'bad-weights', 'bad-data'].includes(test) || !values.site)
+    throw new Error('usage: node web/tests/browser.mjs loads|train|draw|bad-weights|bad-data --site DIR [--lenet1 FILE --data DIR]');
   return values;
 }
 
@@ -49,10 +49,16 @@ const contentTypes = {
   '.npy': 'application/octet-stream', '.safetensors': 'application/octet-stream',
 };
 
-// The site's files over HTTP on a free port of 127.0.0.1, as any static server would.
+// The site's files over HTTP on a free port of 127.0.0.1, as any static
+// server would; and under /broken-data/, a data folder whose files are text.
 function serve(site) {
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://host').pathname));
+    if (path.startsWith('/broken-data/')) {
+      response.writeHead(200, {'Content-Type': 'application/octet-stream'});
+      response.end('this is not a .npy file');
+      return;
+    }
     const file = join(site, path.endsWith('/') ? `${path}index.html` : path);
     try {
       const body = readFileSync(file);
@@ -67,7 +73,7 @@ function serve(site) {
 
 // A browser on the page, recording every console error, uncaught exception,
 // failed request and HTTP error, of the page and of its worker.
-async function openPage(puppeteer, settings, url) {
+async function openPage(puppeteer, settings, url, {expectStart = true} = {}) {
   const browser = await puppeteer.launch({
     executablePath: findCommand(settings.chromium),
     headless: true,
@@ -90,7 +96,7 @@ async function openPage(puppeteer, settings, url) {
   await page.goto(url);
   await page.waitForFunction(() => ['ready', 'failed'].includes(document.body.dataset.state), {timeout: 5 * minutes});
   const state = await page.evaluate(() => document.body.dataset.state);
-  check(state === 'ready', `the page did not start: ${await page.$eval('#message', (m) => m.textContent)}`);
+  if (expectStart) check(state === 'ready', `the page did not start: ${await page.$eval('#message', (m) => m.textContent)}`);
   return {browser, page, problems};
 }
 
@@ -225,6 +231,24 @@ const tests = {
             `expected a message naming missing.safetensors and the server's 404, found '${missing}'`);
     } finally {
       await browser.close();
+    }
+  },
+
+  // Data the page cannot read: a message naming the file, for a folder the
+  // server lacks and for files that are not .npy.
+  async 'bad-data'(opened, settings) {
+    for (const [folder, expected] of [['missing-data', /missing-data\/train_images\.npy.*404/],
+                                      ['broken-data', /data\/train_images\.npy: expected/]]) {
+      const {browser, page} = await openPage(settings.puppeteer, settings, `${settings.url}?data=${folder}`,
+                                             {expectStart: false});
+      try {
+        check(await page.evaluate(() => document.body.dataset.state) === 'failed', `expected ?data=${folder} to fail`);
+        const message = await page.$eval('#message', (m) => (m.hidden ? '' : m.textContent));
+        console.log(`message: ${message}`);
+        check(expected.test(message), `expected a message matching ${expected}, found '${message}'`);
+      } finally {
+        await browser.close();
+      }
     }
   },
 };
