@@ -64,6 +64,7 @@ async function start(settings) {
   files.forEach((bytes, i) => lenet1.FS.writeFile(`/data/${dataFiles[i]}`, bytes));
   lenet1.FS.chdir('/');  // messages then name data/train_images.npy, as the site has it
   const trainCount = callWithPath(lenet1._web_load_data, 'data');
+  for (const name of dataFiles) lenet1.FS.unlink(`/data/${name}`);  // the module holds its own copy now
   if (trainCount < 0) throw new Error(lastError());
   post('ready', {
     trainCount,
