@@ -92,7 +92,7 @@ async function openPage(puppeteer, settings, url, {expectStart = true} = {}) {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
   page.on('workercreated', (worker) => worker.on('console', onConsole('worker')));
-  await page.setViewport({width: 1100, height: 1400});
+  await page.setViewport({width: 1100, height: 1400, hasTouch: true});  // a finger as well as a mouse
   await page.goto(url);
   await page.waitForFunction(() => ['ready', 'failed'].includes(document.body.dataset.state), {timeout: 5 * minutes});
   const state = await page.evaluate(() => document.body.dataset.state);
@@ -117,23 +117,26 @@ const digits = {
   7: [[[70, 50], [210, 50], [160, 140], [120, 240]]],
 };
 
-// Replays the strokes as a mouse would draw them (pointer events on the
-// pad), then waits for the page's answer.
-async function draw(page, strokes) {
+// Replays the strokes as a mouse would draw them, or a finger with `touch`
+// (pointer events on the pad either way), then waits for the page's answer.
+async function draw(page, strokes, {touch = false} = {}) {
   await page.click('#clear-button');
   await page.waitForFunction(() => document.querySelector('#answer').textContent === '–');
   const box = await (await page.$('#pad')).boundingBox();
   const at = ([x, y]) => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280];
+  const pen = touch
+    ? {down: (x, y) => page.touchscreen.touchStart(x, y), move: (x, y) => page.touchscreen.touchMove(x, y),
+       up: () => page.touchscreen.touchEnd()}
+    : {down: async (x, y) => { await page.mouse.move(x, y); await page.mouse.down(); },
+       move: (x, y) => page.mouse.move(x, y), up: () => page.mouse.up()};
   for (const stroke of strokes) {
-    await page.mouse.move(...at(stroke[0]));
-    await page.mouse.down();
+    await pen.down(...at(stroke[0]));
     for (let i = 1; i < stroke.length; ++i) {
       const [x0, y0] = stroke[i - 1], [x1, y1] = stroke[i];
       const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / 8));
-      for (let s = 1; s <= steps; ++s)
-        await page.mouse.move(...at([x0 + ((x1 - x0) * s) / steps, y0 + ((y1 - y0) * s) / steps]));
+      for (let s = 1; s <= steps; ++s) await pen.move(...at([x0 + ((x1 - x0) * s) / steps, y0 + ((y1 - y0) * s) / steps]));
     }
-    await page.mouse.up();
+    await pen.up();
   }
   await page.waitForFunction(() => document.querySelector('#answer').textContent !== '–', {timeout: minutes});
   return Number(await page.$eval('#answer', (answer) => answer.textContent));
@@ -198,6 +201,9 @@ const tests = {
       console.log(`drew a ${digit}: the page answers ${answer}`);
       check(answer === Number(digit), `expected the drawn ${digit} to be classified ${digit}, found ${answer}`);
     }
+    const byFinger = await draw(page, digits[7], {touch: true});
+    console.log(`drew a 7 with a finger: the page answers ${byFinger}`);
+    check(byFinger === 7, `expected the 7 drawn by touch to be classified 7, found ${byFinger}`);
     const planes = await page.$$eval('#h1 canvas, #h2 canvas', (canvases) => canvases.length);
     check(planes === 24, `expected 12 H1 and 12 H2 planes on the page, found ${planes}`);
     check(problems.length === 0, `expected no errors, found:\n${problems.join('\n')}`);
