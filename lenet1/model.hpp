@@ -4,6 +4,7 @@
 // its parameters and a forward expression; ctgrad derives everything else.
 #include <array>
 #include <random>
+#include <utility>
 
 #include <ctgrad/ctgrad.hpp>
 
@@ -57,25 +58,35 @@ struct Modern {  // ReLU hidden layers, dropout before H3, softmax cross-entropy
 template <class Variant>
 inline constexpr float off_target = Variant::cross_entropy ? 0.f : -1.f;
 
+template <class Variant, class X>
+auto activation(X&& x) {
+  if constexpr (Variant::relu)
+    return relu(std::forward<X>(x));
+  else
+    return tanh(std::forward<X>(x));
+}
+
+// The two convolutional layers: H1 (12 planes of 8x8) and H2 (12 of 4x4).
+// Their expressions are the network's own, so a graph of the network gives
+// their values (Graph::value) to whoever shows the feature maps (web/).
 // -1 padding: the paper's background value, so the border reads as blank paper.
 template <class Variant = Classic>
+auto hidden_planes(Params& p) {
+  auto h1 = activation<Variant>(conv2d<2>(pad<2>(input<Image>(), -1.f), p.H1w) + p.H1b);
+  auto h2 = activation<Variant>(conv2d<2, H2Connections>(pad<2>(h1, -1.f), p.H2w) + p.H2b);
+  return std::pair{h1, h2};
+}
+
+template <class Variant = Classic>
 auto network(Params& p, const DropoutControl& dropout_control = no_dropout, float dropout_probability = 0.f) {
-  auto activation = [](auto&& x) {
-    if constexpr (Variant::relu)
-      return relu(x);
-    else
-      return tanh(x);
-  };
-  auto x = input<Image>();
-  auto h1 = activation(conv2d<2>(pad<2>(x, -1.f), p.H1w) + p.H1b);
-  auto h2 = activation(conv2d<2, H2Connections>(pad<2>(h1, -1.f), p.H2w) + p.H2b);
+  auto h2 = hidden_planes<Variant>(p).second;
   auto h2_flat = [&] {
     if constexpr (Variant::dropout)
       return dropout(flatten(h2), dropout_probability, dropout_control);
     else
       return flatten(h2);
   }();
-  auto h3 = activation(matmul(h2_flat, p.H3w) + p.H3b);
+  auto h3 = activation<Variant>(matmul(h2_flat, p.H3w) + p.H3b);
   auto scores = matmul(h3, p.outw) + p.outb;
   if constexpr (Variant::output_tanh)
     return tanh(scores);

@@ -21,7 +21,8 @@ packages=(g++ cmake make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev n
 # Open MPI: the tests of training over several processes (mpirun -np 2).
 # python3-onnx: ONNX's checker, run on every exported model by the export tests.
 # oneDNN: the onednn_lenet1_train benchmarks beside ctgrad's (docs/performance.md).
-if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin qemu-user python3-onnx libdnnl-dev); fi
+# Emscripten and Chromium: the browser page's build and its tests (web/, docs/browser.md).
+if [[ $mode == test ]]; then packages+=(clang libclang-rt-14-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin qemu-user python3-onnx libdnnl-dev emscripten chromium); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -68,6 +69,10 @@ step_done "data"
 if [[ $mode == test ]]; then
   bash scripts/onnxruntime.sh .cache/onnxruntime
   step_done "ONNX Runtime"
+  # The browser page's tests drive Chromium with puppeteer-core, pinned and
+  # integrity-checked too (scripts/puppeteer.sh).
+  bash scripts/puppeteer.sh .cache/puppeteer
+  step_done "puppeteer-core"
 fi
 
 if [[ $mode == run ]]; then

@@ -32,7 +32,7 @@ constinit const std::array all_sets{&scalar::kernel_set, CTGRAD_FOR_EACH_KERNEL_
 // What each x86-64 set needs beyond the baseline: exactly the instruction
 // sets its files are compiled with (the top CMakeLists.txt). The compilers'
 // checks include the operating system's support for the wider registers.
-bool cpu_runs(std::string_view set) {
+bool cpu_runs([[maybe_unused]] std::string_view set) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   if (set == "avx2") return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -41,7 +41,10 @@ bool cpu_runs(std::string_view set) {
            __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
 #endif
-  return true;  // scalar, sse2 (x86-64's baseline), and a non-x86 build's one SIMD set
+  // Scalar, sse2 (x86-64's baseline), and a non-x86 build's one SIMD set:
+  // NEON on aarch64, or WebAssembly's SIMD (web/), which needs no asking, as
+  // an engine without it refuses the whole module before anything runs.
+  return true;
 }
 
 std::string names_of(std::span<const KernelTable* const> sets) {

@@ -29,6 +29,9 @@
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/nn/parameters.hpp"
 
+// The iterator algorithms, not std::ranges ones: the libc++ of Emscripten 3.1.6
+// (the browser build, web/) has few of the latter.
+
 namespace ctgrad::io {
 
 static_assert(std::endian::native == std::endian::little,
@@ -146,10 +149,11 @@ void load_parameters(const std::filesystem::path& file, Params& params) {
     const auto found = tensors.find(name);
     if (found == tensors.end()) fail(file, "expected tensor " + name + " " + P::shape::str() + ", found no such tensor");
     const TensorData& data = found->second;
-    if (!std::ranges::equal(data.shape, P::shape::dims)) {
+    if (!std::equal(data.shape.begin(), data.shape.end(), P::shape::dims.begin(), P::shape::dims.end())) {
       fail(file, "tensor " + name + ": expected shape " + P::shape::str() + ", found " + shape_text(data.shape));
     }
-    const auto non_finite = std::ranges::find_if(data.values, [](float value) { return !std::isfinite(value); });
+    const auto non_finite =
+        std::find_if(data.values.begin(), data.values.end(), [](float value) { return !std::isfinite(value); });
     if (non_finite != data.values.end()) {
       fail(file, "tensor " + name + ": expected finite values, found " + std::to_string(*non_finite) + " at index " +
                      std::to_string(non_finite - data.values.begin()));
@@ -158,7 +162,7 @@ void load_parameters(const std::filesystem::path& file, Params& params) {
 
   for_each_parameter(params, [&](auto& parameter) {
     const std::vector<float>& values = tensors.at(std::string(std::remove_cvref_t<decltype(parameter)>::name)).values;
-    std::ranges::copy(values, parameter.value.begin());
+    std::copy(values.begin(), values.end(), parameter.value.begin());
   });
 }
 

@@ -55,7 +55,7 @@ CTGRAD_DECL std::string printable(std::string_view name) {
 }
 
 CTGRAD_DECL std::optional<std::uint64_t> element_count(std::span<const std::size_t> shape) {
-  if (std::ranges::find(shape, std::size_t{0}) != shape.end()) return 0;
+  if (std::find(shape.begin(), shape.end(), std::size_t{0}) != shape.end()) return 0;
   std::uint64_t count = 1;
   for (std::size_t extent : shape) {
     if (count > std::numeric_limits<std::uint64_t>::max() / extent) return std::nullopt;
@@ -195,7 +195,7 @@ inline Entry parse_entry(const std::filesystem::path& file, const std::string& n
 // the file; anything else is either corruption or bytes smuggled past readers.
 inline void check_ranges_tile_buffer(const std::filesystem::path& file, std::vector<const Entry*>& by_offset,
                                      std::uint64_t buffer_bytes) {
-  std::ranges::sort(by_offset, [](const Entry* left, const Entry* right) {
+  std::sort(by_offset.begin(), by_offset.end(), [](const Entry* left, const Entry* right) {
     return std::tie(left->begin, left->end) < std::tie(right->begin, right->end);
   });
   std::uint64_t covered = 0;
