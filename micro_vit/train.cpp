@@ -1,10 +1,9 @@
 // The training run, in a translation unit of its own: it runs whichever
 // kernel set --kernels selects (kernels::Selected). The model's
-// graph and minibatch step come compiled from micro_vit_model, the
-// teacher's (--teacher: the modern LeNet-1's weights) from lenet1_model_Modern.
+// graph and minibatch step, and the teacher's graph (--teacher: a modern
+// LeNet-1's weights, micro_vit/teacher.hpp), come compiled from micro_vit_model.
 #include <ctgrad/train/trainer.hpp>
 
-#include "lenet1/instances.hpp"
 #include "micro_vit/instances.hpp"
 #include "micro_vit/run.hpp"
 
@@ -18,7 +17,7 @@ static_assert(Model::image_shape::dims == example_dims && Model::classes == exam
 template <class K>
 std::vector<PassResult> train_on(const TrainConfig& config, const Split& train_split, const Split& test_split,
                                  const RunPaths& paths) {
-  return run_training<Model, K, lenet1::Model<lenet1::Modern>>(
+  return run_training<Model, K, teacher::Model>(
       config, train_split, test_split, paths, [&](Params& params) { initialize(params, config.seed); });
 }
 

@@ -3,8 +3,9 @@
 //   core/     Shape, Tensor, Parameter          kernels/  scalar and xsimd paths
 //   ops/      one struct per op                 graph/    compile(), schedule, summary
 //   nn/       parameter reflection, init        optim/    optimizers
-//   io/       .npy, safetensors, resampling (safetensors is included here:
-//             io::save_parameters, io::save_gradients, io::load_parameters)
+//   io/       .npy, safetensors (included here: io::save_parameters,
+//             io::save_gradients, io::load_parameters)
+//   data/     labelled splits from .npy files, image resampling (not included here)
 #include <boost/hana/define_struct.hpp>
 
 #include "ctgrad/core/parameter.hpp"
