@@ -64,7 +64,7 @@ void train_step(benchmark::State& state, std::size_t batch, unsigned threads, In
     if (batch == 1) {
       const auto image = training::example<Model>(split, next);
       training::load_example<Model>(*graph, 0, image, split.labels[next]);
-      if (augment) random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
+      if (augment) data::random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
       graph->forward();
       graph->backward();
     } else {

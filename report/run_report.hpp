@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <ctgrad/io/metrics_csv.hpp>
+#include <ctgrad/nn/weights.hpp>
 #include <ctgrad/train/trainer.hpp>
 
 #include "report/pictures.hpp"
@@ -44,7 +45,7 @@ ctgrad::training::TrainConfig write_run_report(const std::filesystem::path& run_
   }
 
   auto params = std::make_unique<typename Model::params_type>();
-  ctgrad::io::load_parameters(run_dir / "weights.safetensors", *params);
+  ctgrad::load_parameters(run_dir / "weights.safetensors", *params);
   weight_pictures(*params, run_dir);
 
   const Split test = load_split<Model>(data_dir.empty() ? std::filesystem::path(config.data) : data_dir, "test");

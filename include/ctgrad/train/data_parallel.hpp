@@ -37,7 +37,7 @@
 #include <vector>
 
 #include "ctgrad/graph/compile.hpp"
-#include "ctgrad/nn/augment.hpp"
+#include "ctgrad/data/augment.hpp"
 #include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/ops/dropout.hpp"
 #include "ctgrad/train/model.hpp"
@@ -66,7 +66,7 @@ class DataParallelStep {
   // constructor's batch): leaves the gradient of their mean loss in
   // params' gradients (replacing what was there) and returns that loss.
   // `noise` seeds the shards' generators (one draw per shard). Each example
-  // is shifted at random by up to `max_shift` pixels (augment.hpp); 0: not.
+  // is shifted at random by up to `max_shift` pixels (data/augment.hpp); 0: not.
   // `targets`, if not empty, holds the split's target distributions to fit
   // instead of its labels (target_row).
   float run(Params& params, const Split& split, std::span<const std::size_t> indices, int max_shift,
@@ -235,7 +235,7 @@ float DataParallelStep<Model, K>::Worker::run(ShardGraph<B>& graph, const Split&
     const auto image = example<Model>(split, indices[b]);
     load_example<Model>(graph, b, image, split.labels[indices[b]], target_row<Model>(targets, indices[b]));
     if (max_shift > 0)
-      random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise, max_shift);
+      data::random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise, max_shift);
   }
   graph.forward();
   graph.backward(scale);

@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "ctgrad/ctgrad.hpp"
+#include "ctgrad/data/augment.hpp"
+#include "ctgrad/nn/weights.hpp"
 #include "ctgrad/train/checkpoint.hpp"
 #include "ctgrad/train/curvature_estimate.hpp"
 #include "ctgrad/train/config.hpp"
@@ -34,7 +36,6 @@
 #include "ctgrad/train/processes.hpp"
 #include "ctgrad/train/progress.hpp"
 #include "ctgrad/train/run_folder.hpp"
-#include "ctgrad/io/safetensors.hpp"
 
 namespace ctgrad::training {
 
@@ -158,7 +159,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
         const auto image = example<Model>(train_split, i);
         load_example<Model>(*graph, 0, image, train_split.labels[i], target_row<Model>(targets, i));
         if (config.augment)
-          random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise, config.shift);
+          data::random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise, config.shift);
         graph->forward();
         loss = graph->loss();
         if (std::isfinite(loss)) graph->backward();
@@ -272,7 +273,7 @@ std::vector<PassResult> run_training(const TrainConfig& given_config, const Spli
       folder = RunFolder::reopen(resume, pass_of_step(state.done, steps_per_pass(train_split.count(), config.batch)));
   } else if (!config.init.empty()) {
     try {
-      io::load_parameters(config.init, *params);
+      load_parameters(config.init, *params);
     } catch (const io::Error& error) {
       throw UsageError(std::string("--init: ") + error.what());
     }
@@ -285,11 +286,11 @@ std::vector<PassResult> run_training(const TrainConfig& given_config, const Spli
   auto results = train<Model, K>(config, train_split, test_split, *params, folder, state, targets);
   std::signal(SIGINT, SIG_DFL);
   if (folder.active()) {
-    io::save_parameters(folder.weights_path(), *params);
+    save_parameters(folder.weights_path(), *params);
     std::printf("run folder: %s\n", folder.dir().c_str());
   }
   if (writer && !save.empty()) {
-    io::save_parameters(save, *params);
+    save_parameters(save, *params);
     std::printf("saved: %s\n", save.c_str());
   }
   return results;
