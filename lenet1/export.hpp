@@ -7,10 +7,10 @@
 namespace lenet1 {
 
 // Reads the variant from the run folder or --recipe and exports it.
-void export_model(const ctgrad::training::ExportRequest& request, std::ostream& log);
+void export_model(const ctgrad::train::ExportRequest& request, std::ostream& log);
 
 // One variant's export (export_variant.cpp.in: a translation unit per variant).
 template <class Variant>
-void export_variant(const ctgrad::training::ExportRequest& request, std::ostream& log);
+void export_variant(const ctgrad::train::ExportRequest& request, std::ostream& log);
 
 }  // namespace lenet1

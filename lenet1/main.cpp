@@ -27,9 +27,9 @@
 namespace {
 
 using namespace lenet1;
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
-using ctgrad::training::UsageError;
+using ctgrad::train::UsageError;
 
 // The program's own default besides the recipes': evaluation and minibatch
 // steps on every core (the numbers do not depend on it).
@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
   curvature->add_option("--save", curvature_options.save, "The estimate's safetensors file")->required();
   curvature->add_option("--data", curvature_options.data, "Folder with the prepared digits")->capture_default_str();
 
-  ctgrad::training::ExportRequest export_request;
+  ctgrad::train::ExportRequest export_request;
   auto* export_command = add_export_command(app, export_request, "lenet1", recipe_names(lenet1::recipes));
 
   if (const auto status = parse_command_line(app, argc, argv, "lenet1")) return *status;

@@ -19,7 +19,7 @@ void report_variant(const std::filesystem::path& run_dir, const std::filesystem:
 }  // namespace
 
 void write_report(const std::filesystem::path& run_dir, const std::filesystem::path& data_dir) {
-  const std::string variant = ctgrad::training::config_from_json(run_dir / "config.json").variant;
+  const std::string variant = ctgrad::train::config_from_json(run_dir / "config.json").variant;
   if (variant == "modern")
     report_variant<Modern>(run_dir, data_dir);
   else if (variant == "softmax")

@@ -8,7 +8,7 @@
 
 namespace lenet1 {
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
 inline constexpr std::size_t image_size = Image::size;
 

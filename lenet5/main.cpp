@@ -19,7 +19,7 @@
 
 namespace {
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
 // Evaluation and minibatch steps on every core (the numbers do not depend on it).
 unsigned all_cores() { return std::max(1u, std::thread::hardware_concurrency()); }

@@ -25,15 +25,15 @@ struct Modern;
 
 // run_training of Model<Variant> on path K, initialized from the config's seed.
 template <class Variant, class K>
-std::vector<ctgrad::training::PassResult> train_variant(const ctgrad::training::TrainConfig& config,
-                                                        const ctgrad::training::Split& train_split,
-                                                        const ctgrad::training::Split& test_split,
-                                                        const ctgrad::training::RunPaths& paths);
+std::vector<ctgrad::train::PassResult> train_variant(const ctgrad::train::TrainConfig& config,
+                                                     const ctgrad::train::Split& train_split,
+                                                     const ctgrad::train::Split& test_split,
+                                                     const ctgrad::train::RunPaths& paths);
 
 #define LENET5_TRAIN_VARIANT(Variant, Path)                                                             \
-  extern template std::vector<ctgrad::training::PassResult> train_variant<Variant, ctgrad::kernels::Path>( \
-      const ctgrad::training::TrainConfig&, const ctgrad::training::Split&, const ctgrad::training::Split&,   \
-      const ctgrad::training::RunPaths&);
+  extern template std::vector<ctgrad::train::PassResult> train_variant<Variant, ctgrad::kernels::Path>( \
+      const ctgrad::train::TrainConfig&, const ctgrad::train::Split&, const ctgrad::train::Split&,   \
+      const ctgrad::train::RunPaths&);
 LENET5_TRAIN_VARIANT(Paper, Selected)
 LENET5_TRAIN_VARIANT(Modern, Selected)
 #undef LENET5_TRAIN_VARIANT

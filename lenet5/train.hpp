@@ -8,7 +8,7 @@
 
 namespace lenet5 {
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
 template <class Variant>
 struct Model {

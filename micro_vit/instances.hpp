@@ -11,5 +11,5 @@
 
 CTGRAD_EXTERN_MODEL(micro_vit::Model, ctgrad::kernels::Selected);
 // The teacher is only evaluated (train/distill.hpp): its one-example graph.
-extern template class ctgrad::Graph<ctgrad::training::loss_expression<micro_vit::teacher::Model>,
+extern template class ctgrad::Graph<ctgrad::train::loss_expression<micro_vit::teacher::Model>,
                                     ctgrad::kernels::Selected, 1>;

@@ -17,7 +17,7 @@
 
 namespace {
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
 template <class K>
 void train_with(const TrainConfig& config, const RunPaths& paths) {

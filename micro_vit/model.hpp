@@ -162,7 +162,7 @@ struct Model {
   using params_type = Params;
   using image_shape = Image;
   static constexpr std::size_t classes = micro_vit::classes;
-  static constexpr ctgrad::training::Targets targets = ctgrad::training::Targets::one_hot;
+  static constexpr ctgrad::train::Targets targets = ctgrad::train::Targets::one_hot;
   static auto network(Params& p, const DropoutControl& control, float dropout) {
     return micro_vit::network(p, control, dropout);
   }

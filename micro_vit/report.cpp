@@ -11,7 +11,7 @@
 namespace micro_vit {
 
 void write_report(const std::filesystem::path& run_dir, const std::filesystem::path& data_dir) {
-  const auto config = ctgrad::training::config_from_json(run_dir / "config.json");
+  const auto config = ctgrad::train::config_from_json(run_dir / "config.json");
   if (config.variant != "micro_vit")
     ctgrad::io::fail(run_dir / "config.json", "expected a micro_vit run, found variant '" + config.variant + "'");
   report::write_run_report<Model>(run_dir, data_dir, "micro_vit", [](Params& params, const auto& dir) {

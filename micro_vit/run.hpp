@@ -22,13 +22,13 @@ inline constexpr std::size_t example_classes = 10;
 
 // run_training of micro_vit::Model on path K, initialized from the config's seed.
 template <class K>
-std::vector<ctgrad::training::PassResult> train_on(const ctgrad::training::TrainConfig& config,
-                                                   const ctgrad::training::Split& train_split,
-                                                   const ctgrad::training::Split& test_split,
-                                                   const ctgrad::training::RunPaths& paths);
+std::vector<ctgrad::train::PassResult> train_on(const ctgrad::train::TrainConfig& config,
+                                                const ctgrad::train::Split& train_split,
+                                                const ctgrad::train::Split& test_split,
+                                                const ctgrad::train::RunPaths& paths);
 
-extern template std::vector<ctgrad::training::PassResult> train_on<ctgrad::kernels::Selected>(
-    const ctgrad::training::TrainConfig&, const ctgrad::training::Split&, const ctgrad::training::Split&,
-    const ctgrad::training::RunPaths&);
+extern template std::vector<ctgrad::train::PassResult> train_on<ctgrad::kernels::Selected>(
+    const ctgrad::train::TrainConfig&, const ctgrad::train::Split&, const ctgrad::train::Split&,
+    const ctgrad::train::RunPaths&);
 
 }  // namespace micro_vit

@@ -53,7 +53,7 @@ struct Model {
   using params_type = Params;
   using image_shape = Shape<1, 16, 16>;
   static constexpr std::size_t classes = 10;
-  static constexpr ctgrad::training::Targets targets = ctgrad::training::Targets::one_hot;
+  static constexpr ctgrad::train::Targets targets = ctgrad::train::Targets::one_hot;
   static auto network(Params& p, const DropoutControl& control, float dropout) {
     return teacher::network(p, control, dropout);
   }

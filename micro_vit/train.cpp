@@ -9,7 +9,7 @@
 
 namespace micro_vit {
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
 static_assert(Model::image_shape::dims == example_dims && Model::classes == example_classes,
               "micro_vit/run.hpp: example_dims and example_classes must be what the Model reads and scores");

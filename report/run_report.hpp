@@ -26,10 +26,10 @@ namespace report {
 // empty, replaces the data folder recorded in config.json. `program` titles
 // the curves. Returns the run's configuration.
 template <class Model, class WeightPictures>
-ctgrad::training::TrainConfig write_run_report(const std::filesystem::path& run_dir,
-                                               const std::filesystem::path& data_dir, const std::string& program,
-                                               WeightPictures&& weight_pictures) {
-  using namespace ctgrad::training;
+ctgrad::train::TrainConfig write_run_report(const std::filesystem::path& run_dir,
+                                            const std::filesystem::path& data_dir, const std::string& program,
+                                            WeightPictures&& weight_pictures) {
+  using namespace ctgrad::train;
   const TrainConfig config = config_from_json(run_dir / "config.json");
   const auto rows = ctgrad::io::read_metrics_csv(run_dir / "metrics.csv");
   write_learning_curves(run_dir / "learning_curves.png", rows,

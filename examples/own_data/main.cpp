@@ -8,7 +8,7 @@
 
 #include "train.hpp"
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
 int main(int argc, char** argv) {
   CLI::App app{"own_data: a small convnet trained on your own .npy files by ctgrad's trainer"};

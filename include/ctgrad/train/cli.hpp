@@ -26,7 +26,7 @@
 #include "ctgrad/train/export_request.hpp"
 #include "ctgrad/train/processes.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 namespace cli_detail {
 template <class... T>
@@ -239,4 +239,4 @@ int run_command(std::string_view program, Command&& command) {
   return status;
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -44,7 +44,7 @@
 #include "ctgrad/train/processes.hpp"
 #include "ctgrad/train/thread_pool.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // The examples of a full shard: one compile<K, Batch<8>> graph's batch.
 inline constexpr std::size_t shard_examples = 8;
@@ -106,8 +106,8 @@ class DataParallelStep {
 
 // The members are defined out of the class (not implicitly inline), so a
 // program can instantiate a model's step in a translation unit of its own:
-//   extern template class ctgrad::training::DataParallelStep<Model, K>;  // where it is used
-//   template class ctgrad::training::DataParallelStep<Model, K>;         // in one other file
+//   extern template class ctgrad::train::DataParallelStep<Model, K>;  // where it is used
+//   template class ctgrad::train::DataParallelStep<Model, K>;         // in one other file
 // (lenet1/ and micro_vit/ do, to keep each file's compile short).
 template <class Model, class K>
 DataParallelStep<Model, K>::DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool,
@@ -245,4 +245,4 @@ float DataParallelStep<Model, K>::Worker::run(ShardGraph<B>& graph, const Split&
   return loss_sum;
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -34,7 +34,7 @@
 #include "ctgrad/train/evaluate.hpp"
 #include "ctgrad/train/model.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // A program's Teacher when it offers none: --teacher is then a usage error.
 struct NoTeacher {};
@@ -121,4 +121,4 @@ std::vector<float> teacher_targets(const TrainConfig& config, const Split& split
   }
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

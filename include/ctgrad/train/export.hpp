@@ -19,7 +19,7 @@
 #include "ctgrad/train/evaluate.hpp"
 #include "ctgrad/train/export_request.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // The three steps of `export`, each a function so that a program may compile
 // them in separate files (micro_vit/export*.cpp): the writing of the model
@@ -70,4 +70,4 @@ void export_onnx(const ExportRequest& request, std::ostream& log) {
   write_test_scores<Model>(*params, request, log);
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -32,10 +32,10 @@
 #include "ctgrad/train/model.hpp"
 
 #define CTGRAD_INSTANTIATE_MODEL_GRAPH(Model, K) \
-  template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K, 1>
+  template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, 1>
 #define CTGRAD_INSTANTIATE_MODEL_SHARD_GRAPH(Model, K) \
-  template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K, ::ctgrad::training::shard_examples>
-#define CTGRAD_INSTANTIATE_MODEL_STEP(Model, K) template class ::ctgrad::training::DataParallelStep<Model, K>
+  template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, ::ctgrad::train::shard_examples>
+#define CTGRAD_INSTANTIATE_MODEL_STEP(Model, K) template class ::ctgrad::train::DataParallelStep<Model, K>
 
 #define CTGRAD_INSTANTIATE_MODEL(Model, K)         \
   CTGRAD_INSTANTIATE_MODEL_GRAPH(Model, K);        \
@@ -43,7 +43,7 @@
   CTGRAD_INSTANTIATE_MODEL_STEP(Model, K)
 
 #define CTGRAD_EXTERN_MODEL(Model, K)                                                                        \
-  extern template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K, 1>;                   \
-  extern template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K,                       \
-                                        ::ctgrad::training::shard_examples>;                                 \
-  extern template class ::ctgrad::training::DataParallelStep<Model, K>
+  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, 1>;                   \
+  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K,                       \
+                                        ::ctgrad::train::shard_examples>;                                 \
+  extern template class ::ctgrad::train::DataParallelStep<Model, K>

@@ -29,7 +29,7 @@
 #include "ctgrad/train/errors.hpp"
 #include "ctgrad/train/splits.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // The target a label becomes: one-hot probabilities (cross-entropy), or +1
 // for the true class and -1 elsewhere (the 1989 paper's MSE on tanh outputs).
@@ -117,4 +117,4 @@ void load_example(G& graph, std::size_t b, std::span<const float, Model::image_s
   target[label] = 1.f;
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -37,7 +37,7 @@
 #include "ctgrad/train/progress.hpp"
 #include "ctgrad/train/run_folder.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // Steps in a pass of `examples` examples, `batch` a step (the last may be smaller).
 inline std::size_t steps_per_pass(std::size_t examples, std::size_t batch) { return (examples + batch - 1) / batch; }
@@ -66,9 +66,10 @@ inline int pass_of_step(long long done, std::size_t per_pass) {
 // are run-time. `targets`, if not empty, are the training examples' target
 // distributions to fit instead of their labels (a teacher's: train/distill.hpp).
 template <TrainableModel Model, class K>
-std::vector<PassResult> train(const TrainConfig& config, const Split& train_split, const Split& test_split,
-                              typename Model::params_type& params, RunFolder& folder,
-                              TrainingState<typename Model::params_type>& state, std::span<const float> targets = {}) {
+std::vector<PassResult> train_passes(const TrainConfig& config, const Split& train_split, const Split& test_split,
+                                     typename Model::params_type& params, RunFolder& folder,
+                                     TrainingState<typename Model::params_type>& state,
+                                     std::span<const float> targets = {}) {
   check_model<Model>();
   const Processes& processes = Processes::world();
   std::mt19937& noise = state.noise;
@@ -283,7 +284,7 @@ std::vector<PassResult> run_training(const TrainConfig& given_config, const Spli
   }
   if (writer && resume.empty() && !out.empty()) folder = RunFolder(out, config_json(config));
   std::signal(SIGINT, request_interrupt);
-  auto results = train<Model, K>(config, train_split, test_split, *params, folder, state, targets);
+  auto results = train_passes<Model, K>(config, train_split, test_split, *params, folder, state, targets);
   std::signal(SIGINT, SIG_DFL);
   if (folder.active()) {
     save_parameters(folder.weights_path(), *params);
@@ -296,4 +297,4 @@ std::vector<PassResult> run_training(const TrainConfig& given_config, const Spli
   return results;
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train
