@@ -15,13 +15,13 @@
 
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
+#include <ctgrad/train/program.hpp>
 
 #include "lenet1/curvature.hpp"
-#include "lenet1/export.hpp"
 #include "lenet1/prepare.hpp"
 #include "lenet1/recipes.hpp"
 #include "lenet1/report.hpp"
-#include "lenet1/run.hpp"
+#include "lenet1/variants.hpp"
 #include "report/pictures.hpp"
 
 namespace {
@@ -50,24 +50,12 @@ struct RunOutcome {
   double seconds = 0;
 };
 
-template <class Variant, class K>
-RunOutcome run_variant(const TrainConfig& config, const Split& train_split, const Split& test_split,
-                       const RunPaths& paths) {
+// The recipe's variant; a --teacher is a modern LeNet-1's weights.
+RunOutcome run(const TrainConfig& c, const Split& train_split, const Split& test_split, const RunPaths& paths) {
   RunOutcome outcome;
-  outcome.passes = train_variant<Variant, K>(config, train_split, test_split, paths);
+  outcome.passes = train_variant<Variants, Model, Model<Modern>>(c, train_split, test_split, paths);
   outcome.seconds = outcome.passes.empty() ? 0 : outcome.passes.back().seconds;
   return outcome;
-}
-
-template <class K>
-RunOutcome run_kernels(const TrainConfig& c, const Split& train_split, const Split& test_split, const RunPaths& f) {
-  if (c.variant == "modern") return run_variant<Modern, K>(c, train_split, test_split, f);
-  if (c.variant == "softmax") return run_variant<Softmax, K>(c, train_split, test_split, f);
-  return run_variant<Classic, K>(c, train_split, test_split, f);
-}
-
-RunOutcome run(const TrainConfig& c, const Split& train_split, const Split& test_split, const RunPaths& paths) {
-  return run_kernels<ctgrad::kernels::Selected>(c, train_split, test_split, paths);
 }
 
 Splits load_digits(const std::filesystem::path& dir) {
@@ -80,7 +68,7 @@ Splits load_digits(const std::filesystem::path& dir) {
 void train_command(const std::string& recipe, const TrainFlags& flags) {
   TrainConfig config = flags.paths().resume.empty()
                            ? make_config(recipe_named(recipes, recipe), flags)
-                           : flags.config({}, {"1989", "softmax", "modern"}, "lenet1");
+                           : flags.config({}, Variants::names, "lenet1");
   const auto splits = load_digits(config.data);
   run(config, splits.train, splits.test, flags.paths());
 }
@@ -202,8 +190,7 @@ int main(int argc, char** argv) {
   ctgrad::train::ExportRequest export_request;
   auto* export_command = add_export_command(app, export_request, "lenet1", recipe_names(lenet1::recipes));
 
-  if (const auto status = parse_command_line(app, argc, argv, "lenet1")) return *status;
-  return run_command("lenet1", [&] {
+  return run_program(app, argc, argv, "lenet1", [&] {
     if (*prepare) {
       lenet1::prepare(prepare_options, std::cout);
     } else if (*report) {
@@ -214,7 +201,7 @@ int main(int argc, char** argv) {
       report::write_run_comparison(comparison_file, compared_runs, compared_labels, comparison_title);
       std::printf("curves: %s\n", comparison_file.c_str());
     } else if (*export_command) {
-      lenet1::export_model(export_request, std::cout);
+      export_variant<Variants, Model>(export_request, lenet1::recipes, "lenet1", std::cout);
     } else if (*curvature) {
       lenet1::write_curvature(curvature_options, std::cout);
     } else if (*ablation) {

@@ -25,6 +25,10 @@ struct Model {
   static auto loss(Params& p, const DropoutControl& control, float dropout) {
     return lenet1::training_loss<Variant>(p, control, dropout);
   }
+  // The recipes' initialization: the config's seed and output bias.
+  static void initialize(Params& p, const TrainConfig& config) {
+    lenet1::initialize(p, config.seed, static_cast<float>(config.output_bias));
+  }
 };
 
 // One per-example SGD step of the 1989 network; returns the example's loss.

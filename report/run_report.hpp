@@ -16,6 +16,7 @@
 #include <ctgrad/io/metrics_csv.hpp>
 #include <ctgrad/nn/weights.hpp>
 #include <ctgrad/train/trainer.hpp>
+#include <ctgrad/train/variants.hpp>
 
 #include "report/pictures.hpp"
 
@@ -74,6 +75,22 @@ ctgrad::train::TrainConfig write_run_report(const std::filesystem::path& run_dir
               "--out %s\n",
               program.c_str(), (run_dir / "weights.safetensors").c_str(), (run_dir / "model.onnx").c_str());
   return config;
+}
+
+// The report of a run of whichever of a program's variants (Variants,
+// train/variants.hpp) the run folder's config.json names, as ModelOf<Variant>:
+// write_run_report with `weight_pictures`, which takes any of their parameter
+// structs. A run of another program is refused, naming its variant.
+template <class Variants, template <class> class ModelOf, class WeightPictures>
+void write_variant_report(const std::filesystem::path& run_dir, const std::filesystem::path& data_dir,
+                          const std::string& program, WeightPictures&& weight_pictures) {
+  const std::string variant = ctgrad::train::config_from_json(run_dir / "config.json").variant;
+  if (!Variants::contains(variant))
+    ctgrad::io::fail(run_dir / "config.json",
+                     "expected a " + program + " run" + Variants::listed() + ", found variant '" + variant + "'");
+  Variants::visit(variant, [&]<class Variant>() {
+    write_run_report<ModelOf<Variant>>(run_dir, data_dir, program, weight_pictures);
+  });
 }
 
 }  // namespace report

@@ -22,8 +22,7 @@ int main(int argc, char** argv) {
   defaults.output_bias = 0;
   defaults.batch = 16;
   const TrainFlags flags(*train, defaults);
-  if (const auto status = parse_command_line(app, argc, argv, "own_data")) return *status;
-  return run_command("own_data", [&] {
+  return run_program(app, argc, argv, "own_data", [&] {
     own_data::train(flags.config(defaults, {"own_data"}, "own_data"), flags.paths());
   });
 }

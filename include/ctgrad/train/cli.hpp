@@ -15,9 +15,11 @@
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -101,6 +103,15 @@ class TrainFlags {
   // another program is refused.
   TrainConfig config(TrainConfig base, std::initializer_list<std::string_view> variants = {},
                      std::string_view program = {}) const {
+    return config(std::move(base), std::span<const std::string_view>(variants.begin(), variants.size()), program);
+  }
+  // The same with a program's variant names (train/variants.hpp: Variants::names).
+  template <std::size_t N>
+  TrainConfig config(TrainConfig base, const std::array<std::string_view, N>& variants,
+                     std::string_view program) const {
+    return config(std::move(base), std::span<const std::string_view>(variants), program);
+  }
+  TrainConfig config(TrainConfig base, std::span<const std::string_view> variants, std::string_view program) const {
     const bool resuming = resume_ && resume_->count() > 0;
     if (resuming) base = resumed_config(variants, program);
     std::size_t index = 0;
@@ -133,7 +144,7 @@ class TrainFlags {
     }(std::make_index_sequence<option_count>{});
   }
 
-  TrainConfig resumed_config(std::initializer_list<std::string_view> variants, std::string_view program) const {
+  TrainConfig resumed_config(std::span<const std::string_view> variants, std::string_view program) const {
     const std::filesystem::path& dir = paths_.resume;
     if (!std::filesystem::is_regular_file(dir / "checkpoint.safetensors"))
       throw UsageError("--resume: expected a run folder holding checkpoint.safetensors (written by "
@@ -237,6 +248,14 @@ int run_command(std::string_view program, Command&& command) {
   }
   if (Processes* processes = Processes::existing()) processes->finish(status);
   return status;
+}
+
+// A program's main after its commands and flags are declared on `app`:
+// parse_command_line, then run_command. Returns the exit status.
+template <class Command>
+int run_program(CLI::App& app, int argc, char** argv, std::string_view program, Command&& command) {
+  if (const auto status = parse_command_line(app, argc, argv, program)) return *status;
+  return run_command(program, std::forward<Command>(command));
 }
 
 }  // namespace ctgrad::train

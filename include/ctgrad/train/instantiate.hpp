@@ -42,8 +42,13 @@
   CTGRAD_INSTANTIATE_MODEL_SHARD_GRAPH(Model, K);  \
   CTGRAD_INSTANTIATE_MODEL_STEP(Model, K)
 
-#define CTGRAD_EXTERN_MODEL(Model, K)                                                                        \
-  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, 1>;                   \
-  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K,                       \
-                                        ::ctgrad::train::shard_examples>;                                 \
+// The per-example graph alone: all a model that is only evaluated needs
+// (a --teacher's, train/distill.hpp).
+#define CTGRAD_EXTERN_MODEL_GRAPH(Model, K) \
+  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, 1>
+
+#define CTGRAD_EXTERN_MODEL(Model, K)                                                   \
+  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, 1>; \
+  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K,     \
+                                        ::ctgrad::train::shard_examples>;               \
   extern template class ::ctgrad::train::DataParallelStep<Model, K>
