@@ -40,7 +40,7 @@ TrainConfig make_config(const Recipe& recipe, const TrainFlags& flags) {
   TrainConfig base = recipe.config;
   base.threads = all_cores();
   TrainConfig c = flags.config(base);
-  if (c.dropout > 0 && c.variant != "modern")
+  if (c.dropout > 0 && !Variants::visit(c.variant, []<class Variant>() { return Variant::dropout; }))
     throw UsageError("--dropout: recipe '" + c.recipe + "' has no dropout layer (only --recipe modern has one)");
   return c;
 }
@@ -157,10 +157,8 @@ int main(int argc, char** argv) {
   train->footer("Flags override the recipe's values; the defaults shown are --recipe 1989's.\n" + train->get_footer());
   train->get_option("--resume")->excludes("--recipe");
 
-  std::filesystem::path report_dir, report_data;
-  auto* report = app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and H1 kernels (PNG)");
-  report->add_option("RUN_DIR", report_dir, "A run folder written by 'lenet1 train --out'")->required();
-  report->add_option("--data", report_data, "Data folder (default: the one the run used)");
+  ReportRequest report_request;
+  auto* report = add_report_command(app, report_request, "lenet1", "H1 kernels");
 
   std::filesystem::path results = "docs/results.md";
   auto* ablation = app.add_subcommand("ablation", "Train every recipe and write the results table");
@@ -194,7 +192,7 @@ int main(int argc, char** argv) {
     if (*prepare) {
       lenet1::prepare(prepare_options, std::cout);
     } else if (*report) {
-      lenet1::write_report(report_dir, report_data);
+      lenet1::write_report(report_request.run_dir, report_request.data);
     } else if (*curves) {
       if (compared_labels.empty())
         for (const auto& dir : compared_runs) compared_labels.push_back(dir.filename().string());

@@ -64,10 +64,8 @@ int main(int argc, char** argv) {
   train->footer("Flags override the recipe's values; the defaults shown are --recipe 1998's.\n" + train->get_footer());
   train->get_option("--resume")->excludes("--recipe");
 
-  std::filesystem::path report_dir, report_data;
-  auto* report = app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and C1 kernels (PNG)");
-  report->add_option("RUN_DIR", report_dir, "A run folder written by 'lenet5 train --out'")->required();
-  report->add_option("--data", report_data, "Data folder (default: the one the run used)");
+  ReportRequest report_request;
+  auto* report = add_report_command(app, report_request, "lenet5", "C1 kernels");
 
   ExportRequest export_request;
   auto* export_command = add_export_command(app, export_request, "lenet5", recipe_names(lenet5::recipes));
@@ -76,7 +74,7 @@ int main(int argc, char** argv) {
     if (*prepare)
       lenet5::prepare(options, std::cout);
     else if (*report)
-      lenet5::write_report(report_dir, report_data);
+      lenet5::write_report(report_request.run_dir, report_request.data);
     else if (*export_command)
       export_variant<lenet5::Variants, lenet5::Model>(export_request, lenet5::recipes, "lenet5", std::cout);
     else

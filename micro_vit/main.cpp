@@ -61,18 +61,15 @@ int main(int argc, char** argv) {
   const TrainConfig defaults = default_recipe();
   const TrainFlags flags(*train, defaults);
 
-  std::filesystem::path report_dir, report_data;
-  auto* report =
-      app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and patch filters (PNG)");
-  report->add_option("RUN_DIR", report_dir, "A run folder written by 'micro_vit train --out'")->required();
-  report->add_option("--data", report_data, "Data folder (default: the one the run used)");
+  ReportRequest report_request;
+  auto* report = add_report_command(app, report_request, "micro_vit", "patch filters");
 
   ExportRequest export_request;
   auto* export_command = add_export_command(app, export_request, "micro_vit", "micro_vit");
 
   return run_program(app, argc, argv, "micro_vit", [&] {
     if (*report) {
-      micro_vit::write_report(report_dir, report_data);
+      micro_vit::write_report(report_request.run_dir, report_request.data);
       return;
     }
     if (*export_command) {

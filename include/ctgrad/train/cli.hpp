@@ -202,6 +202,24 @@ inline CLI::App* add_export_command(CLI::App& app, ExportRequest& request, const
   return command;
 }
 
+// What a program's `report` command is asked: a run folder, and the data
+// folder if not the one the run used.
+struct ReportRequest {
+  std::filesystem::path run_dir;
+  std::filesystem::path data;
+};
+
+// A program's `report` subcommand (report/run_report.hpp draws it): its
+// flags into `request`; `pictures` names the model's own pictures.
+inline CLI::App* add_report_command(CLI::App& app, ReportRequest& request, const std::string& program,
+                                    const std::string& pictures) {
+  auto* command =
+      app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and " + pictures + " (PNG)");
+  command->add_option("RUN_DIR", request.run_dir, "A run folder written by '" + program + " train --out'")->required();
+  command->add_option("--data", request.data, "Data folder (default: the one the run used)");
+  return command;
+}
+
 // CLI11's parse of a program's command line: --help printed (status 0), a
 // wrong flag printed as one line "program: message" (status 2); nothing
 // when the command line is good.
