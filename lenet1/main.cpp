@@ -148,14 +148,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({16, 28}))
       ->capture_default_str();
 
-  auto* train = app.add_subcommand("train", "Train LeNet-1 (a recipe, default the 1989 reproduction) and evaluate after every pass");
-  std::string recipe = "1989";
-  train->add_option("--recipe", recipe, "Recipe: " + recipe_names(lenet1::recipes))->capture_default_str();
   TrainConfig defaults = recipes.front().config;
   defaults.threads = all_cores();
-  const TrainFlags flags(*train, defaults);
-  train->footer("Flags override the recipe's values; the defaults shown are --recipe 1989's.\n" + train->get_footer());
-  train->get_option("--resume")->excludes("--recipe");
+  const RecipeTrainCommand train(app, "Train LeNet-1 (a recipe, default the 1989 reproduction) and evaluate after every pass",
+                                 lenet1::recipes, defaults);
 
   ReportRequest report_request;
   auto* report = add_report_command(app, report_request, "lenet1", "H1 kernels");
@@ -207,7 +203,7 @@ int main(int argc, char** argv) {
       for (int i = 2; i < argc; ++i) command += std::string(" ") + argv[i];
       ablation_command(ablation_flags, results, command);
     } else {
-      train_command(recipe, flags);
+      train_command(train.recipe(), train.flags());
     }
   });
 }

@@ -55,14 +55,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({28, 16}))
       ->capture_default_str();
 
-  auto* train = app.add_subcommand("train", "Train LeNet-5 (a recipe, default the 1998 paper's) and evaluate after every pass");
-  std::string recipe = "1998";
-  train->add_option("--recipe", recipe, "Recipe: " + recipe_names(lenet5::recipes))->capture_default_str();
   TrainConfig defaults = lenet5::recipes.front().config;
   defaults.threads = all_cores();
-  const TrainFlags flags(*train, defaults);
-  train->footer("Flags override the recipe's values; the defaults shown are --recipe 1998's.\n" + train->get_footer());
-  train->get_option("--resume")->excludes("--recipe");
+  const RecipeTrainCommand train(app, "Train LeNet-5 (a recipe, default the 1998 paper's) and evaluate after every pass",
+                                 lenet5::recipes, defaults);
 
   ReportRequest report_request;
   auto* report = add_report_command(app, report_request, "lenet5", "C1 kernels");
@@ -78,6 +74,6 @@ int main(int argc, char** argv) {
     else if (*export_command)
       export_variant<lenet5::Variants, lenet5::Model>(export_request, lenet5::recipes, "lenet5", std::cout);
     else
-      train_command(recipe, flags);
+      train_command(train.recipe(), train.flags());
   });
 }

@@ -181,6 +181,37 @@ const Recipe& recipe_named(const std::array<Recipe, N>& recipes, std::string_vie
   throw UsageError("--recipe: expected one of " + recipe_names(recipes) + ", found '" + std::string(name) + "'");
 }
 
+// A program's `train` subcommand over its recipes (structs with a `name`
+// and a TrainConfig `config`): --recipe, the first recipe by default, then
+// every TrainFlags flag, shown with `defaults` (the first recipe's values
+// with the program's own over them); --resume excludes --recipe.
+class RecipeTrainCommand {
+ public:
+  template <class Recipe, std::size_t N>
+  RecipeTrainCommand(CLI::App& app, const std::string& description, const std::array<Recipe, N>& recipes,
+                     const TrainConfig& defaults)
+      : command_(*app.add_subcommand("train", description)),
+        recipe_(recipes.front().name),
+        recipe_option_(command_.add_option("--recipe", recipe_, "Recipe: " + recipe_names(recipes))),
+        flags_(command_, defaults) {
+    recipe_option_->capture_default_str();
+    command_.footer("Flags override the recipe's values; the defaults shown are --recipe " + recipe_ + "'s.\n" +
+                    command_.get_footer());
+    command_.get_option("--resume")->excludes(recipe_option_);
+  }
+  RecipeTrainCommand(const RecipeTrainCommand&) = delete;  // CLI11 holds pointers into this object
+  RecipeTrainCommand& operator=(const RecipeTrainCommand&) = delete;
+
+  const std::string& recipe() const { return recipe_; }
+  const TrainFlags& flags() const { return flags_; }
+
+ private:
+  CLI::App& command_;
+  std::string recipe_;
+  CLI::Option* recipe_option_;
+  TrainFlags flags_;
+};
+
 // A program's `export` subcommand (train/export.hpp): its flags into `request`.
 inline CLI::App* add_export_command(CLI::App& app, ExportRequest& request, const std::string& program,
                                     const std::string& recipes) {
