@@ -22,9 +22,18 @@
 #include <string>
 #include <vector>
 
-#include "ctgrad/ctgrad.hpp"
+#include "ctgrad/core/random.hpp"
 #include "ctgrad/data/augment.hpp"
+#include "ctgrad/graph/compile.hpp"
+#include "ctgrad/graph/summary.hpp"
+#include "ctgrad/kernels/kernels.hpp"
+#include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/nn/weights.hpp"
+#include "ctgrad/ops/dropout.hpp"
+#include "ctgrad/optim/adamw.hpp"
+#include "ctgrad/optim/schedule.hpp"
+#include "ctgrad/optim/sdlm.hpp"
+#include "ctgrad/optim/sgd.hpp"
 #include "ctgrad/train/checkpoint.hpp"
 #include "ctgrad/train/curvature_estimate.hpp"
 #include "ctgrad/train/config.hpp"
