@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
   // Under mpirun every rank runs the benchmarks and exchanges gradients in
   // each step: only the fixed-step lenet1_distributed ones keep the ranks
   // in step (bench_train_lenet1.cpp), and rank 0 alone reports.
-  ctgrad::training::Processes& processes = ctgrad::training::Processes::world();
+  ctgrad::train::Processes& processes = ctgrad::train::Processes::world();
   if (processes.distributed()) {
     const std::string filter = benchmark::GetBenchmarkFilter();
     if (filter.find("lenet1_distributed") == std::string::npos) {

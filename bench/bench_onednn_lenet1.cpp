@@ -171,7 +171,7 @@ class OneDnnLeNet1 {
   const std::string& implementations() const { return implementations_; }
 
   // Examples first .. first + batch of `split` as the input and +-1 targets.
-  void load(const ctgrad::training::Split& split, std::size_t first) {
+  void load(const ctgrad::train::Split& split, std::size_t first) {
     float* x = floats(x_);
     float* t = floats(targets_);
     for (memory::dim e = 0; e < batch_; ++e) {
@@ -415,7 +415,7 @@ std::string check_gradient(OneDnnLeNet1& net) {
 // Threads are the OpenMP runtime's that Debian's oneDNN is built with.
 void onednn_lenet1_train(benchmark::State& state, int batch, int threads) {
   omp_set_num_threads(threads);  // before the primitives: they plan their work for it
-  static const ctgrad::training::Split split = ctgrad::bench::random_split(512);
+  static const ctgrad::train::Split split = ctgrad::bench::random_split(512);
   OneDnnLeNet1 net(batch, 1);
   net.load(split, 0);
   if (const std::string failed = check_gradient(net); !failed.empty()) {

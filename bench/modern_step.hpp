@@ -30,7 +30,7 @@ void modern_step(benchmark::State& state, Initialize initialize, float dropout) 
   for (float& v : image) v = ctgrad::uniform01(noise) * 2.f - 1.f;
   std::uint8_t label = 0;
   for (auto _ : state) {
-    ctgrad::training::load_example<Model>(*graph, 0, image, label);
+    ctgrad::train::load_example<Model>(*graph, 0, image, label);
     graph->forward();
     graph->backward();
     optimizer->template step<K>(*params, 1e-6f);

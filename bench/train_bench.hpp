@@ -20,8 +20,8 @@ namespace ctgrad::bench {
 
 // `count` random images of `shape` in [-1, 1] with labels 0..9 (seed 9): a
 // Split shaped like a model's data (the digits' {1, 16, 16} by default).
-inline training::Split random_split(std::size_t count, std::vector<std::size_t> shape = {1, 16, 16}) {
-  training::Split s;
+inline train::Split random_split(std::size_t count, std::vector<std::size_t> shape = {1, 16, 16}) {
+  train::Split s;
   s.example_shape = std::move(shape);
   std::mt19937 rng(9);
   s.images.resize(count * s.example_size());
@@ -32,8 +32,8 @@ inline training::Split random_split(std::size_t count, std::vector<std::size_t> 
 }
 // 512 such images of the Model's input shape.
 template <class Model>
-const training::Split& synthetic_split() {
-  static const training::Split split = [] {
+const train::Split& synthetic_split() {
+  static const train::Split split = [] {
     constexpr auto dims = Model::image_shape::dims;
     return random_split(512, std::vector<std::size_t>(dims.begin(), dims.end()));
   }();
@@ -46,7 +46,7 @@ template <class Model, class K, Optimizer O, class Initialize>
 void train_step(benchmark::State& state, std::size_t batch, unsigned threads, Initialize initialize, float dropout,
                 bool augment) {
   using Params = typename Model::params_type;
-  const training::Split& split = synthetic_split<Model>();
+  const train::Split& split = synthetic_split<Model>();
   auto params = std::make_unique<Params>();
   initialize(*params);
   auto adamw = std::make_unique<AdamW<Params>>();
@@ -54,17 +54,17 @@ void train_step(benchmark::State& state, std::size_t batch, unsigned threads, In
   DropoutControl control{&noise, true};
   auto expression = Model::loss(*params, control, dropout);
   auto graph = std::make_unique<Graph<decltype(expression), K>>(expression);
-  training::ThreadPool pool(threads);
-  training::DataParallelStep<Model, K> parallel(batch, dropout, pool);
+  train::ThreadPool pool(threads);
+  train::DataParallelStep<Model, K> parallel(batch, dropout, pool);
   std::vector<std::size_t> order(split.count());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::size_t next = 0;
   for (auto _ : state) {
     if (next + batch > order.size()) next = 0;
     if (batch == 1) {
-      const auto image = training::example<Model>(split, next);
-      training::load_example<Model>(*graph, 0, image, split.labels[next]);
-      if (augment) random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
+      const auto image = train::example<Model>(split, next);
+      train::load_example<Model>(*graph, 0, image, split.labels[next]);
+      if (augment) data::random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise);
       graph->forward();
       graph->backward();
     } else {

@@ -4,6 +4,7 @@
 #include <ostream>
 #include <string>
 
+#include <ctgrad/nn/weights.hpp>
 #include <ctgrad/train/curvature_estimate.hpp>
 
 #include "lenet1/prepare.hpp"
@@ -14,7 +15,7 @@ namespace lenet1 {
 void write_curvature(const CurvatureOptions& options, std::ostream& out) {
   auto params = std::make_unique<Params>();
   try {
-    ctgrad::io::load_parameters(options.init, *params);
+    ctgrad::load_parameters(options.init, *params);
   } catch (const ctgrad::io::Error& error) {
     throw UsageError(std::string("--init: ") + error.what());
   }
@@ -28,7 +29,7 @@ void write_curvature(const CurvatureOptions& options, std::ostream& out) {
   auto graph = std::make_unique<G>(training_loss(*params));
   auto pass = std::make_unique<ctgrad::CurvaturePass<G>>(*graph);
   estimate_curvature<Model<Classic>>(*graph, *pass, *params, train_split, options.examples, 0);
-  ctgrad::io::save_curvature(options.save, *params);
+  ctgrad::save_curvature(options.save, *params);
   out << "curvature: the mean over the first " << options.examples << " training examples at " << options.init.string()
       << ", per parameter (mean, max):\n";
   ctgrad::for_each_parameter(*params, [&](const auto& p) {

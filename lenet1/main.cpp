@@ -15,21 +15,21 @@
 
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
+#include <ctgrad/train/program.hpp>
 
 #include "lenet1/curvature.hpp"
-#include "lenet1/export.hpp"
 #include "lenet1/prepare.hpp"
 #include "lenet1/recipes.hpp"
 #include "lenet1/report.hpp"
-#include "lenet1/run.hpp"
+#include "lenet1/variants.hpp"
 #include "report/pictures.hpp"
 
 namespace {
 
 using namespace lenet1;
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
-using ctgrad::training::UsageError;
+using ctgrad::train::UsageError;
 
 // The program's own default besides the recipes': evaluation and minibatch
 // steps on every core (the numbers do not depend on it).
@@ -40,7 +40,7 @@ TrainConfig make_config(const Recipe& recipe, const TrainFlags& flags) {
   TrainConfig base = recipe.config;
   base.threads = all_cores();
   TrainConfig c = flags.config(base);
-  if (c.dropout > 0 && c.variant != "modern")
+  if (c.dropout > 0 && !Variants::visit(c.variant, []<class Variant>() { return Variant::dropout; }))
     throw UsageError("--dropout: recipe '" + c.recipe + "' has no dropout layer (only --recipe modern has one)");
   return c;
 }
@@ -50,24 +50,12 @@ struct RunOutcome {
   double seconds = 0;
 };
 
-template <class Variant, class K>
-RunOutcome run_variant(const TrainConfig& config, const Split& train_split, const Split& test_split,
-                       const RunPaths& paths) {
+// The recipe's variant; a --teacher is a modern LeNet-1's weights.
+RunOutcome run(const TrainConfig& c, const Split& train_split, const Split& test_split, const RunPaths& paths) {
   RunOutcome outcome;
-  outcome.passes = train_variant<Variant, K>(config, train_split, test_split, paths);
+  outcome.passes = train_variant<Variants, Model, Model<Modern>>(c, train_split, test_split, paths);
   outcome.seconds = outcome.passes.empty() ? 0 : outcome.passes.back().seconds;
   return outcome;
-}
-
-template <class K>
-RunOutcome run_kernels(const TrainConfig& c, const Split& train_split, const Split& test_split, const RunPaths& f) {
-  if (c.variant == "modern") return run_variant<Modern, K>(c, train_split, test_split, f);
-  if (c.variant == "softmax") return run_variant<Softmax, K>(c, train_split, test_split, f);
-  return run_variant<Classic, K>(c, train_split, test_split, f);
-}
-
-RunOutcome run(const TrainConfig& c, const Split& train_split, const Split& test_split, const RunPaths& paths) {
-  return run_kernels<ctgrad::kernels::Selected>(c, train_split, test_split, paths);
 }
 
 Splits load_digits(const std::filesystem::path& dir) {
@@ -80,7 +68,7 @@ Splits load_digits(const std::filesystem::path& dir) {
 void train_command(const std::string& recipe, const TrainFlags& flags) {
   TrainConfig config = flags.paths().resume.empty()
                            ? make_config(recipe_named(recipes, recipe), flags)
-                           : flags.config({}, {"1989", "softmax", "modern"}, "lenet1");
+                           : flags.config({}, Variants::names, "lenet1");
   const auto splits = load_digits(config.data);
   run(config, splits.train, splits.test, flags.paths());
 }
@@ -160,19 +148,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({16, 28}))
       ->capture_default_str();
 
-  auto* train = app.add_subcommand("train", "Train LeNet-1 (a recipe, default the 1989 reproduction) and evaluate after every pass");
-  std::string recipe = "1989";
-  train->add_option("--recipe", recipe, "Recipe: " + recipe_names(lenet1::recipes))->capture_default_str();
   TrainConfig defaults = recipes.front().config;
   defaults.threads = all_cores();
-  const TrainFlags flags(*train, defaults);
-  train->footer("Flags override the recipe's values; the defaults shown are --recipe 1989's.\n" + train->get_footer());
-  train->get_option("--resume")->excludes("--recipe");
+  const RecipeTrainCommand train(app, "Train LeNet-1 (a recipe, default the 1989 reproduction) and evaluate after every pass",
+                                 lenet1::recipes, defaults);
 
-  std::filesystem::path report_dir, report_data;
-  auto* report = app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and H1 kernels (PNG)");
-  report->add_option("RUN_DIR", report_dir, "A run folder written by 'lenet1 train --out'")->required();
-  report->add_option("--data", report_data, "Data folder (default: the one the run used)");
+  ReportRequest report_request;
+  auto* report = add_report_command(app, report_request, "lenet1", "H1 kernels");
 
   std::filesystem::path results = "docs/results.md";
   auto* ablation = app.add_subcommand("ablation", "Train every recipe and write the results table");
@@ -199,22 +181,21 @@ int main(int argc, char** argv) {
   curvature->add_option("--save", curvature_options.save, "The estimate's safetensors file")->required();
   curvature->add_option("--data", curvature_options.data, "Folder with the prepared digits")->capture_default_str();
 
-  ctgrad::training::ExportRequest export_request;
+  ctgrad::train::ExportRequest export_request;
   auto* export_command = add_export_command(app, export_request, "lenet1", recipe_names(lenet1::recipes));
 
-  if (const auto status = parse_command_line(app, argc, argv, "lenet1")) return *status;
-  return run_command("lenet1", [&] {
+  return run_program(app, argc, argv, "lenet1", [&] {
     if (*prepare) {
       lenet1::prepare(prepare_options, std::cout);
     } else if (*report) {
-      lenet1::write_report(report_dir, report_data);
+      lenet1::write_report(report_request.run_dir, report_request.data);
     } else if (*curves) {
       if (compared_labels.empty())
         for (const auto& dir : compared_runs) compared_labels.push_back(dir.filename().string());
       report::write_run_comparison(comparison_file, compared_runs, compared_labels, comparison_title);
       std::printf("curves: %s\n", comparison_file.c_str());
     } else if (*export_command) {
-      lenet1::export_model(export_request, std::cout);
+      export_variant<Variants, Model>(export_request, lenet1::recipes, "lenet1", std::cout);
     } else if (*curvature) {
       lenet1::write_curvature(curvature_options, std::cout);
     } else if (*ablation) {
@@ -222,7 +203,7 @@ int main(int argc, char** argv) {
       for (int i = 2; i < argc; ++i) command += std::string(" ") + argv[i];
       ablation_command(ablation_flags, results, command);
     } else {
-      train_command(recipe, flags);
+      train_command(train.recipe(), train.flags());
     }
   });
 }

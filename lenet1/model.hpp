@@ -8,6 +8,8 @@
 
 #include <ctgrad/ctgrad.hpp>
 
+#include "lenet1/variants.hpp"
+
 namespace lenet1 {
 
 using namespace ctgrad;
@@ -37,21 +39,6 @@ struct Params {
 
 using Image = Shape<1, 16, 16>;
 using Scores = Shape<10>;
-
-// The architectures of the recipes (lenet1/recipes.hpp). Each is a different
-// forward expression, so a different compiled graph type.
-struct Classic {  // 1989: tanh everywhere, MSE to +-1 targets
-  static constexpr std::string_view name = "1989";
-  static constexpr bool relu = false, output_tanh = true, dropout = false, cross_entropy = false;
-};
-struct Softmax {  // tanh hidden layers, linear output, softmax cross-entropy
-  static constexpr std::string_view name = "softmax";
-  static constexpr bool relu = false, output_tanh = false, dropout = false, cross_entropy = true;
-};
-struct Modern {  // ReLU hidden layers, dropout before H3, softmax cross-entropy
-  static constexpr std::string_view name = "modern";
-  static constexpr bool relu = true, output_tanh = false, dropout = true, cross_entropy = true;
-};
 
 // The target's value for the classes an example is not: -1 for the paper's
 // tanh/MSE outputs, 0 for a cross-entropy probability vector.

@@ -23,8 +23,7 @@
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/io/npy.hpp"
 #include <ctgrad/data/dataset.hpp>
-
-#include "lenet1/resize.hpp"
+#include <ctgrad/data/resize.hpp>
 
 extern char** environ;
 
@@ -187,7 +186,7 @@ Digits read_and_resample(const std::filesystem::path& digits_folder, std::size_t
       if (target_side == source_side)
         std::copy(source.begin(), source.end(), target.begin());
       else
-        ctgrad::io::resize_bilinear(source, source_side, source_side, target, target_side, target_side);
+        ctgrad::data::resize_bilinear(source, source_side, source_side, target, target_side, target_side);
       // The paper's input range: background -1, ink +1.
       for (float& pixel : target) pixel = pixel * 2.0f - 1.0f;
     }

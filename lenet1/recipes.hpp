@@ -13,12 +13,12 @@ struct Recipe {
   std::string_view name;
   std::string_view change;     // what this step adds
   std::string_view reference;  // published train / test error
-  ctgrad::training::TrainConfig config;  // variant: "1989", "softmax" or "modern" (model.hpp)
+  ctgrad::train::TrainConfig config;  // variant: "1989", "softmax" or "modern" (model.hpp)
 };
 
 // A recipe's settings: the 1989 reproduction's (TrainConfig's defaults) with `changes` over them.
-inline ctgrad::training::TrainConfig recipe_config(std::string_view name, std::string_view variant,
-                                                   ctgrad::training::TrainConfig changes) {
+inline ctgrad::train::TrainConfig recipe_config(std::string_view name, std::string_view variant,
+                                                ctgrad::train::TrainConfig changes) {
   changes.recipe = name;
   changes.variant = variant;
   return changes;

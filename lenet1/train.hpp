@@ -8,7 +8,7 @@
 
 namespace lenet1 {
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
 inline constexpr std::size_t image_size = Image::size;
 
@@ -24,6 +24,10 @@ struct Model {
   }
   static auto loss(Params& p, const DropoutControl& control, float dropout) {
     return lenet1::training_loss<Variant>(p, control, dropout);
+  }
+  // The recipes' initialization: the config's seed and output bias.
+  static void initialize(Params& p, const TrainConfig& config) {
+    lenet1::initialize(p, config.seed, static_cast<float>(config.output_bias));
   }
 };
 

@@ -10,25 +10,19 @@
 
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
+#include <ctgrad/train/program.hpp>
 
-#include "lenet5/export.hpp"
 #include "lenet5/prepare.hpp"
 #include "lenet5/recipes.hpp"
 #include "lenet5/report.hpp"
-#include "lenet5/run.hpp"
+#include "lenet5/variants.hpp"
 
 namespace {
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
 // Evaluation and minibatch steps on every core (the numbers do not depend on it).
 unsigned all_cores() { return std::max(1u, std::thread::hardware_concurrency()); }
-
-template <class K>
-std::vector<PassResult> train_on(const TrainConfig& config, const Splits& splits, const RunPaths& paths) {
-  if (config.variant == "modern") return lenet5::train_variant<lenet5::Modern, K>(config, splits.train, splits.test, paths);
-  return lenet5::train_variant<lenet5::Paper, K>(config, splits.train, splits.test, paths);
-}
 
 void train_command(const std::string& recipe_name, const TrainFlags& flags) {
   TrainConfig config;
@@ -37,13 +31,13 @@ void train_command(const std::string& recipe_name, const TrainFlags& flags) {
     base.threads = all_cores();
     config = flags.config(base);
   } else {
-    config = flags.config({}, {"1998", "modern"}, "lenet5");
+    config = flags.config({}, lenet5::Variants::names, "lenet5");
   }
   if (config.dropout > 0) throw UsageError("--dropout: LeNet-5 has no dropout layer");
   const Splits splits =
       load_splits(config.data, lenet5::example_dims, lenet5::example_classes,
                   "run `lenet5 prepare` for Fashion-MNIST, or `lenet1 prepare --side 28` for the digits");
-  train_on<ctgrad::kernels::Selected>(config, splits, flags.paths());
+  train_variant<lenet5::Variants, lenet5::Model>(config, splits.train, splits.test, flags.paths());
 }
 
 }  // namespace
@@ -61,32 +55,25 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({28, 16}))
       ->capture_default_str();
 
-  auto* train = app.add_subcommand("train", "Train LeNet-5 (a recipe, default the 1998 paper's) and evaluate after every pass");
-  std::string recipe = "1998";
-  train->add_option("--recipe", recipe, "Recipe: " + recipe_names(lenet5::recipes))->capture_default_str();
   TrainConfig defaults = lenet5::recipes.front().config;
   defaults.threads = all_cores();
-  const TrainFlags flags(*train, defaults);
-  train->footer("Flags override the recipe's values; the defaults shown are --recipe 1998's.\n" + train->get_footer());
-  train->get_option("--resume")->excludes("--recipe");
+  const RecipeTrainCommand train(app, "Train LeNet-5 (a recipe, default the 1998 paper's) and evaluate after every pass",
+                                 lenet5::recipes, defaults);
 
-  std::filesystem::path report_dir, report_data;
-  auto* report = app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and C1 kernels (PNG)");
-  report->add_option("RUN_DIR", report_dir, "A run folder written by 'lenet5 train --out'")->required();
-  report->add_option("--data", report_data, "Data folder (default: the one the run used)");
+  ReportRequest report_request;
+  auto* report = add_report_command(app, report_request, "lenet5", "C1 kernels");
 
   ExportRequest export_request;
   auto* export_command = add_export_command(app, export_request, "lenet5", recipe_names(lenet5::recipes));
 
-  if (const auto status = parse_command_line(app, argc, argv, "lenet5")) return *status;
-  return run_command("lenet5", [&] {
+  return run_program(app, argc, argv, "lenet5", [&] {
     if (*prepare)
       lenet5::prepare(options, std::cout);
     else if (*report)
-      lenet5::write_report(report_dir, report_data);
+      lenet5::write_report(report_request.run_dir, report_request.data);
     else if (*export_command)
-      lenet5::export_model(export_request, std::cout);
+      export_variant<lenet5::Variants, lenet5::Model>(export_request, lenet5::recipes, "lenet5", std::cout);
     else
-      train_command(recipe, flags);
+      train_command(train.recipe(), train.flags());
   });
 }

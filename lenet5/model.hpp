@@ -36,8 +36,11 @@
 #include <cstdint>
 #include <random>
 #include <string_view>
+#include <type_traits>
 
 #include <ctgrad/ctgrad.hpp>
+
+#include "lenet5/variants.hpp"
 
 namespace lenet5 {
 
@@ -90,17 +93,12 @@ struct ModernParams {
                            (Parameter<Shape<84, 10>, "outw">, outw), (Parameter<Shape<10>, "outb">, outb));
 };
 
-struct Paper {  // 1998: scaled tanh, trainable subsampling, MSE to +-1
-  static constexpr bool modern = false;
-  using params_type = Params;
-};
-struct Modern {  // ReLU, max pooling, softmax cross-entropy
-  static constexpr bool modern = true;
-  using params_type = ModernParams;
-};
+// Each variant's parameters (the variants: lenet5/variants.hpp).
+template <class Variant>
+using params_of = std::conditional_t<Variant::modern, ModernParams, Params>;
 
 template <class Variant = Paper>
-auto network(typename Variant::params_type& p) {
+auto network(params_of<Variant>& p) {
   auto squash = [](auto&& a) {
     if constexpr (Variant::modern)
       return relu(a);
@@ -139,7 +137,7 @@ auto network(typename Variant::params_type& p) {
 }
 
 template <class Variant = Paper>
-auto training_loss(typename Variant::params_type& p) {
+auto training_loss(params_of<Variant>& p) {
   if constexpr (Variant::modern)
     return cross_entropy(network<Variant>(p), target<Scores>());
   else
@@ -151,7 +149,7 @@ auto training_loss(typename Variant::params_type& p) {
 // (PyTorch's default bound); the subsampling coefficients as weights of fan-in 4
 // (the window they scale); biases 0. Drawn in declaration order.
 template <class Variant>
-void initialize(typename Variant::params_type& p, std::uint32_t seed) {
+void initialize(params_of<Variant>& p, std::uint32_t seed) {
   std::mt19937 rng(seed);
   for_each_parameter(p, [&](auto& parameter) {
     using S = typename std::remove_cvref_t<decltype(parameter)>::shape;

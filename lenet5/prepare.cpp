@@ -8,10 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include <ctgrad/data/resize.hpp>
 #include <ctgrad/io/error.hpp>
 #include <ctgrad/io/npy.hpp>
 
-#include "lenet1/resize.hpp"
 #include "lenet5/idx.hpp"
 
 namespace lenet5 {
@@ -47,7 +47,7 @@ void prepare_split(const PrepareOptions& options, const std::string& prefix, con
   if (out_side != side) {
     std::vector<float> resampled(count * out_side * out_side);
     for (std::size_t i = 0; i < count; ++i)
-      ctgrad::io::resize_bilinear(std::span<const float>(pixels).subspan(i * side * side, side * side), side, side,
+      ctgrad::data::resize_bilinear(std::span<const float>(pixels).subspan(i * side * side, side * side), side, side,
                                   std::span(resampled).subspan(i * out_side * out_side, out_side * out_side),
                                   out_side, out_side);
     pixels = std::move(resampled);

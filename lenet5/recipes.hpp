@@ -12,11 +12,11 @@ namespace lenet5 {
 struct Recipe {
   std::string_view name;
   std::string_view description;
-  ctgrad::training::TrainConfig config;  // variant: "1998" (Paper) or "modern" (Modern), model.hpp
+  ctgrad::train::TrainConfig config;  // variant: "1998" (Paper) or "modern" (Modern), model.hpp
 };
 
-inline ctgrad::training::TrainConfig recipe_config(std::string_view name, std::string_view variant,
-                                                   ctgrad::training::TrainConfig changes) {
+inline ctgrad::train::TrainConfig recipe_config(std::string_view name, std::string_view variant,
+                                                ctgrad::train::TrainConfig changes) {
   changes.recipe = name;
   changes.variant = variant;
   changes.data = "data/fashion-mnist";  // lenet5 prepare's default --out

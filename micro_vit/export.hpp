@@ -8,10 +8,10 @@
 
 namespace micro_vit {
 
-void export_model(const ctgrad::training::ExportRequest& request, std::ostream& log);
+void export_model(const ctgrad::train::ExportRequest& request, std::ostream& log);
 
 // ctgrad's test-split scores (export_scores.cpp: the file that needs the
 // compiled graph, apart from the one that writes the model).
-void write_test_scores(Params& params, const ctgrad::training::ExportRequest& request, std::ostream& log);
+void write_test_scores(Params& params, const ctgrad::train::ExportRequest& request, std::ostream& log);
 
 }  // namespace micro_vit

@@ -5,8 +5,8 @@
 
 namespace micro_vit {
 
-void write_test_scores(Params& params, const ctgrad::training::ExportRequest& request, std::ostream& log) {
-  ctgrad::training::write_test_scores<Model>(params, request, log);
+void write_test_scores(Params& params, const ctgrad::train::ExportRequest& request, std::ostream& log) {
+  ctgrad::train::write_test_scores<Model>(params, request, log);
 }
 
 }  // namespace micro_vit

@@ -10,21 +10,23 @@
 
 #include <CLI/CLI.hpp>
 #include <ctgrad/train/cli.hpp>
+#include <ctgrad/train/program.hpp>
 
 #include "micro_vit/export.hpp"
 #include "micro_vit/report.hpp"
-#include "micro_vit/run.hpp"
+#include "micro_vit/variants.hpp"
 
 namespace {
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
-template <class K>
-void train_with(const TrainConfig& config, const RunPaths& paths) {
-  // The digits of `lenet1 prepare`, or any data of the model's shape.
+// The digits of `lenet1 prepare`, or any data of the model's shape; a
+// --teacher is a modern LeNet-1's weights (micro_vit/teacher.hpp).
+void train_command(const TrainConfig& config, const RunPaths& paths) {
   const auto splits =
       load_splits(config.data, micro_vit::example_dims, micro_vit::example_classes, "run `lenet1 prepare` first");
-  micro_vit::train_on<K>(config, splits.train, splits.test, paths);
+  train_variant<micro_vit::Variants, micro_vit::ModelOf, micro_vit::teacher::Model>(config, splits.train, splits.test,
+                                                                                  paths);
 }
 
 // The default recipe: lenet1's "modern-batch" (minibatches of 16, AdamW on
@@ -59,26 +61,21 @@ int main(int argc, char** argv) {
   const TrainConfig defaults = default_recipe();
   const TrainFlags flags(*train, defaults);
 
-  std::filesystem::path report_dir, report_data;
-  auto* report =
-      app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and patch filters (PNG)");
-  report->add_option("RUN_DIR", report_dir, "A run folder written by 'micro_vit train --out'")->required();
-  report->add_option("--data", report_data, "Data folder (default: the one the run used)");
+  ReportRequest report_request;
+  auto* report = add_report_command(app, report_request, "micro_vit", "patch filters");
 
   ExportRequest export_request;
   auto* export_command = add_export_command(app, export_request, "micro_vit", "micro_vit");
 
-  if (const auto status = parse_command_line(app, argc, argv, "micro_vit")) return *status;
-  return run_command("micro_vit", [&] {
+  return run_program(app, argc, argv, "micro_vit", [&] {
     if (*report) {
-      micro_vit::write_report(report_dir, report_data);
+      micro_vit::write_report(report_request.run_dir, report_request.data);
       return;
     }
     if (*export_command) {
       micro_vit::export_model(export_request, std::cout);
       return;
     }
-    const TrainConfig config = flags.config(defaults, {"micro_vit"}, "micro_vit");
-    train_with<ctgrad::kernels::Selected>(config, flags.paths());
+    train_command(flags.config(defaults, micro_vit::Variants::names, "micro_vit"), flags.paths());
   });
 }

@@ -9,7 +9,10 @@
 #include <utility>
 
 #include <ctgrad/ctgrad.hpp>
+#include <ctgrad/train/config.hpp>
 #include <ctgrad/train/model.hpp>
+
+#include "micro_vit/variants.hpp"
 
 namespace micro_vit {
 
@@ -162,14 +165,19 @@ struct Model {
   using params_type = Params;
   using image_shape = Image;
   static constexpr std::size_t classes = micro_vit::classes;
-  static constexpr ctgrad::training::Targets targets = ctgrad::training::Targets::one_hot;
+  static constexpr ctgrad::train::Targets targets = ctgrad::train::Targets::one_hot;
   static auto network(Params& p, const DropoutControl& control, float dropout) {
     return micro_vit::network(p, control, dropout);
   }
   static auto loss(Params& p, const DropoutControl& control, float dropout) {
     return ctgrad::cross_entropy(micro_vit::network(p, control, dropout), target<Shape<classes>>(), label_smoothing);
   }
+  // initialize (below), from the config's seed.
+  static void initialize(Params& p, const ctgrad::train::TrainConfig& config);
 };
+
+static_assert(Model::image_shape::dims == example_dims && Model::classes == example_classes,
+              "micro_vit/variants.hpp: example_dims and example_classes must be what the Model reads and scores");
 
 // The inputs each output of a weight reads: [(depth,) in, out] for a matrix,
 // [out, planes, k, k] for a convolution.
@@ -198,6 +206,10 @@ inline void initialize(Params& p, std::uint32_t seed) {
     for (float& value : parameter.value) value = bound > 0 ? (uniform01(rng) * 2.f - 1.f) * bound : fill;
     parameter.grad.fill(0.f);
   });
+}
+
+inline void Model::initialize(Params& p, const ctgrad::train::TrainConfig& config) {
+  micro_vit::initialize(p, config.seed);
 }
 
 }  // namespace micro_vit

@@ -11,10 +11,7 @@
 namespace micro_vit {
 
 void write_report(const std::filesystem::path& run_dir, const std::filesystem::path& data_dir) {
-  const auto config = ctgrad::training::config_from_json(run_dir / "config.json");
-  if (config.variant != "micro_vit")
-    ctgrad::io::fail(run_dir / "config.json", "expected a micro_vit run, found variant '" + config.variant + "'");
-  report::write_run_report<Model>(run_dir, data_dir, "micro_vit", [](Params& params, const auto& dir) {
+  report::write_variant_report<Variants, ModelOf>(run_dir, data_dir, "micro_vit", [](Params& params, const auto& dir) {
     // embed_w is [patch pixel, unit] (unit u's filter is column u), or with
     // overlapping patches [unit, 1, window, window] (one filter after another).
     std::vector<float> filters(width * window * window);

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include <ctgrad/io/metrics_csv.hpp>
+#include <ctgrad/nn/weights.hpp>
 #include <ctgrad/train/trainer.hpp>
+#include <ctgrad/train/variants.hpp>
 
 #include "report/pictures.hpp"
 
@@ -25,10 +27,10 @@ namespace report {
 // empty, replaces the data folder recorded in config.json. `program` titles
 // the curves. Returns the run's configuration.
 template <class Model, class WeightPictures>
-ctgrad::training::TrainConfig write_run_report(const std::filesystem::path& run_dir,
-                                               const std::filesystem::path& data_dir, const std::string& program,
-                                               WeightPictures&& weight_pictures) {
-  using namespace ctgrad::training;
+ctgrad::train::TrainConfig write_run_report(const std::filesystem::path& run_dir,
+                                            const std::filesystem::path& data_dir, const std::string& program,
+                                            WeightPictures&& weight_pictures) {
+  using namespace ctgrad::train;
   const TrainConfig config = config_from_json(run_dir / "config.json");
   const auto rows = ctgrad::io::read_metrics_csv(run_dir / "metrics.csv");
   write_learning_curves(run_dir / "learning_curves.png", rows,
@@ -44,7 +46,7 @@ ctgrad::training::TrainConfig write_run_report(const std::filesystem::path& run_
   }
 
   auto params = std::make_unique<typename Model::params_type>();
-  ctgrad::io::load_parameters(run_dir / "weights.safetensors", *params);
+  ctgrad::load_parameters(run_dir / "weights.safetensors", *params);
   weight_pictures(*params, run_dir);
 
   const Split test = load_split<Model>(data_dir.empty() ? std::filesystem::path(config.data) : data_dir, "test");
@@ -73,6 +75,22 @@ ctgrad::training::TrainConfig write_run_report(const std::filesystem::path& run_
               "--out %s\n",
               program.c_str(), (run_dir / "weights.safetensors").c_str(), (run_dir / "model.onnx").c_str());
   return config;
+}
+
+// The report of a run of whichever of a program's variants (Variants,
+// train/variants.hpp) the run folder's config.json names, as ModelOf<Variant>:
+// write_run_report with `weight_pictures`, which takes any of their parameter
+// structs. A run of another program is refused, naming its variant.
+template <class Variants, template <class> class ModelOf, class WeightPictures>
+void write_variant_report(const std::filesystem::path& run_dir, const std::filesystem::path& data_dir,
+                          const std::string& program, WeightPictures&& weight_pictures) {
+  const std::string variant = ctgrad::train::config_from_json(run_dir / "config.json").variant;
+  if (!Variants::contains(variant))
+    ctgrad::io::fail(run_dir / "config.json",
+                     "expected a " + program + " run" + Variants::listed() + ", found variant '" + variant + "'");
+  Variants::visit(variant, [&]<class Variant>() {
+    write_run_report<ModelOf<Variant>>(run_dir, data_dir, program, weight_pictures);
+  });
 }
 
 }  // namespace report

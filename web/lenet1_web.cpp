@@ -18,7 +18,7 @@
 
 #include <emscripten/emscripten.h>
 
-#include <ctgrad/io/safetensors.hpp>
+#include <ctgrad/nn/weights.hpp>
 #include <ctgrad/train/evaluate.hpp>
 #include <ctgrad/train/model.hpp>
 
@@ -30,8 +30,8 @@
 namespace {
 
 using namespace lenet1;
-using ctgrad::training::EvalResult;
-using ctgrad::training::TrainConfig;
+using ctgrad::train::EvalResult;
+using ctgrad::train::TrainConfig;
 using K = ctgrad::kernels::Selected;  // the module's one SIMD set (web/CMakeLists.txt)
 
 // The 1989 network as the trainer takes a model (ctgrad/train/model.hpp),
@@ -43,11 +43,11 @@ struct Network {
   using params_type = Params;
   using image_shape = Image;
   static constexpr std::size_t classes = Scores::size;
-  static constexpr ctgrad::training::Targets targets = ctgrad::training::Targets::plus_minus_one;
+  static constexpr ctgrad::train::Targets targets = ctgrad::train::Targets::plus_minus_one;
   static auto network(Params& p, const ctgrad::DropoutControl&, float) { return lenet1::network<Classic>(p); }
   static auto loss(Params& p, const ctgrad::DropoutControl&, float) { return training_loss<Classic>(p); }
 };
-using NetworkGraph = ctgrad::training::ModelGraph<Network, K>;
+using NetworkGraph = ctgrad::train::ModelGraph<Network, K>;
 
 // The recipe the page trains: `lenet1 train`'s default.
 const TrainConfig& recipe() { return recipes.front().config; }
@@ -150,7 +150,7 @@ EMSCRIPTEN_KEEPALIVE int web_train_steps(int count) {
   for (; taken < count && s.next_example < s.train.count(); ++taken, ++s.next_example) {
     // `lenet1 train`'s step for batch 1 (ctgrad/train/trainer.hpp: train).
     NetworkGraph& graph = *s.trained.graph;
-    ctgrad::training::load_example<Network>(graph, 0, ctgrad::training::example<Network>(s.train, s.next_example),
+    ctgrad::train::load_example<Network>(graph, 0, ctgrad::train::example<Network>(s.train, s.next_example),
                                             s.train.labels[s.next_example]);
     graph.forward();
     const float loss = graph.loss();
@@ -169,8 +169,8 @@ EMSCRIPTEN_KEEPALIVE int web_evaluate() {
   return reporting_errors([&] {
     State& s = state();
     if (!s.has_trained) return fail("no training run: start one first");
-    s.train_result = ctgrad::training::evaluate<Network, K>(s.trained.params, s.train, 1);
-    s.test_result = ctgrad::training::evaluate<Network, K>(s.trained.params, s.test, 1);
+    s.train_result = ctgrad::train::evaluate<Network, K>(s.trained.params, s.train, 1);
+    s.test_result = ctgrad::train::evaluate<Network, K>(s.trained.params, s.test, 1);
     return 0;
   });
 }
@@ -195,7 +195,7 @@ EMSCRIPTEN_KEEPALIVE double web_result(int which) {
 EMSCRIPTEN_KEEPALIVE int web_load_weights(const char* file) {
   return reporting_errors([&] {
     State& s = state();
-    ctgrad::io::load_parameters(file, s.loading.params);
+    ctgrad::load_parameters(file, s.loading.params);
     s.shipped.params = s.loading.params;
     if (!s.shipped.graph) s.shipped.bind();
     s.has_shipped = true;
@@ -225,14 +225,14 @@ EMSCRIPTEN_KEEPALIVE int web_classify(const float* ink, int width, int height) {
     if (!web::mnist_digit(drawing, s.digit28)) return fail("nothing drawn yet");
     web::prepared_digit(s.digit28, s.digit16);
     NetworkGraph& graph = *s.shown->graph;
-    ctgrad::training::load_example<Network>(graph, 0, s.digit16, 0);
+    ctgrad::train::load_example<Network>(graph, 0, s.digit16, 0);
     graph.forward();
     const auto output = Network::network(s.shown->params, ctgrad::no_dropout, 0.f);
     const auto [h1, h2] = hidden_planes<Classic>(s.shown->params);
     std::copy(graph.value(output).begin(), graph.value(output).end(), s.scores.begin());
     std::copy(graph.value(h1).begin(), graph.value(h1).end(), s.h1.begin());
     std::copy(graph.value(h2).begin(), graph.value(h2).end(), s.h2.begin());
-    return static_cast<int>(ctgrad::training::argmax(s.scores.data(), s.scores.size()));
+    return static_cast<int>(ctgrad::train::argmax(s.scores.data(), s.scores.size()));
   });
 }
 

@@ -6,7 +6,7 @@
 // center of mass of the pixels, and translating the image so as to position
 // this point at the center of the 28x28 field"), then as `lenet1 prepare`
 // makes its 16x16 digits of MNIST's 28x28 ones: the same resampling code
-// (lenet1/resize.hpp) and the same scaling to [-1, 1].
+// (ctgrad/data/resize.hpp) and the same scaling to [-1, 1].
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "lenet1/prepare.hpp"
-#include "lenet1/resize.hpp"
+#include <ctgrad/data/resize.hpp>
 
 namespace lenet1::web {
 
@@ -100,7 +100,7 @@ inline bool mnist_digit(const Drawing& drawing, std::span<float, mnist_side * mn
 // (prepare.cpp, read_and_resample): bilinear resampling, then [-1, 1].
 inline void prepared_digit(std::span<const float, mnist_side * mnist_side> digit,
                            std::span<float, image_side * image_side> prepared) {
-  ctgrad::io::resize_bilinear(digit, mnist_side, mnist_side, prepared, image_side, image_side);
+  ctgrad::data::resize_bilinear(digit, mnist_side, mnist_side, prepared, image_side, image_side);
   for (float& pixel : prepared) pixel = pixel * 2.0f - 1.0f;
 }
 

@@ -8,7 +8,7 @@
 
 #include "train.hpp"
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
 int main(int argc, char** argv) {
   CLI::App app{"own_data: a small convnet trained on your own .npy files by ctgrad's trainer"};
@@ -22,8 +22,7 @@ int main(int argc, char** argv) {
   defaults.output_bias = 0;
   defaults.batch = 16;
   const TrainFlags flags(*train, defaults);
-  if (const auto status = parse_command_line(app, argc, argv, "own_data")) return *status;
-  return run_command("own_data", [&] {
+  return run_program(app, argc, argv, "own_data", [&] {
     own_data::train(flags.config(defaults, {"own_data"}, "own_data"), flags.paths());
   });
 }

@@ -35,7 +35,7 @@ struct Model {
   using params_type = Params;
   using image_shape = Image;
   static constexpr std::size_t classes = own_data::classes;
-  static constexpr training::Targets targets = training::Targets::one_hot;
+  static constexpr train::Targets targets = train::Targets::one_hot;
   static auto network(Params& p, const DropoutControl& control, float dropout) {
     return own_data::network(p, control, dropout);
   }

@@ -8,7 +8,7 @@
 
 namespace own_data {
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 
 void train(const TrainConfig& config, const RunPaths& paths) {
   const Splits splits = load_splits<Model>(config.data);

@@ -6,6 +6,6 @@
 
 namespace own_data {
 
-void train(const ctgrad::training::TrainConfig& config, const ctgrad::training::RunPaths& paths);
+void train(const ctgrad::train::TrainConfig& config, const ctgrad::train::RunPaths& paths);
 
 }  // namespace own_data

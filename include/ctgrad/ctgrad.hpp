@@ -2,9 +2,11 @@
 // The whole library. Folders mirror the design:
 //   core/     Shape, Tensor, Parameter          kernels/  scalar and xsimd paths
 //   ops/      one struct per op                 graph/    compile(), schedule, summary
-//   nn/       parameter reflection, init        optim/    optimizers
-//   io/       .npy, safetensors, resampling (safetensors is included here:
-//             io::save_parameters, io::save_gradients, io::load_parameters)
+//   nn/       parameter reflection, init, a model's weights as safetensors
+//             (save_parameters, save_gradients, load_parameters)
+//   optim/    optimizers
+//   io/       .npy, safetensors: the file formats (safetensors included here)
+//   data/     labelled splits from .npy files, image resampling (not included here)
 #include <boost/hana/define_struct.hpp>
 
 #include "ctgrad/core/parameter.hpp"
@@ -14,11 +16,10 @@
 #include "ctgrad/graph/compile.hpp"
 #include "ctgrad/graph/curvature.hpp"
 #include "ctgrad/graph/summary.hpp"
-#include "ctgrad/io/safetensors.hpp"
 #include "ctgrad/kernels/kernels.hpp"
-#include "ctgrad/nn/augment.hpp"
 #include "ctgrad/nn/init.hpp"
 #include "ctgrad/nn/parameters.hpp"
+#include "ctgrad/nn/weights.hpp"
 #include "ctgrad/ops/activation.hpp"
 #include "ctgrad/ops/add.hpp"
 #include "ctgrad/ops/attention.hpp"

@@ -16,7 +16,7 @@
 #error "test_processes_no_mpi must be compiled header-only and without MPI (tests/CMakeLists.txt)"
 #endif
 
-using ctgrad::training::Processes;
+using ctgrad::train::Processes;
 
 TEST_CASE("without MPI, a process started as one of several says how to get MPI, and one process trains",
           "[processes]") {
@@ -26,7 +26,7 @@ TEST_CASE("without MPI, a process started as one of several says how to get MPI,
   try {
     Processes::world();
     FAIL("Processes::world() accepted 3 processes in a build without MPI");
-  } catch (const ctgrad::training::UsageError& error) {
+  } catch (const ctgrad::train::UsageError& error) {
     CHECK_THAT(error.what(), Catch::Matchers::StartsWith("started as one of 3 processes, but this build has no MPI: "
                                                          "install Open MPI (apt-get install libopenmpi-dev "
                                                          "openmpi-bin) and configure again"));

@@ -14,8 +14,8 @@
 namespace ctgrad::testing::lenet1_steps {
 
 using namespace lenet1;
-using ctgrad::training::DataParallelStep;
-using ctgrad::training::ThreadPool;
+using ctgrad::train::DataParallelStep;
+using ctgrad::train::ThreadPool;
 
 // 64 random images with labels.
 inline const Split& sample_split() {
@@ -34,7 +34,7 @@ inline const Split& sample_split() {
 
 inline std::vector<std::size_t> shuffled(std::size_t count, std::uint32_t seed) {
   std::vector<std::size_t> order(sample_split().count());
-  ctgrad::training::shuffled_order(order, seed, 0);
+  ctgrad::train::shuffled_order(order, seed, 0);
   order.resize(count);
   return order;
 }

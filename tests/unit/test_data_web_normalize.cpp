@@ -87,6 +87,6 @@ TEST_CASE("the 28x28 digit becomes the network's 16x16 input as lenet1 prepare m
   for (std::size_t i = 0; i < digit.size(); ++i) digit[i] = static_cast<float>(i % 29) / 28.f;
   lenet1::web::prepared_digit(digit, prepared);
   std::array<float, 16 * 16> expected{};
-  ctgrad::io::resize_bilinear(digit, mnist_side, mnist_side, expected, 16, 16);
+  ctgrad::data::resize_bilinear(digit, mnist_side, mnist_side, expected, 16, 16);
   for (std::size_t i = 0; i < expected.size(); ++i) CHECK(prepared[i] == expected[i] * 2.f - 1.f);
 }

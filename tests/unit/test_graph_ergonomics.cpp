@@ -9,7 +9,7 @@
 
 #include <unistd.h>
 
-#include <ctgrad/ctgrad.hpp>  // the only ctgrad header: io::save_gradients comes with it
+#include <ctgrad/ctgrad.hpp>  // the only ctgrad header: save_gradients comes with it
 
 using namespace ctgrad;
 
@@ -61,7 +61,7 @@ TEST_CASE("several targets under their own names are accepted and filled by name
   CHECK(&target<"teacher">(graph) != &target(graph));
 }
 
-TEST_CASE("io::save_gradients writes each Parameter::grad under the parameter's name", "[graph][io]") {
+TEST_CASE("save_gradients writes each Parameter::grad under the parameter's name", "[graph][io]") {
   auto p = std::make_unique<Params>();
   for (std::size_t i = 0; i < p->w.value.size; ++i) p->w.value[i] = 0.1f * static_cast<float>(i) - 0.2f;
   auto graph = compile<kernels::Scalar>(loss_of(*p));
@@ -72,7 +72,7 @@ TEST_CASE("io::save_gradients writes each Parameter::grad under the parameter's 
 
   const std::filesystem::path file =
       std::filesystem::temp_directory_path() / ("ctgrad_test_gradients_" + std::to_string(::getpid()) + ".safetensors");
-  io::save_gradients(file, *p);
+  save_gradients(file, *p);
   const auto tensors = io::read_safetensors(file);
   std::filesystem::remove(file);
   REQUIRE(tensors.size() == 2);

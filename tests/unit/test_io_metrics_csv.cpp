@@ -35,8 +35,8 @@ std::string file_text(const std::vector<MetricsRow>& rows) {
   return text;
 }
 
-ctgrad::training::PassResult pass_result(int pass) {
-  ctgrad::training::PassResult result;
+ctgrad::train::PassResult pass_result(int pass) {
+  ctgrad::train::PassResult result;
   result.pass = pass;
   result.train = {0.25 / pass, static_cast<std::size_t>(400 / pass), 7291};
   result.test = {0.5 / pass, static_cast<std::size_t>(200 / pass), 2007};
@@ -133,7 +133,7 @@ TEST_CASE("a run folder writes config.json and metrics.csv through the codec", "
   TemporaryFolder folder;
   const auto dir = folder.path / "run";
   {
-    ctgrad::training::RunFolder run(dir, "{\"seed\": 1}\n");
+    ctgrad::train::RunFolder run(dir, "{\"seed\": 1}\n");
     CHECK(read_bytes(dir / "config.json") == "{\"seed\": 1}\n");
     CHECK(read_bytes(dir / "metrics.csv") == header);  // on disk before the first pass
     run.record(pass_result(1));
@@ -151,31 +151,31 @@ TEST_CASE("reopening a run folder keeps the passes done, drops a torn last line,
   TemporaryFolder folder;
   const auto dir = folder.path / "run";
   {
-    ctgrad::training::RunFolder run(dir, "{}\n");
+    ctgrad::train::RunFolder run(dir, "{}\n");
     for (int pass = 1; pass <= 3; ++pass) run.record(pass_result(pass));
   }
   const std::string three_passes = read_bytes(dir / "metrics.csv");
   auto write = [&](const std::string& text) { std::ofstream(dir / "metrics.csv", std::ios::binary) << text; };
 
   {
-    auto run = ctgrad::training::RunFolder::reopen(dir, 2);
+    auto run = ctgrad::train::RunFolder::reopen(dir, 2);
     run.record(pass_result(3));
   }
   CHECK(read_bytes(dir / "metrics.csv") == three_passes);
 
   // A kill while a row was being written leaves it without its newline.
   write(three_passes + "4,train,0.06");
-  { ctgrad::training::RunFolder::reopen(dir, 5); }
+  { ctgrad::train::RunFolder::reopen(dir, 5); }
   CHECK(read_bytes(dir / "metrics.csv") == three_passes);
   // Killed before the header reached the disk.
   write("pass,spl");
-  { ctgrad::training::RunFolder::reopen(dir, 5); }
+  { ctgrad::train::RunFolder::reopen(dir, 5); }
   CHECK(read_bytes(dir / "metrics.csv") == header);
 
   write(three_passes + "2,test,0.1,not a number,3,1\n");
-  CHECK_THAT(io_error_message([&] { ctgrad::training::RunFolder::reopen(dir, 5); }),
+  CHECK_THAT(io_error_message([&] { ctgrad::train::RunFolder::reopen(dir, 5); }),
              Contains((dir / "metrics.csv").string() + ": line 8: expected error to be a percentage"));
   std::filesystem::remove(dir / "metrics.csv");
-  CHECK_THAT(io_error_message([&] { ctgrad::training::RunFolder::reopen(dir, 5); }),
+  CHECK_THAT(io_error_message([&] { ctgrad::train::RunFolder::reopen(dir, 5); }),
              Contains((dir / "metrics.csv").string() + ": expected a readable metrics file"));
 }

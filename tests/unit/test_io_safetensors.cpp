@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ctgrad/io/safetensors.hpp"
+#include "ctgrad/nn/weights.hpp"  // a parameter struct to and from safetensors
 
 namespace {
 
@@ -274,7 +275,7 @@ TEST_CASE("save_parameters then load_parameters restores every parameter", "[io]
   fill_toy(saved, 0.5f);
   saved.w.grad.fill(9);  // gradients are not part of a checkpoint
   const Toy& read_only = saved;
-  ctgrad::io::save_parameters(file, read_only);
+  ctgrad::save_parameters(file, read_only);
 
   const auto tensors = read_safetensors(file);
   REQUIRE(tensors.size() == 2);
@@ -282,7 +283,7 @@ TEST_CASE("save_parameters then load_parameters restores every parameter", "[io]
   CHECK(tensors.at("b").shape == std::vector<std::size_t>{3});
 
   Toy loaded;
-  ctgrad::io::load_parameters(file, loaded);
+  ctgrad::load_parameters(file, loaded);
   CHECK(same_values(saved, loaded));
   CHECK(loaded.w.grad[0] == 0);
 }
@@ -300,36 +301,36 @@ TEST_CASE("load_parameters refuses a mismatched file and leaves the model untouc
   SECTION("wrong shape") {
     const std::vector<float> long_b{20, 21, 22, 23};
     write_safetensors(file, std::vector<TensorView>{{"w", {2, 3}, good_w}, {"b", {4}, long_b}});
-    require_io_error([&] { ctgrad::io::load_parameters(file, model); }, file,
+    require_io_error([&] { ctgrad::load_parameters(file, model); }, file,
                      {"tensor b", "expected shape [3]", "found [4]"});
   }
   SECTION("transposed shape with the right size") {
     write_safetensors(file, std::vector<TensorView>{{"b", {3}, good_b}, {"w", {3, 2}, good_w}});
-    require_io_error([&] { ctgrad::io::load_parameters(file, model); }, file,
+    require_io_error([&] { ctgrad::load_parameters(file, model); }, file,
                      {"tensor w", "expected shape [2,3]", "found [3,2]"});
   }
   SECTION("missing tensor") {
     write_safetensors(file, std::vector<TensorView>{{"w", {2, 3}, good_w}});
-    require_io_error([&] { ctgrad::io::load_parameters(file, model); }, file,
+    require_io_error([&] { ctgrad::load_parameters(file, model); }, file,
                      {"expected tensor b [3], found no such tensor"});
   }
   SECTION("unexpected tensor") {
     const std::vector<float> extra{1};
     write_safetensors(file,
                       std::vector<TensorView>{{"w", {2, 3}, good_w}, {"b", {3}, good_b}, {"foo", {1}, extra}});
-    require_io_error([&] { ctgrad::io::load_parameters(file, model); }, file,
+    require_io_error([&] { ctgrad::load_parameters(file, model); }, file,
                      {"unexpected tensor foo", "another model"});
   }
   SECTION("non-finite value") {
     const std::vector<float> infinite_b{20, std::numeric_limits<float>::infinity(), 22};
     write_safetensors(file, std::vector<TensorView>{{"w", {2, 3}, good_w}, {"b", {3}, infinite_b}});
-    require_io_error([&] { ctgrad::io::load_parameters(file, model); }, file,
+    require_io_error([&] { ctgrad::load_parameters(file, model); }, file,
                      {"tensor b", "finite", "inf", "index 1"});
   }
   SECTION("NaN") {
     const std::vector<float> nan_b{std::numeric_limits<float>::quiet_NaN(), 21, 22};
     write_safetensors(file, std::vector<TensorView>{{"w", {2, 3}, good_w}, {"b", {3}, nan_b}});
-    require_io_error([&] { ctgrad::io::load_parameters(file, model); }, file, {"tensor b", "finite", "nan"});
+    require_io_error([&] { ctgrad::load_parameters(file, model); }, file, {"tensor b", "finite", "nan"});
   }
   CHECK(same_values(model, before));
 }

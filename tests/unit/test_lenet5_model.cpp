@@ -35,7 +35,7 @@ TEST_CASE("LeNet-5's summary: the paper's parameters and connections up to F6", 
 }
 
 TEMPLATE_TEST_CASE("LeNet-5 trains: every parameter gets a gradient, the loss falls", "[lenet5]", Paper, Modern) {
-  auto params = std::make_unique<typename TestType::params_type>();
+  auto params = std::make_unique<params_of<TestType>>();
   std::mt19937 rng(5);
   ctgrad::testing::randomize_parameters(*params, rng, 0.1f);
   auto loss = training_loss<TestType>(*params);

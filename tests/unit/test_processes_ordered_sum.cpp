@@ -14,7 +14,7 @@
 
 #include "ctgrad/train/processes.hpp"
 
-using ctgrad::training::Processes;
+using ctgrad::train::Processes;
 
 namespace {
 

@@ -18,7 +18,7 @@
 
 namespace {
 
-using namespace ctgrad::training;
+using namespace ctgrad::train;
 using Catch::Matchers::Contains;
 using ctgrad::testing::TemporaryFolder;
 

@@ -13,8 +13,8 @@
 #include "tests/support/lenet1_steps.hpp"
 
 using namespace ctgrad::testing::lenet1_steps;
-using ctgrad::training::distillation_targets;
-using ctgrad::training::evaluate;
+using ctgrad::train::distillation_targets;
+using ctgrad::train::evaluate;
 using Teacher = Model<Modern>;
 using K = ctgrad::kernels::Selected;
 

@@ -59,7 +59,7 @@ TEST_CASE("own_data trains the tutorial's model on a user's 3-plane .npy files t
   REQUIRE(last != std::string::npos);
   const double error = std::stod(output.substr(output.find("error ", last) + 6));
   CHECK(error < 5.0);  // chance is 75%
-  const auto config = ctgrad::training::config_from_json(run / "config.json");
+  const auto config = ctgrad::train::config_from_json(run / "config.json");
   CHECK(config.recipe == "own_data");
   CHECK(config.batch == 16);
   CHECK(std::filesystem::exists(run / "weights.safetensors"));

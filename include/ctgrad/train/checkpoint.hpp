@@ -13,7 +13,7 @@
 #include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/optim/adamw.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // Everything a step carries to the next besides the parameters: the graph's
 // buffers are recomputed every step, so this is the whole training state.
@@ -78,4 +78,4 @@ void load_checkpoint(const std::filesystem::path& file, Params& params, Training
   }
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -15,9 +15,11 @@
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -26,7 +28,7 @@
 #include "ctgrad/train/export_request.hpp"
 #include "ctgrad/train/processes.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 namespace cli_detail {
 template <class... T>
@@ -101,6 +103,15 @@ class TrainFlags {
   // another program is refused.
   TrainConfig config(TrainConfig base, std::initializer_list<std::string_view> variants = {},
                      std::string_view program = {}) const {
+    return config(std::move(base), std::span<const std::string_view>(variants.begin(), variants.size()), program);
+  }
+  // The same with a program's variant names (train/variants.hpp: Variants::names).
+  template <std::size_t N>
+  TrainConfig config(TrainConfig base, const std::array<std::string_view, N>& variants,
+                     std::string_view program) const {
+    return config(std::move(base), std::span<const std::string_view>(variants), program);
+  }
+  TrainConfig config(TrainConfig base, std::span<const std::string_view> variants, std::string_view program) const {
     const bool resuming = resume_ && resume_->count() > 0;
     if (resuming) base = resumed_config(variants, program);
     std::size_t index = 0;
@@ -133,7 +144,7 @@ class TrainFlags {
     }(std::make_index_sequence<option_count>{});
   }
 
-  TrainConfig resumed_config(std::initializer_list<std::string_view> variants, std::string_view program) const {
+  TrainConfig resumed_config(std::span<const std::string_view> variants, std::string_view program) const {
     const std::filesystem::path& dir = paths_.resume;
     if (!std::filesystem::is_regular_file(dir / "checkpoint.safetensors"))
       throw UsageError("--resume: expected a run folder holding checkpoint.safetensors (written by "
@@ -170,6 +181,37 @@ const Recipe& recipe_named(const std::array<Recipe, N>& recipes, std::string_vie
   throw UsageError("--recipe: expected one of " + recipe_names(recipes) + ", found '" + std::string(name) + "'");
 }
 
+// A program's `train` subcommand over its recipes (structs with a `name`
+// and a TrainConfig `config`): --recipe, the first recipe by default, then
+// every TrainFlags flag, shown with `defaults` (the first recipe's values
+// with the program's own over them); --resume excludes --recipe.
+class RecipeTrainCommand {
+ public:
+  template <class Recipe, std::size_t N>
+  RecipeTrainCommand(CLI::App& app, const std::string& description, const std::array<Recipe, N>& recipes,
+                     const TrainConfig& defaults)
+      : command_(*app.add_subcommand("train", description)),
+        recipe_(recipes.front().name),
+        recipe_option_(command_.add_option("--recipe", recipe_, "Recipe: " + recipe_names(recipes))),
+        flags_(command_, defaults) {
+    recipe_option_->capture_default_str();
+    command_.footer("Flags override the recipe's values; the defaults shown are --recipe " + recipe_ + "'s.\n" +
+                    command_.get_footer());
+    command_.get_option("--resume")->excludes(recipe_option_);
+  }
+  RecipeTrainCommand(const RecipeTrainCommand&) = delete;  // CLI11 holds pointers into this object
+  RecipeTrainCommand& operator=(const RecipeTrainCommand&) = delete;
+
+  const std::string& recipe() const { return recipe_; }
+  const TrainFlags& flags() const { return flags_; }
+
+ private:
+  CLI::App& command_;
+  std::string recipe_;
+  CLI::Option* recipe_option_;
+  TrainFlags flags_;
+};
+
 // A program's `export` subcommand (train/export.hpp): its flags into `request`.
 inline CLI::App* add_export_command(CLI::App& app, ExportRequest& request, const std::string& program,
                                     const std::string& recipes) {
@@ -188,6 +230,24 @@ inline CLI::App* add_export_command(CLI::App& app, ExportRequest& request, const
   command->add_option("--scores", request.scores, "The .npy file of ctgrad's test-split outputs [examples, classes]")
       ->needs(data);
   data->needs(command->get_option("--scores"));
+  return command;
+}
+
+// What a program's `report` command is asked: a run folder, and the data
+// folder if not the one the run used.
+struct ReportRequest {
+  std::filesystem::path run_dir;
+  std::filesystem::path data;
+};
+
+// A program's `report` subcommand (report/run_report.hpp draws it): its
+// flags into `request`; `pictures` names the model's own pictures.
+inline CLI::App* add_report_command(CLI::App& app, ReportRequest& request, const std::string& program,
+                                    const std::string& pictures) {
+  auto* command =
+      app.add_subcommand("report", "Draw a run folder's learning curves, test mistakes and " + pictures + " (PNG)");
+  command->add_option("RUN_DIR", request.run_dir, "A run folder written by '" + program + " train --out'")->required();
+  command->add_option("--data", request.data, "Data folder (default: the one the run used)");
   return command;
 }
 
@@ -239,4 +299,12 @@ int run_command(std::string_view program, Command&& command) {
   return status;
 }
 
-}  // namespace ctgrad::training
+// A program's main after its commands and flags are declared on `app`:
+// parse_command_line, then run_command. Returns the exit status.
+template <class Command>
+int run_program(CLI::App& app, int argc, char** argv, std::string_view program, Command&& command) {
+  if (const auto status = parse_command_line(app, argc, argv, program)) return *status;
+  return run_command(program, std::forward<Command>(command));
+}
+
+}  // namespace ctgrad::train

@@ -26,7 +26,7 @@
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/train/splits.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 struct TrainConfig {
   std::string recipe = "1989";   // the program's name for this set of values
@@ -242,7 +242,7 @@ CTGRAD_DECL TrainConfig config_from_json(const std::filesystem::path& file);
 // The same from config.json's text; errors name `file` as its source.
 CTGRAD_DECL TrainConfig config_from_json_text(const std::string& text, const std::filesystem::path& file);
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train
 
 #if !defined(CTGRAD_SEPARATE_COMPILATION)
 #include "ctgrad/train/impl/config.ipp"

@@ -14,7 +14,7 @@
 #include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/train/model.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 template <TrainableModel Model, class G>
 void estimate_curvature(G& graph, CurvaturePass<G>& curvature, typename Model::params_type& params,
@@ -48,4 +48,4 @@ std::unique_ptr<curvature_pass_of<G>> curvature_pass_if(bool wanted, G& graph) {
 template <TrainableModel Model, class G>
 void estimate_curvature(G&, NoCurvaturePass&, typename Model::params_type&, const Split&, std::size_t, int) {}
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -37,14 +37,14 @@
 #include <vector>
 
 #include "ctgrad/graph/compile.hpp"
-#include "ctgrad/nn/augment.hpp"
+#include "ctgrad/data/augment.hpp"
 #include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/ops/dropout.hpp"
 #include "ctgrad/train/model.hpp"
 #include "ctgrad/train/processes.hpp"
 #include "ctgrad/train/thread_pool.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // The examples of a full shard: one compile<K, Batch<8>> graph's batch.
 inline constexpr std::size_t shard_examples = 8;
@@ -66,7 +66,7 @@ class DataParallelStep {
   // constructor's batch): leaves the gradient of their mean loss in
   // params' gradients (replacing what was there) and returns that loss.
   // `noise` seeds the shards' generators (one draw per shard). Each example
-  // is shifted at random by up to `max_shift` pixels (augment.hpp); 0: not.
+  // is shifted at random by up to `max_shift` pixels (data/augment.hpp); 0: not.
   // `targets`, if not empty, holds the split's target distributions to fit
   // instead of its labels (target_row).
   float run(Params& params, const Split& split, std::span<const std::size_t> indices, int max_shift,
@@ -106,8 +106,8 @@ class DataParallelStep {
 
 // The members are defined out of the class (not implicitly inline), so a
 // program can instantiate a model's step in a translation unit of its own:
-//   extern template class ctgrad::training::DataParallelStep<Model, K>;  // where it is used
-//   template class ctgrad::training::DataParallelStep<Model, K>;         // in one other file
+//   extern template class ctgrad::train::DataParallelStep<Model, K>;  // where it is used
+//   template class ctgrad::train::DataParallelStep<Model, K>;         // in one other file
 // (lenet1/ and micro_vit/ do, to keep each file's compile short).
 template <class Model, class K>
 DataParallelStep<Model, K>::DataParallelStep(std::size_t batch, float dropout, ThreadPool& pool,
@@ -235,7 +235,7 @@ float DataParallelStep<Model, K>::Worker::run(ShardGraph<B>& graph, const Split&
     const auto image = example<Model>(split, indices[b]);
     load_example<Model>(graph, b, image, split.labels[indices[b]], target_row<Model>(targets, indices[b]));
     if (max_shift > 0)
-      random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise, max_shift);
+      data::random_shift<typename Model::image_shape>(image, graph.template input<"x">(b).span(), noise, max_shift);
   }
   graph.forward();
   graph.backward(scale);
@@ -245,4 +245,4 @@ float DataParallelStep<Model, K>::Worker::run(ShardGraph<B>& graph, const Split&
   return loss_sum;
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

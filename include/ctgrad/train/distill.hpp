@@ -29,12 +29,12 @@
 
 #include "ctgrad/io/digest.hpp"
 #include "ctgrad/io/error.hpp"
-#include "ctgrad/io/safetensors.hpp"
+#include "ctgrad/nn/weights.hpp"
 #include "ctgrad/train/config.hpp"
 #include "ctgrad/train/evaluate.hpp"
 #include "ctgrad/train/model.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // A program's Teacher when it offers none: --teacher is then a usage error.
 struct NoTeacher {};
@@ -105,7 +105,7 @@ std::vector<float> teacher_targets(const TrainConfig& config, const Split& split
                        "(mean squared error); use a cross-entropy variant");
     auto teacher = std::make_unique<typename Teacher::params_type>();
     try {
-      io::load_parameters(config.teacher, *teacher);
+      load_parameters(config.teacher, *teacher);
     } catch (const io::Error& error) {
       throw UsageError(std::string("--teacher: ") + error.what());
     }
@@ -121,4 +121,4 @@ std::vector<float> teacher_targets(const TrainConfig& config, const Split& split
   }
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

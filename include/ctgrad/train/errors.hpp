@@ -5,7 +5,7 @@
 // A header of its own, so that a program's command line needs no model.
 #include <stdexcept>
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // A wrong flag or input file: the programs print it in one line and exit 2.
 struct UsageError : std::runtime_error {
@@ -22,4 +22,4 @@ struct Diverged : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -13,7 +13,7 @@
 #include "ctgrad/train/processes.hpp"
 #include "ctgrad/train/results.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 inline std::size_t argmax(const float* scores, std::size_t n) {
   return static_cast<std::size_t>(std::max_element(scores, scores + n) - scores);
@@ -94,4 +94,4 @@ inline void print_eval(std::FILE* out, const char* split_name, const EvalResult&
                result.error_percent(), result.misses);
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

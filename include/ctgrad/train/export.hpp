@@ -14,12 +14,12 @@
 
 #include "ctgrad/io/npy.hpp"
 #include "ctgrad/io/onnx.hpp"
-#include "ctgrad/io/safetensors.hpp"
+#include "ctgrad/nn/weights.hpp"
 #include "ctgrad/train/errors.hpp"
 #include "ctgrad/train/evaluate.hpp"
 #include "ctgrad/train/export_request.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // The three steps of `export`, each a function so that a program may compile
 // them in separate files (micro_vit/export*.cpp): the writing of the model
@@ -30,7 +30,7 @@ template <TrainableModel Model>
 std::unique_ptr<typename Model::params_type> load_exported_weights(const ExportRequest& request) {
   auto params = std::make_unique<typename Model::params_type>();
   try {
-    io::load_parameters(request.weights, *params);
+    load_parameters(request.weights, *params);
   } catch (const io::Error& error) {
     throw UsageError(std::string("--weights: ") + error.what());
   }
@@ -70,4 +70,4 @@ void export_onnx(const ExportRequest& request, std::ostream& log) {
   write_test_scores<Model>(*params, request, log);
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -7,7 +7,7 @@
 #include "ctgrad/train/config.hpp"
 #include "ctgrad/train/errors.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 struct ExportRequest {
   std::filesystem::path weights;  // --weights: a safetensors file
@@ -36,4 +36,4 @@ std::string exported_variant(const ExportRequest& request, VariantOfRecipe&& var
   return variant_of_recipe(request.recipe);
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

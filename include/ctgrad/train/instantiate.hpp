@@ -32,18 +32,23 @@
 #include "ctgrad/train/model.hpp"
 
 #define CTGRAD_INSTANTIATE_MODEL_GRAPH(Model, K) \
-  template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K, 1>
+  template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, 1>
 #define CTGRAD_INSTANTIATE_MODEL_SHARD_GRAPH(Model, K) \
-  template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K, ::ctgrad::training::shard_examples>
-#define CTGRAD_INSTANTIATE_MODEL_STEP(Model, K) template class ::ctgrad::training::DataParallelStep<Model, K>
+  template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, ::ctgrad::train::shard_examples>
+#define CTGRAD_INSTANTIATE_MODEL_STEP(Model, K) template class ::ctgrad::train::DataParallelStep<Model, K>
 
 #define CTGRAD_INSTANTIATE_MODEL(Model, K)         \
   CTGRAD_INSTANTIATE_MODEL_GRAPH(Model, K);        \
   CTGRAD_INSTANTIATE_MODEL_SHARD_GRAPH(Model, K);  \
   CTGRAD_INSTANTIATE_MODEL_STEP(Model, K)
 
-#define CTGRAD_EXTERN_MODEL(Model, K)                                                                        \
-  extern template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K, 1>;                   \
-  extern template class ::ctgrad::Graph<::ctgrad::training::loss_expression<Model>, K,                       \
-                                        ::ctgrad::training::shard_examples>;                                 \
-  extern template class ::ctgrad::training::DataParallelStep<Model, K>
+// The per-example graph alone: all a model that is only evaluated needs
+// (a --teacher's, train/distill.hpp).
+#define CTGRAD_EXTERN_MODEL_GRAPH(Model, K) \
+  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, 1>
+
+#define CTGRAD_EXTERN_MODEL(Model, K)                                                   \
+  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, 1>; \
+  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K,     \
+                                        ::ctgrad::train::shard_examples>;               \
+  extern template class ::ctgrad::train::DataParallelStep<Model, K>

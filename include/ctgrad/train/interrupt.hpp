@@ -16,7 +16,7 @@
 #include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/train/errors.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // Names the first parameter holding a NaN or infinity, or returns empty.
 template <class Params>
@@ -72,4 +72,4 @@ inline void pause_until_signal(long long step) {
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -9,9 +9,12 @@
 //   static auto network(params_type&, const DropoutControl&, float dropout);  // the class scores
 //   static auto loss(params_type&, const DropoutControl&, float dropout);     // their scalar loss
 // whose network reads input<"x"> of image_shape and whose loss compares the
-// scores with target<Shape<classes>>(). Data comes as a data::Split of the
-// same example shape with labels below `classes`; both are checked: the
-// model at compile time, the files when they are read.
+// scores with target<Shape<classes>>(). A program made by ctgrad_add_program
+// (train/program.hpp) also gives
+//   static void initialize(params_type&, const TrainConfig&);  // a new run's parameters
+// Data comes as a data::Split of the same example shape with labels below
+// `classes`; both are checked: the model at compile time, the files when
+// they are read.
 #include <algorithm>
 #include <concepts>
 #include <cstdint>
@@ -29,7 +32,7 @@
 #include "ctgrad/train/errors.hpp"
 #include "ctgrad/train/splits.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // The target a label becomes: one-hot probabilities (cross-entropy), or +1
 // for the true class and -1 elsewhere (the 1989 paper's MSE on tanh outputs).
@@ -117,4 +120,4 @@ void load_example(G& graph, std::size_t b, std::span<const float, Model::image_s
   target[label] = 1.f;
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -19,7 +19,7 @@
 
 #include "ctgrad/detail/separate_compilation.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 class Processes {
  public:
@@ -80,7 +80,7 @@ inline Share share_of(std::size_t count, int rank, int size) {
   return {count * r / n, count * (r + 1) / n};
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train
 
 #if !defined(CTGRAD_SEPARATE_COMPILATION)
 #include "ctgrad/train/impl/processes.ipp"

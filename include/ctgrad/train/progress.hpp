@@ -4,7 +4,7 @@
 
 #include <unistd.h>
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // A live "pass 3/23  step 1234/7291  95.1k ex/s  ETA 0:42" line on a terminal;
 // nothing when stdout is a pipe or file (CI), where only the pass lines print.
@@ -31,4 +31,4 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -2,7 +2,7 @@
 // What an evaluation finds, and a pass's two evaluations as a run records them.
 #include <cstddef>
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 struct EvalResult {
   double loss = 0;  // the recipe's loss, mean over the examples
@@ -17,4 +17,4 @@ struct PassResult {
   double seconds = 0;  // since training started, evaluation included
 };
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -14,7 +14,7 @@
 #include "ctgrad/train/model.hpp"
 #include "ctgrad/train/results.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // Where a run's records go besides stdout: the run folder (--out) with
 // metrics.csv, config.json and the final weights.
@@ -104,4 +104,4 @@ class RunFolder {
   std::ofstream metrics_;
 };
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -11,7 +11,7 @@
 #include "ctgrad/data/dataset.hpp"
 #include "ctgrad/train/errors.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 using data::Split;
 
@@ -32,4 +32,4 @@ inline Splits load_splits(const std::filesystem::path& dir, std::span<const std:
           data::load_split(dir, "test", example_shape, classes, how_to_make)};
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

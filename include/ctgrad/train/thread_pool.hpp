@@ -15,7 +15,7 @@
 #include <immintrin.h>
 #endif
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // A reusable barrier for a step's few microseconds of waiting: it spins
 // first, then sleeps (std::atomic::wait). std::barrier puts a waiter to sleep
@@ -104,4 +104,4 @@ class ThreadPool {
   bool stop_ = false;
 };
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -22,7 +22,18 @@
 #include <string>
 #include <vector>
 
-#include "ctgrad/ctgrad.hpp"
+#include "ctgrad/core/random.hpp"
+#include "ctgrad/data/augment.hpp"
+#include "ctgrad/graph/compile.hpp"
+#include "ctgrad/graph/summary.hpp"
+#include "ctgrad/kernels/kernels.hpp"
+#include "ctgrad/nn/parameters.hpp"
+#include "ctgrad/nn/weights.hpp"
+#include "ctgrad/ops/dropout.hpp"
+#include "ctgrad/optim/adamw.hpp"
+#include "ctgrad/optim/schedule.hpp"
+#include "ctgrad/optim/sdlm.hpp"
+#include "ctgrad/optim/sgd.hpp"
 #include "ctgrad/train/checkpoint.hpp"
 #include "ctgrad/train/curvature_estimate.hpp"
 #include "ctgrad/train/config.hpp"
@@ -34,9 +45,8 @@
 #include "ctgrad/train/processes.hpp"
 #include "ctgrad/train/progress.hpp"
 #include "ctgrad/train/run_folder.hpp"
-#include "ctgrad/io/safetensors.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 // Steps in a pass of `examples` examples, `batch` a step (the last may be smaller).
 inline std::size_t steps_per_pass(std::size_t examples, std::size_t batch) { return (examples + batch - 1) / batch; }
@@ -65,9 +75,10 @@ inline int pass_of_step(long long done, std::size_t per_pass) {
 // are run-time. `targets`, if not empty, are the training examples' target
 // distributions to fit instead of their labels (a teacher's: train/distill.hpp).
 template <TrainableModel Model, class K>
-std::vector<PassResult> train(const TrainConfig& config, const Split& train_split, const Split& test_split,
-                              typename Model::params_type& params, RunFolder& folder,
-                              TrainingState<typename Model::params_type>& state, std::span<const float> targets = {}) {
+std::vector<PassResult> train_passes(const TrainConfig& config, const Split& train_split, const Split& test_split,
+                                     typename Model::params_type& params, RunFolder& folder,
+                                     TrainingState<typename Model::params_type>& state,
+                                     std::span<const float> targets = {}) {
   check_model<Model>();
   const Processes& processes = Processes::world();
   std::mt19937& noise = state.noise;
@@ -158,7 +169,7 @@ std::vector<PassResult> train(const TrainConfig& config, const Split& train_spli
         const auto image = example<Model>(train_split, i);
         load_example<Model>(*graph, 0, image, train_split.labels[i], target_row<Model>(targets, i));
         if (config.augment)
-          random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise, config.shift);
+          data::random_shift<typename Model::image_shape>(image, graph->template input<"x">().span(), noise, config.shift);
         graph->forward();
         loss = graph->loss();
         if (std::isfinite(loss)) graph->backward();
@@ -272,7 +283,7 @@ std::vector<PassResult> run_training(const TrainConfig& given_config, const Spli
       folder = RunFolder::reopen(resume, pass_of_step(state.done, steps_per_pass(train_split.count(), config.batch)));
   } else if (!config.init.empty()) {
     try {
-      io::load_parameters(config.init, *params);
+      load_parameters(config.init, *params);
     } catch (const io::Error& error) {
       throw UsageError(std::string("--init: ") + error.what());
     }
@@ -282,17 +293,17 @@ std::vector<PassResult> run_training(const TrainConfig& given_config, const Spli
   }
   if (writer && resume.empty() && !out.empty()) folder = RunFolder(out, config_json(config));
   std::signal(SIGINT, request_interrupt);
-  auto results = train<Model, K>(config, train_split, test_split, *params, folder, state, targets);
+  auto results = train_passes<Model, K>(config, train_split, test_split, *params, folder, state, targets);
   std::signal(SIGINT, SIG_DFL);
   if (folder.active()) {
-    io::save_parameters(folder.weights_path(), *params);
+    save_parameters(folder.weights_path(), *params);
     std::printf("run folder: %s\n", folder.dir().c_str());
   }
   if (writer && !save.empty()) {
-    io::save_parameters(save, *params);
+    save_parameters(save, *params);
     std::printf("saved: %s\n", save.c_str());
   }
   return results;
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

@@ -12,7 +12,7 @@
 #include "ctgrad/io/error.hpp"
 #include "ctgrad/train/config.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 CTGRAD_DECL std::string config_json(const TrainConfig& config) {
   nlohmann::json j = nlohmann::json::object();
@@ -63,4 +63,4 @@ CTGRAD_DECL TrainConfig config_from_json_text(const std::string& text, const std
   return config;
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

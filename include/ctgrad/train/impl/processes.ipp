@@ -17,7 +17,7 @@
 #include "ctgrad/train/errors.hpp"
 #include "ctgrad/train/processes.hpp"
 
-namespace ctgrad::training {
+namespace ctgrad::train {
 
 namespace processes_detail {
 // The size of the job an MPI launcher started this process in (1 if none):
@@ -192,4 +192,4 @@ CTGRAD_DECL std::string Processes::support() {
 #endif
 }
 
-}  // namespace ctgrad::training
+}  // namespace ctgrad::train

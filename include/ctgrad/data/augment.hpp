@@ -13,7 +13,7 @@
 #include "ctgrad/core/random.hpp"
 #include "ctgrad/core/tensor.hpp"
 
-namespace ctgrad {
+namespace ctgrad::data {
 
 // Rows move down by dy, columns right by dx.
 struct Shift {
@@ -73,4 +73,4 @@ Shift random_shift(std::span<const float, S::size> source, std::span<float, S::s
   return shift;
 }
 
-}  // namespace ctgrad
+}  // namespace ctgrad::data

@@ -1,6 +1,8 @@
 #pragma once
-// Bilinear resampling of one single-channel image, row-major: how `lenet1
-// prepare` makes 16x16 digits of the 28x28 ones.
+// Bilinear resampling of one single-channel image, row-major: how a data
+// preparation makes images of the size a model reads (`lenet1 prepare`
+// makes 16x16 digits of the 28x28 ones, `lenet5 prepare --side 16` 16x16
+// Fashion-MNIST images).
 //
 // Reproduces PyTorch's F.interpolate(mode='bilinear', align_corners=False,
 // antialias=False) with an explicit output size (aten/src/ATen/native/
@@ -8,7 +10,7 @@
 //   source = (destination + 0.5) * (source_size / destination_size) - 0.5,
 // clamped below at 0; x0 = floor(source), x1 = min(x0 + 1, size - 1), and the
 // two samples are blended with weights (1 - (source - x0), source - x0).
-// Following it exactly lets a PyTorch script reproduce our prepared digits.
+// Following it exactly lets a PyTorch script reproduce our prepared images.
 // Without antialiasing a downscale samples the source rather than averaging it.
 #include <algorithm>
 #include <cstddef>
@@ -17,7 +19,7 @@
 #include <string>
 #include <vector>
 
-namespace ctgrad::io {
+namespace ctgrad::data {
 
 namespace resize_detail {
 
@@ -66,4 +68,4 @@ inline void resize_bilinear(std::span<const float> src, std::size_t src_h, std::
   }
 }
 
-}  // namespace ctgrad::io
+}  // namespace ctgrad::data

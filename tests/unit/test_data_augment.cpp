@@ -8,8 +8,10 @@
 #include <catch2/catch.hpp>
 
 #include <ctgrad/ctgrad.hpp>
+#include <ctgrad/data/augment.hpp>
 
 using namespace ctgrad;
+using namespace ctgrad::data;
 
 namespace {
 
@@ -35,7 +37,7 @@ struct ScriptedGenerator {
 
 }  // namespace
 
-TEST_CASE("roll: rows move down by dy, columns right by dx, wrapping around", "[nn]") {
+TEST_CASE("roll: rows move down by dy, columns right by dx, wrapping around", "[data]") {
   const auto image = numbered_image();
   // torch.roll(x, (1, 0), (1, 2)): the last row comes to the top.
   CHECK(values(roll(image, {1, 0})) == std::vector<float>{20, 21, 22, 23, 0, 1, 2, 3, 10, 11, 12, 13,  //
@@ -52,14 +54,14 @@ TEST_CASE("roll: rows move down by dy, columns right by dx, wrapping around", "[
   CHECK(values(roll(image, {0, 0})) == values(image));
 }
 
-TEST_CASE("roll: one [height, width] plane, through spans", "[nn]") {
+TEST_CASE("roll: one [height, width] plane, through spans", "[data]") {
   const std::array<float, 6> plane = {1, 2, 3, 4, 5, 6};  // [[1, 2, 3], [4, 5, 6]]
   std::array<float, 6> rolled{};
   roll<Shape<2, 3>>(std::span<const float, 6>(plane), std::span<float, 6>(rolled), {1, 1});
   CHECK(rolled == std::array<float, 6>{6, 4, 5, 3, 1, 2});
 }
 
-TEST_CASE("uniform_below: rejects the draws that would bias the result", "[nn]") {
+TEST_CASE("uniform_below: rejects the draws that would bias the result", "[data]") {
   // 2^32 = 3 * 1431655765 + 1: only the top word, 2^32 - 1, is rejected for 3.
   ScriptedGenerator generator{{0xFFFFFFFFu, 0xFFFFFFFEu, 7u}};
   CHECK(uniform_below(generator, 3) == 0xFFFFFFFEu % 3);
@@ -72,7 +74,7 @@ TEST_CASE("uniform_below: rejects the draws that would bias the result", "[nn]")
   CHECK(ten.next == 2);
 }
 
-TEST_CASE("random_shift: all nine one-pixel shifts, evenly, the same for a seed", "[nn]") {
+TEST_CASE("random_shift: all nine one-pixel shifts, evenly, the same for a seed", "[data]") {
   std::mt19937 rng(42);
   std::map<std::pair<int, int>, int> counts;
   constexpr int draws = 9000;
@@ -109,7 +111,7 @@ TEST_CASE("random_shift: all nine one-pixel shifts, evenly, the same for a seed"
   CHECK(values(destination) == values(roll(image, first[0])));
 }
 
-TEST_CASE("random_shift by up to two pixels: all 25 shifts, evenly; one pixel is the default's draws", "[nn]") {
+TEST_CASE("random_shift by up to two pixels: all 25 shifts, evenly; one pixel is the default's draws", "[data]") {
   std::mt19937 rng(43);
   std::map<std::pair<int, int>, int> counts;
   constexpr int draws = 25000;

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "lenet1/resize.hpp"
+#include <ctgrad/data/resize.hpp>
 
 // Expected values below are worked out by hand from PyTorch's rule
 //   source = (destination + 0.5) * (source_size / destination_size) - 0.5, clamped at 0,
@@ -12,7 +12,7 @@
 
 namespace {
 
-using ctgrad::io::resize_bilinear;
+using ctgrad::data::resize_bilinear;
 
 std::vector<float> resized(const std::vector<float>& source, std::size_t source_h, std::size_t source_w,
                            std::size_t target_h, std::size_t target_w) {
@@ -31,13 +31,13 @@ void check_close(const std::vector<float>& found, const std::vector<float>& expe
 
 }  // namespace
 
-TEST_CASE("resizing to the same size returns the image unchanged", "[io][resize]") {
+TEST_CASE("resizing to the same size returns the image unchanged", "[data][resize]") {
   // scale 1: source = destination exactly, so each pixel takes weight 1 from itself.
   const std::vector<float> image = {0.5f, -1.0f, 3.0f, 7.25f, 0.0f, 1e-3f, -2.0f, 9.0f, 4.0f, 0.125f, 6.0f, -5.5f, 2.0f, 8.0f, 1.0f};
   CHECK(resized(image, 3, 5, 3, 5) == image);
 }
 
-TEST_CASE("halving 4x4 to 2x2 averages each 2x2 block", "[io][resize]") {
+TEST_CASE("halving 4x4 to 2x2 averages each 2x2 block", "[data][resize]") {
   // scale 2: destination 0 -> source 0.5 (rows/columns 0 and 1, weights 1/2 each),
   //          destination 1 -> source 2.5 (rows/columns 2 and 3, weights 1/2 each).
   // Pixel value 4 * row + column, so block means are 2.5, 4.5, 10.5, 12.5.
@@ -46,7 +46,7 @@ TEST_CASE("halving 4x4 to 2x2 averages each 2x2 block", "[io][resize]") {
   check_close(resized(image, 4, 4, 2, 2), {2.5f, 4.5f, 10.5f, 12.5f});
 }
 
-TEST_CASE("doubling 2x2 to 4x4 clamps at the borders", "[io][resize]") {
+TEST_CASE("doubling 2x2 to 4x4 clamps at the borders", "[data][resize]") {
   // scale 1/2: destination 0 -> -0.25, clamped to 0 (weight 0 on the second sample);
   // 1 -> 0.25; 2 -> 0.75; 3 -> 1.25, whose second sample min(2, 1) = 1 is the first again.
   // So along each axis the fractions towards the second pixel are 0, 1/4, 3/4, 1.
@@ -58,7 +58,7 @@ TEST_CASE("doubling 2x2 to 4x4 clamps at the borders", "[io][resize]") {
                                                    8, 9, 11, 12});
 }
 
-TEST_CASE("28x28 to 16x16 samples the source coordinates PyTorch uses", "[io][resize]") {
+TEST_CASE("28x28 to 16x16 samples the source coordinates PyTorch uses", "[data][resize]") {
   // scale 28 / 16 = 1.75: destination 0 -> 0.375, 7 -> 12.625, 8 -> 14.375, 15 -> 26.625.
   SECTION("a ramp reproduces the source coordinates") {
     // Pixel value 100 * row + column, linear, so the output is 100 * y_source + x_source.
@@ -103,7 +103,7 @@ TEST_CASE("28x28 to 16x16 samples the source coordinates PyTorch uses", "[io][re
   }
 }
 
-TEST_CASE("a 1x1 image resizes to a constant and mismatched spans are refused", "[io][resize]") {
+TEST_CASE("a 1x1 image resizes to a constant and mismatched spans are refused", "[data][resize]") {
   check_close(resized({2.5f}, 1, 1, 3, 2), std::vector<float>(6, 2.5f));
   std::vector<float> target(4);
   CHECK_THROWS_AS(resize_bilinear(std::vector<float>(5), 2, 2, target, 2, 2), std::invalid_argument);
