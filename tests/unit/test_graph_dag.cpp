@@ -15,7 +15,35 @@ namespace {
 struct Residual {
   BOOST_HANA_DEFINE_STRUCT(Residual, (Parameter<Shape<6>, "a">, a), (Parameter<Shape<6, 6>, "w">, w));
 };
+// Declares a batched backward it does not have (ops/op.hpp).
+template <class X>
+struct ClaimsBatch : OpBase {
+  using shape = typename X::shape;
+  using arguments = std::tuple<X>;
+  static constexpr std::string_view op_name = "claims_batch";
+  static constexpr bool has_backward_batch = true;
+  arguments args;
+  bool operator==(const ClaimsBatch&) const = default;
+  template <class K>
+  void forward(const Tensor<shape>&, Tensor<shape>&, NoScratch&) const {}
+  template <class K, class DX>
+  void backward(const Tensor<shape>&, const Tensor<shape>&, const Tensor<shape>&, DX, NoScratch&) const {}
+};
 }  // namespace
+
+TEST_CASE("the op contract: every shipped kind of node meets it, a misdeclared one does not", "[graph]") {
+  Residual p;
+  using K = kernels::Scalar;
+  using A = ParamLeaf<Parameter<Shape<6>, "a">>;
+  using X = Input<Shape<6>, "x">;
+  STATIC_REQUIRE(Op<A, K>);
+  STATIC_REQUIRE(Op<decltype(tanh(p.a)), K>);                 // an activation rule's node
+  STATIC_REQUIRE(Op<decltype(matmul(X{}, p.w)), K>);          // the reference op, batched forms included
+  STATIC_REQUIRE(Op<decltype(mse(tanh(p.a), target<Shape<6>>())), K>);
+  STATIC_REQUIRE(!Op<ClaimsBatch<X>, K>);
+  STATIC_REQUIRE(op_check::lack<ClaimsBatch<X>, K>() == op_check::Lack::backward_batch);
+  STATIC_REQUIRE(!Op<int, K>);
+}
 
 TEST_CASE("a sub-expression used twice is scheduled once", "[graph]") {
   Residual p;

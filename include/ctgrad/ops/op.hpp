@@ -91,15 +91,6 @@ concept Node = Expression<N> && std::equality_comparable<N> && requires {
   { N::has_backward_batch } -> std::convertible_to<bool>;
 };
 
-// N is a node a graph over kernel path K can run: a leaf (an input or a
-// parameter), or an op whose forward and backward take its children's values
-// and gradients, and whose declared optional parts have their signatures.
-template <class N, class K>
-concept Op = Node<N> && (is_leaf<N> || (op_check::parts<N, K, typename N::arguments>::run &&
-                                        op_check::parts<N, K, typename N::arguments>::curvature_rule &&
-                                        op_check::parts<N, K, typename N::arguments>::forward_batch_form &&
-                                        op_check::parts<N, K, typename N::arguments>::backward_batch_form));
-
 namespace op_check {
 // What a node lacks: nothing, a member every node has, forward/backward, or
 // a declared optional part.
@@ -119,6 +110,15 @@ constexpr Lack lack() {
     else return Lack::nothing;
   }
 }
+}  // namespace op_check
+
+// N is a node a graph over kernel path K can run: a leaf (an input or a
+// parameter), or an op whose forward and backward take its children's values
+// and gradients, and whose declared optional parts have their signatures.
+template <class N, class K>
+concept Op = op_check::lack<N, K>() == op_check::Lack::nothing;
+
+namespace op_check {
 template <class N, Lack L>
 constexpr auto lack_verdict() {
   if constexpr (L == Lack::members)
