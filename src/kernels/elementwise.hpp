@@ -41,20 +41,15 @@ struct ScalarElementwise {
   // An activation's rule (kernels/activations.hpp) in a loop.
   template <class Rule>
   static void activation_forward(std::size_t n, const float* x, float* y) {
-    for (std::size_t i = 0; i < n; ++i) y[i] = Rule::forward(x[i]);
+    activation::forward_loop(Rule{}, n, x, y);
   }
-  // dx += dy f'(x) (Write: dx = dy f'(x), the rule's backward from dx = 0)
   template <class Rule, bool Write>
   static void activation_backward(std::size_t n, const float* x, const float* y, const float* dy, float* dx) {
-    for (std::size_t i = 0; i < n; ++i) dx[i] = Rule::backward(x[i], y[i], dy[i], Write ? 0.f : dx[i]);
+    activation::backward_loop<Write>(Rule{}, n, x, y, dy, dx);
   }
-  // cx += cy f'(x)^2, f'(x) the rule's backward of dy = 1 from dx = 0
   template <class Rule>
   static void activation_curvature(std::size_t n, const float* x, const float* y, const float* cy, float* cx) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const float slope = Rule::backward(x[i], y[i], 1.f, 0.f);
-      cx[i] += cy[i] * slope * slope;
-    }
+    activation::curvature_loop(Rule{}, n, x, y, cy, cx);
   }
   // out = x^2: the squared weights and inputs of the curvature pass
   static void square(std::size_t n, const float* x, float* out) {
@@ -135,7 +130,7 @@ struct SimdElementwise : SimdSupport {
     }
     elementwise(n, [&](std::size_t i) { return batch(Rule::template forward_vector<SimdSupport>(load(x + i))); },
                    [&](std::size_t i, batch v) { v.store_unaligned(y + i); },
-                   [&](std::size_t i) { y[i] = Rule::forward(x[i]); });
+                   [&](std::size_t i) { activation::forward_loop(Rule{}, 1, x + i, y + i); });
   }
   // Write: dx = dy f'(x), the backward from dx = 0, for dx's first writer.
   template <class Rule, bool Write>
@@ -147,7 +142,7 @@ struct SimdElementwise : SimdSupport {
                                                              Write ? zero : load(dx + i));
         },
         [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
-        [&](std::size_t i) { dx[i] = Rule::backward(x[i], y[i], dy[i], Write ? 0.f : dx[i]); });
+        [&](std::size_t i) { activation::backward_loop<Write>(Rule{}, 1, x + i, y + i, dy + i, dx + i); });
   }
   // cx += cy f'(x)^2
   template <class Rule>
@@ -159,10 +154,7 @@ struct SimdElementwise : SimdSupport {
           return multiply_add(load(cy + i) * slope, slope, load(cx + i));
         },
         [&](std::size_t i, batch v) { v.store_unaligned(cx + i); },
-        [&](std::size_t i) {
-          const float slope = Rule::backward(x[i], y[i], 1.f, 0.f);
-          cx[i] += cy[i] * slope * slope;
-        });
+        [&](std::size_t i) { activation::curvature_loop(Rule{}, 1, x + i, y + i, cy + i, cx + i); });
   }
   // out = x^2
   static void square(std::size_t n, const float* x, float* out) {

@@ -116,6 +116,26 @@ struct Gelu {
   }
 };
 
+// A rule over n elements, in plain loops: the scalar kernel set's activation
+// kernels, and any rule the library does not compile (kernels.hpp).
+// dx += dy f'(x) (Write: dx = dy f'(x), the rule's backward from dx = 0).
+template <class Rule>
+void forward_loop(const Rule& rule, std::size_t n, const float* x, float* y) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = rule.forward(x[i]);
+}
+template <bool Write, class Rule>
+void backward_loop(const Rule& rule, std::size_t n, const float* x, const float* y, const float* dy, float* dx) {
+  for (std::size_t i = 0; i < n; ++i) dx[i] = rule.backward(x[i], y[i], dy[i], Write ? 0.f : dx[i]);
+}
+// cx += cy f'(x)^2, f'(x) the rule's backward of dy = 1 from dx = 0
+template <class Rule>
+void curvature_loop(const Rule& rule, std::size_t n, const float* x, const float* y, const float* cy, float* cx) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float slope = rule.backward(x[i], y[i], 1.f, 0.f);
+    cx[i] += cy[i] * slope * slope;
+  }
+}
+
 // The rules whose kernels the ctgrad library compiles for every kernel set,
 // in the order of the kernel table's entries (table.hpp).
 using compiled_activations = std::tuple<Relu, Tanh, Sigmoid, Gelu>;

@@ -35,7 +35,7 @@ struct CompiledPath {
     if constexpr (activation::is_compiled<Rule>)
       e().activations[activation::compiled_index<Rule>].forward(N, x, y);
     else
-      for (std::size_t i = 0; i < N; ++i) y[i] = rule.forward(x[i]);
+      activation::forward_loop(rule, N, x, y);
   }
   template <std::size_t N, bool Write = false, class Rule>  // dx += dy f'(x) (Write: =)
   static void activation_backward(const Rule& rule, const float* x, const float* y, const float* dy, float* dx) {
@@ -43,7 +43,7 @@ struct CompiledPath {
       const ActivationKernels& k = e().activations[activation::compiled_index<Rule>];
       (Write ? k.backward_write : k.backward)(N, x, y, dy, dx);
     } else {
-      for (std::size_t i = 0; i < N; ++i) dx[i] = rule.backward(x[i], y[i], dy[i], Write ? 0.f : dx[i]);
+      activation::backward_loop<Write>(rule, N, x, y, dy, dx);
     }
   }
   template <std::size_t N, class Rule>  // cx += cy f'(x)^2
@@ -51,10 +51,7 @@ struct CompiledPath {
     if constexpr (activation::is_compiled<Rule>) {
       e().activations[activation::compiled_index<Rule>].curvature(N, x, y, cy, cx);
     } else {
-      for (std::size_t i = 0; i < N; ++i) {
-        const float slope = rule.backward(x[i], y[i], 1.f, 0.f);
-        cx[i] += cy[i] * slope * slope;
-      }
+      activation::curvature_loop(rule, N, x, y, cy, cx);
     }
   }
   template <std::size_t N>
