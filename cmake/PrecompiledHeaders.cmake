@@ -9,7 +9,7 @@
 # flags, and reused by every file of that kind (CMake's REUSE_FROM):
 #   library  ctgrad.hpp and the trainer: models, programs, benchmarks, examples
 #   tests    the same and Catch2
-# Files compiled with other flags (ctgrad_no_numeric_code's -O1) skip it.
+# Files compiled with other flags (ctgrad_no_numeric_code's -Og) skip it.
 # CTGRAD_PRECOMPILED_HEADERS=OFF compiles every file from its own includes
 # alone; the install test checks that each installed header stands alone.
 option(CTGRAD_PRECOMPILED_HEADERS "Precompile the large headers the project's own files share" ON)
