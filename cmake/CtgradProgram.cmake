@@ -9,7 +9,7 @@
 #                            COMPILE_TEACHER compiles its graph in <name>_model (when it is not
 #                            one of the program's own models)
 #   [EXPORT]                 `<name> export` of each model (ctgrad/train/program.hpp's export_variant)
-#   [MAIN <file>]            the executable's command line (compiled at -O1: ctgrad_no_numeric_code)
+#   [MAIN <file>]            the executable's command line (compiled at -Og: ctgrad_no_numeric_code)
 #   [SOURCES <file>...]      the program's other files (report, ...): the static library <name>_parts
 #   [LINK <library>...])     what they link besides the models (a data preparation library, ctgrad_report)
 #
@@ -78,6 +78,13 @@ function(ctgrad_add_program name)
     string(APPEND EXTERN_MODELS "CTGRAD_EXTERN_MODEL(${MODEL}, ctgrad::kernels::Selected);\n")
     set(instance_sources "")
     foreach(part IN LISTS parts)
+      # The step's file uses the graphs of the two other files: declared
+      # extern there, it does not compile their schedules again.
+      if(part STREQUAL "STEP")
+        set(EXTERN "CTGRAD_EXTERN_MODEL_GRAPHS(${MODEL}, ctgrad::kernels::Selected);  // the other two parts\n")
+      else()
+        set(EXTERN "")
+      endif()
       if(part STREQUAL "WHOLE")
         set(INSTANTIATE CTGRAD_INSTANTIATE_MODEL)
         set(WHAT "the training graph, shard graph and minibatch step")
@@ -111,6 +118,7 @@ function(ctgrad_add_program name)
     endif()
     # The teacher is only evaluated (ctgrad/train/distill.hpp): its per-example graph.
     set(MODEL ${arg_TEACHER})
+    set(EXTERN "")
     set(INSTANTIATE CTGRAD_INSTANTIATE_MODEL_GRAPH)
     set(WHAT "the per-example graph (all a --teacher needs)")
     if(arg_TEACHER_HEADER)

@@ -25,7 +25,8 @@
 // (ModelGraph<Model, K, shard_examples>) and the minibatch step
 // (DataParallelStep). For a large model the three parts can go in three
 // files, so they compile side by side (CTGRAD_INSTANTIATE_MODEL_GRAPH,
-// _SHARD_GRAPH, _STEP). A file that forgets the extern declaration still
+// _SHARD_GRAPH, _STEP; the step's file declares the two graphs extern with
+// CTGRAD_EXTERN_MODEL_GRAPHS). A file that forgets the extern declaration still
 // builds and runs; it only compiles the schedule again.
 #include "ctgrad/graph/compile.hpp"
 #include "ctgrad/train/data_parallel.hpp"
@@ -46,9 +47,14 @@
 // (a --teacher's, train/distill.hpp).
 #define CTGRAD_EXTERN_MODEL_GRAPH(Model, K) \
   extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, 1>
+// The step's graphs, compiled in their own files: what the file of the
+// step (CTGRAD_INSTANTIATE_MODEL_STEP) declares, so that it compiles the
+// step's own code, not the shard graph's schedule again.
+#define CTGRAD_EXTERN_MODEL_GRAPHS(Model, K)                                          \
+  CTGRAD_EXTERN_MODEL_GRAPH(Model, K);                                                \
+  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, \
+                                        ::ctgrad::train::shard_examples>
 
-#define CTGRAD_EXTERN_MODEL(Model, K)                                                   \
-  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K, 1>; \
-  extern template class ::ctgrad::Graph<::ctgrad::train::loss_expression<Model>, K,     \
-                                        ::ctgrad::train::shard_examples>;               \
+#define CTGRAD_EXTERN_MODEL(Model, K)    \
+  CTGRAD_EXTERN_MODEL_GRAPHS(Model, K); \
   extern template class ::ctgrad::train::DataParallelStep<Model, K>
