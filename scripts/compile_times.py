@@ -12,15 +12,34 @@ Each log line is "wall user peak-KB command...". A file compiled more than
 once (an incremental build after an edit) counts with its last line. Prints
 the totals, the files over the project's limits (10 s of compiler user time,
 600 MB), the user time by top-level folder and the slowest files; with
---before, each figure beside that of an older log. With --check, exits 1 if
-any file is over a limit, naming each (the test command's build runs it).
+--before, each figure beside that of an older log.
+
+With --check (the test command runs it on its build), exits 1 and names each
+file over a limit. Memory is the compiler's own and the same on any machine.
+Seconds are not: the check first compiles scripts/compile_yardstick.cpp
+(the standard library only) and scales the limit by its time against
+YARDSTICK_SECONDS, its time on the machine the limits were set on; a file
+then fails if it is over the scaled limit by more than the build's noise
+(NOISE). The files known to be over are listed in
+scripts/compile_limits.txt with their figures; for them the check fails
+only if they grow past those, and says when one is back under the limits.
 """
 import argparse
 import collections
+import os
+import resource
+import subprocess
 import sys
 
 LIMIT_SECONDS = 10.0
 LIMIT_KB = 600e6 / 1024  # 600 MB, in the KiB that /usr/bin/time reports
+# The yardstick's user seconds, g++ 12 -O2, on the machine of the limits
+# (docs/performance.md, "Build time": AMD EPYC, 2 cores), the least of 5.
+YARDSTICK_SECONDS = 3.54
+# A file compiled twice in a -j2 build varies by up to this much (the three
+# instruction sets' copies of a kernel file, in one build, differ by 10%).
+NOISE = 1.15
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def load(path):
@@ -75,6 +94,10 @@ def main():
     parser.add_argument("--before", help="an older build's log, to compare with")
     parser.add_argument("--top", type=int, default=20, help="how many of the slowest files to list")
     parser.add_argument("--check", action="store_true", help="exit 1 if any file is over a limit")
+    parser.add_argument("--limits", default=os.path.join(HERE, "compile_limits.txt"),
+                        help="the files known to be over the limits, with their figures")
+    parser.add_argument("--scale", type=float,
+                        help="this machine's compile time against the reference's, instead of the yardstick's")
     args = parser.parse_args()
     now = load(args.log)
     before = load(args.before) if args.before else None
@@ -96,13 +119,75 @@ def main():
         old = f"{before[key][0]:6.1f} -> " if before and key in before else ""
         print(f"  {short(key[0]):58s} {old}{user:6.1f} s {peak / 1024:7.0f} MB")
     if args.check:
-        over = [(short(source), user, peak) for (source, _), (user, peak) in now.items()
-                if user > LIMIT_SECONDS or peak > LIMIT_KB]
-        for source, user, peak in over:
-            print(f"compile_times: {source} took {user:.1f} s and {peak * 1024 / 1e6:.0f} MB; the limits are "
-                  f"{LIMIT_SECONDS:.0f} s and {LIMIT_KB * 1024 / 1e6:.0f} MB a file", file=sys.stderr)
-        if over:
-            sys.exit(1)
+        sys.exit(check(now, args.log, args.limits, args.scale))
+
+
+def compiler_of(path):
+    """The compiler of a timing launcher's log: the command's first word."""
+    with open(path) as log:
+        for line in log:
+            parts = line.split()
+            if len(parts) > 3 and any(p.endswith((".cpp", ".cc", ".cxx")) for p in parts[4:]):
+                return parts[3]
+    sys.exit(f"{path}: found no compiler command")
+
+
+def yardstick_seconds(compiler):
+    """User seconds of compiling the yardstick, the least of three runs."""
+    source = os.path.join(HERE, "compile_yardstick.cpp")
+    times = []
+    for _ in range(3):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+        subprocess.run([compiler, "-std=c++20", "-O2", "-c", source, "-o", os.devnull], check=True)
+        times.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before)
+    return min(times)
+
+
+def load_limits(path):
+    """short source -> (seconds, KB) allowed, from compile_limits.txt."""
+    allowed = {}
+    with open(path) as listing:
+        for number, line in enumerate(listing, 1):
+            line = line.split("#")[0].strip()
+            if not line:
+                continue
+            parts = line.split()
+            try:
+                allowed[parts[0]] = (float(parts[1]), float(parts[2]) * 1e6 / 1024)
+            except (IndexError, ValueError):
+                sys.exit(f"{path}:{number}: expected 'file seconds MB', found {line!r}")
+    return allowed
+
+
+def check(files, log, limits_path, scale=None):
+    """0 if every file is within the limits (or its listed figures), else 1."""
+    if scale is None:
+        scale = yardstick_seconds(compiler_of(log)) / YARDSTICK_SECONDS
+    allowed = load_limits(limits_path)
+    print(f"compile_times: this machine compiles the yardstick at {scale:.2f} times the reference's time; "
+          f"the limits here are {LIMIT_SECONDS * scale:.1f} s and {LIMIT_KB * 1024 / 1e6:.0f} MB a file")
+    failed = False
+    seen = set()
+    for (source, _), (user, peak) in sorted(files.items()):
+        if not os.path.exists(source):
+            continue  # a file since deleted or renamed, from an older build in the same log
+        name = short(source)
+        seconds_limit, kb_limit = allowed.get(name, (LIMIT_SECONDS, LIMIT_KB))
+        seconds_limit, kb_limit = max(seconds_limit, LIMIT_SECONDS), max(kb_limit, LIMIT_KB)
+        if name in allowed:
+            seen.add(name)
+        if user > seconds_limit * scale * NOISE or peak > kb_limit * NOISE:
+            failed = True
+            where = f"its figures in {os.path.relpath(limits_path)}" if name in allowed else "the limits"
+            print(f"compile_times: {name} took {user:.1f} s ({user / scale:.1f} s at the reference's speed) and "
+                  f"{peak * 1024 / 1e6:.0f} MB, over {where}, {seconds_limit:.1f} s and "
+                  f"{kb_limit * 1024 / 1e6:.0f} MB, by more than the noise ({NOISE - 1:.0%})", file=sys.stderr)
+        elif name in allowed and user <= LIMIT_SECONDS * scale and peak <= LIMIT_KB:
+            print(f"compile_times: {name} is back under the limits ({user / scale:.1f} s, "
+                  f"{peak * 1024 / 1e6:.0f} MB): take it off {os.path.relpath(limits_path)}")
+    for name in sorted(set(allowed) - seen):
+        print(f"compile_times: {name}, listed in {os.path.relpath(limits_path)}, was not compiled in this build")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ case "$mode" in
 esac
 cd "$(dirname "$0")/.."
 
-packages=(g++ cmake ninja-build make libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libcairo2-dev pkg-config zlib1g-dev)
+packages=(g++ cmake ninja-build make time libboost-dev libxsimd-dev xtl-dev catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev libcairo2-dev pkg-config zlib1g-dev)
 # The fuzz tests need Clang and its libFuzzer runtime, libclang-rt-14-dev, which
 # clang only recommends (indirectly), so --no-install-recommends leaves it out.
 # lenet5's end-to-end tests read Fashion-MNIST from its Debian package.
@@ -57,7 +57,11 @@ elif [[ ! -f build/CMakeCache.txt ]]; then
 else
   sets=()  # an existing build keeps its sets
 fi
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${sets[@]}" >/dev/null
+# Every compiler process is timed (GNU time: user seconds and peak memory,
+# appended to build/compile_times.log), so that the test command can check
+# that no file's compile goes over the project's limits.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${sets[@]}" \
+  "-DCMAKE_CXX_COMPILER_LAUNCHER=/usr/bin/time;-f;%e %U %M %C;-a;-o;$PWD/build/compile_times.log" >/dev/null
 # The reproduction needs only the lenet1 program, so `run` builds just that
 # and shows the result soonest; `test` builds every target.
 if [[ $mode == run ]]; then
@@ -66,6 +70,12 @@ else
   cmake --build build -j"$jobs"
 fi
 step_done "Release build"
+if [[ $mode == test ]]; then
+  # No file over 10 s of compile or 600 MB, but those listed with their
+  # figures (docs/performance.md, "Build time").
+  python3 scripts/compile_times.py build/compile_times.log --check --top 10
+  step_done "compile limits"
+fi
 
 build/lenet1/lenet1 prepare --out data --cache .cache
 step_done "data"
