@@ -1,6 +1,8 @@
-// A fixed amount of compiler work, standard library only: scripts/compile_times.py
-// compiles it to learn how fast this machine compiles, and scales the time
-// limit by it (a file's seconds on a machine twice as slow count half).
+// A fixed amount of compiler work, the standard library only. A build with
+// the timing launcher compiles it among the project's files (target
+// ctgrad_compile_yardstick), and scripts/compile_times.py --check scales the
+// limit on a file's seconds by its time: on a machine, or under a load, that
+// makes it twice as slow, a file's seconds count half.
 #include <algorithm>
 #include <iostream>
 #include <map>
