@@ -9,12 +9,13 @@
 // argument of shape_error<"matmul: inner extents differ: [192] x [190,30]">,
 // a template declared and never defined. Two layers use it, as Boost.Hana's
 // checks do (ops/matmul.hpp is the pattern):
-//  - the op's factory comes twice: `requires rule_holds<rule>` builds the
-//    node, and a declaration `-> shape_error<rule_message<rule>>` is chosen
-//    when the rule is broken. The call is then the error, at the caller's
-//    line: "invalid use of incomplete type 'shape_error<"...: [192] x
-//    [190,30]">'"; no template of the (long) expression types is
-//    instantiated, so no later line quotes them;
+//  - the op's factory is a checked_factory (below), whose call has two
+//    overloads: `requires rule_holds<rule>` builds the node, and a
+//    declaration `-> shape_error<rule_message<rule>>` is chosen when the rule
+//    is broken. The call is then the error, at the caller's line: "invalid
+//    use of incomplete type 'shape_error<"...: [192] x [190,30]">'"; no
+//    template of the (long) expression types is instantiated, so no later
+//    line quotes them;
 //  - the op's struct asserts checked<rule>, which names the same shape_error
 //    if the struct is instantiated directly.
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "ctgrad/core/fixed_string.hpp"
 #include "ctgrad/core/shape.hpp"
@@ -160,5 +162,39 @@ concept rule_holds = rule_message<Verdict>.view().empty();
 // For an op struct's static_assert: true, or an error naming shape_error<"...">.
 template <auto Verdict>
 inline constexpr bool checked = sizeof(shape_error<rule_message<Verdict>>) > 0;
+
+// An op's factory, written once: `inline constexpr checked_factory<matmul_spec>
+// matmul{};`, called as matmul(a, b) (a variable template where the op takes
+// template arguments: conv2d<1, Table>(x, w)). Its Spec has
+//   template <...> static constexpr auto rule();   the verdict for the call's argument types
+//   template <...> static constexpr auto make(args...);   the node
+// and the call is one of two overloads: make when the rule holds, else a
+// declaration returning shape_error, so that the call is the error.
+//
+// The rule's template parameters say what it takes (`operand`, ops/expr.hpp;
+// for pad's value, what converts to a float): its return type is deduced from
+// its body, so a call with anything else must fail there, leaving no
+// candidate, rather than in the body, a hard error.
+//
+// It sits beside shape_error, not in ops/, because it needs nothing of
+// expressions (the Spec does): a user's op can use it as the library's do.
+//
+// Being an object, it is not found by argument-dependent lookup: a caller
+// outside namespace ctgrad writes ctgrad::matmul or a using-declaration.
+// The operators +, - and * cannot be objects (an operator is a function),
+// and an operator whose body called a checked_factory would be instantiated
+// with the broken call, quoting the operands' types in an "In instantiation
+// of" line: each writes the two overloads itself, with its Spec's rule and
+// make (ops/add.hpp).
+template <class Spec>
+struct checked_factory {
+  template <class... Args>
+    requires rule_holds<Spec::template rule<Args...>()>
+  constexpr auto operator()(Args&&... args) const {
+    return Spec::make(std::forward<Args>(args)...);
+  }
+  template <class... Args>  // a broken rule: this call is the error
+  auto operator()(Args&&...) const -> shape_error<rule_message<Spec::template rule<Args...>()>>;
+};
 
 }  // namespace ctgrad

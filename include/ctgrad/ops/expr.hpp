@@ -147,9 +147,15 @@ constexpr E as_expr(const E& expression) {
 }
 template <class E>
 using expr_t = decltype(as_expr(std::declval<std::remove_cvref_t<E>&>()));
+// What a factory takes for a node's child: an expression or a Parameter. A
+// factory's spec constrains its rule's operand types with it, so a call with
+// anything else is no candidate (core/shape_rule.hpp, checked_factory) rather
+// than an error inside the rule.
+template <class E>
+concept operand = Expression<expr_t<E>>;
 // Both operands of a binary operator are expressions or Parameters.
 template <class A, class B>
-concept operands = Expression<expr_t<A>> && Expression<expr_t<B>>;
+concept operands = operand<A> && operand<B>;
 
 // The shape of what a factory was handed (an expression or a Parameter), for its shape rule.
 template <class E>
