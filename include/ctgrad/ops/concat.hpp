@@ -72,12 +72,12 @@ struct Concat : OpBase {
   }
 };
 
-template <class A, class B>
-  requires rule_holds<concat_rule<shape_of<A>, shape_of<B>>()>
-constexpr auto concat(A&& a, B&& b) {
-  return Concat<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}};
-}
-template <class A, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto concat(A&&, B&&) -> shape_error<rule_message<concat_rule<shape_of<A>, shape_of<B>>()>>;
+struct concat_spec {  // concat(a, b) (core/shape_rule.hpp, checked_factory)
+  template <operand A, operand B>
+  static constexpr auto rule() { return concat_rule<shape_of<A>, shape_of<B>>(); }
+  template <class A, class B>
+  static constexpr auto make(A&& a, B&& b) { return Concat<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}}; }
+};
+inline constexpr checked_factory<concat_spec> concat{};
 
 }  // namespace ctgrad

@@ -122,12 +122,13 @@ struct Matmul : OpBase {
   }
 };
 
-template <class A, class B>
-  requires rule_holds<matmul_rule<shape_of<A>, shape_of<B>>()>
-constexpr auto matmul(A&& a, B&& b) {
-  return Matmul<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}};
-}
-template <class A, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto matmul(A&&, B&&) -> shape_error<rule_message<matmul_rule<shape_of<A>, shape_of<B>>()>>;
+// matmul(a, b): the rule over the operands' shapes, and the node (core/shape_rule.hpp, checked_factory).
+struct matmul_spec {
+  template <operand A, operand B>
+  static constexpr auto rule() { return matmul_rule<shape_of<A>, shape_of<B>>(); }
+  template <class A, class B>
+  static constexpr auto make(A&& a, B&& b) { return Matmul<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}}; }
+};
+inline constexpr checked_factory<matmul_spec> matmul{};
 
 }  // namespace ctgrad

@@ -48,12 +48,12 @@ struct MeanTokens : OpBase {
   }
 };
 
-template <class X>
-  requires rule_holds<mean_tokens_rule<shape_of<X>>()>
-constexpr auto mean_tokens(X&& x) {
-  return MeanTokens<expr_t<X>>{{}, {as_expr(x)}};
-}
-template <class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto mean_tokens(X&&) -> shape_error<rule_message<mean_tokens_rule<shape_of<X>>()>>;
+struct mean_tokens_spec {  // mean_tokens(x) (core/shape_rule.hpp, checked_factory)
+  template <operand X>
+  static constexpr auto rule() { return mean_tokens_rule<shape_of<X>>(); }
+  template <class X>
+  static constexpr auto make(X&& x) { return MeanTokens<expr_t<X>>{{}, {as_expr(x)}}; }
+};
+inline constexpr checked_factory<mean_tokens_spec> mean_tokens{};
 
 }  // namespace ctgrad

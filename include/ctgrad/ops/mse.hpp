@@ -67,12 +67,12 @@ struct MseLoss : OpBase {
   }
 };
 
-template <class Y, class T>
-  requires rule_holds<mse_rule<expr_t<Y>, expr_t<T>>()>
-constexpr auto mse(Y&& y, T&& t) {
-  return MseLoss<expr_t<Y>, expr_t<T>>{{}, {as_expr(y), as_expr(t)}};
-}
-template <class Y, class T>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto mse(Y&&, T&&) -> shape_error<rule_message<mse_rule<expr_t<Y>, expr_t<T>>()>>;
+struct mse_spec {  // mse(y, t) (core/shape_rule.hpp, checked_factory)
+  template <operand Y, operand T>
+  static constexpr auto rule() { return mse_rule<expr_t<Y>, expr_t<T>>(); }
+  template <class Y, class T>
+  static constexpr auto make(Y&& y, T&& t) { return MseLoss<expr_t<Y>, expr_t<T>>{{}, {as_expr(y), as_expr(t)}}; }
+};
+inline constexpr checked_factory<mse_spec> mse{};
 
 }  // namespace ctgrad

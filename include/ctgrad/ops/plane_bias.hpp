@@ -68,12 +68,12 @@ struct PlaneBias : OpBase {
   }
 };
 
-template <class X, class B>
-  requires rule_holds<plane_bias_rule<shape_of<X>, shape_of<B>>()>
-constexpr auto plane_bias(X&& x, B&& b) {
-  return PlaneBias<expr_t<X>, expr_t<B>>{{}, {as_expr(x), as_expr(b)}};
-}
-template <class X, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto plane_bias(X&&, B&&) -> shape_error<rule_message<plane_bias_rule<shape_of<X>, shape_of<B>>()>>;
+struct plane_bias_spec {  // plane_bias(x, b) (core/shape_rule.hpp, checked_factory)
+  template <operand X, operand B>
+  static constexpr auto rule() { return plane_bias_rule<shape_of<X>, shape_of<B>>(); }
+  template <class X, class B>
+  static constexpr auto make(X&& x, B&& b) { return PlaneBias<expr_t<X>, expr_t<B>>{{}, {as_expr(x), as_expr(b)}}; }
+};
+inline constexpr checked_factory<plane_bias_spec> plane_bias{};
 
 }  // namespace ctgrad

@@ -55,12 +55,12 @@ struct RowBias : OpBase {
   }
 };
 
-template <class X, class B>
-  requires rule_holds<row_bias_rule<shape_of<X>, shape_of<B>>()>
-constexpr auto row_bias(X&& x, B&& b) {
-  return RowBias<expr_t<X>, expr_t<B>>{{}, {as_expr(x), as_expr(b)}};
-}
-template <class X, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto row_bias(X&&, B&&) -> shape_error<rule_message<row_bias_rule<shape_of<X>, shape_of<B>>()>>;
+struct row_bias_spec {  // row_bias(x, b) (core/shape_rule.hpp, checked_factory)
+  template <operand X, operand B>
+  static constexpr auto rule() { return row_bias_rule<shape_of<X>, shape_of<B>>(); }
+  template <class X, class B>
+  static constexpr auto make(X&& x, B&& b) { return RowBias<expr_t<X>, expr_t<B>>{{}, {as_expr(x), as_expr(b)}}; }
+};
+inline constexpr checked_factory<row_bias_spec> row_bias{};
 
 }  // namespace ctgrad

@@ -56,12 +56,12 @@ struct SoftmaxRows : OpBase {
   }
 };
 
-template <class X>
-  requires rule_holds<softmax_rule<shape_of<X>>()>
-constexpr auto softmax(X&& x) {
-  return SoftmaxRows<expr_t<X>>{{}, {as_expr(x)}};
-}
-template <class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto softmax(X&&) -> shape_error<rule_message<softmax_rule<shape_of<X>>()>>;
+struct softmax_spec {  // softmax(x) (core/shape_rule.hpp, checked_factory)
+  template <operand X>
+  static constexpr auto rule() { return softmax_rule<shape_of<X>>(); }
+  template <class X>
+  static constexpr auto make(X&& x) { return SoftmaxRows<expr_t<X>>{{}, {as_expr(x)}}; }
+};
+inline constexpr checked_factory<softmax_spec> softmax{};
 
 }  // namespace ctgrad

@@ -52,12 +52,12 @@ struct Transpose : OpBase {
   }
 };
 
-template <class X>
-  requires rule_holds<transpose_rule<shape_of<X>>()>
-constexpr auto transpose(X&& x) {
-  return Transpose<expr_t<X>>{{}, {as_expr(x)}};
-}
-template <class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto transpose(X&&) -> shape_error<rule_message<transpose_rule<shape_of<X>>()>>;
+struct transpose_spec {  // transpose(x) (core/shape_rule.hpp, checked_factory)
+  template <operand X>
+  static constexpr auto rule() { return transpose_rule<shape_of<X>>(); }
+  template <class X>
+  static constexpr auto make(X&& x) { return Transpose<expr_t<X>>{{}, {as_expr(x)}}; }
+};
+inline constexpr checked_factory<transpose_spec> transpose{};
 
 }  // namespace ctgrad
