@@ -43,7 +43,8 @@ std::vector<float> random_vector(std::size_t n, std::uint32_t seed, float scale)
 
 TEMPLATE_TEST_CASE("patchify: a 1x4x4 image in 2x2 patches, row-major patches", "[ops]", CTGRAD_KERNEL_PATHS) {
   auto y = patchify<2>(input<Shape<1, 4, 4>>());
-  STATIC_REQUIRE(std::is_same_v<decltype(y)::shape, Shape<4, 4>>);
+  // typename: g++ 12 takes patchify<2>(...) in a template as dependent (core/shape_rule.hpp).
+  STATIC_REQUIRE(std::is_same_v<typename decltype(y)::shape, Shape<4, 4>>);
   auto graph = std::make_unique<Graph<decltype(y), TestType>>(y);
   auto& image = graph->template input<"x">();
   for (std::size_t i = 0; i < 16; ++i) image[i] = static_cast<float>(i);  // pixel (row, col) holds 4 row + col
@@ -56,7 +57,7 @@ TEMPLATE_TEST_CASE("patchify: a 1x4x4 image in 2x2 patches, row-major patches", 
 
 TEMPLATE_TEST_CASE("patchify: features in (channel, row, column) order", "[ops]", CTGRAD_KERNEL_PATHS) {
   auto y = patchify<2>(input<Shape<2, 2, 4>>());
-  STATIC_REQUIRE(std::is_same_v<decltype(y)::shape, Shape<2, 8>>);
+  STATIC_REQUIRE(std::is_same_v<typename decltype(y)::shape, Shape<2, 8>>);
   auto graph = std::make_unique<Graph<decltype(y), TestType>>(y);
   auto& image = graph->template input<"x">();
   for (std::size_t i = 0; i < 16; ++i) image[i] = static_cast<float>(i);  // 8 channel + 4 row + col

@@ -181,6 +181,11 @@ inline constexpr bool checked = sizeof(shape_error<rule_message<Verdict>>) > 0;
 //
 // Being an object, it is not found by argument-dependent lookup: a caller
 // outside namespace ctgrad writes ctgrad::matmul or a using-declaration.
+// g++ 12 takes a call through a variable template (patchify<2>(x)) inside a
+// template as type-dependent even where nothing in it is, so code there that
+// names a member of its result before instantiation writes
+// `typename decltype(y)::shape` (tests/unit/test_ops_transformer.cpp).
+//
 // The operators +, - and * cannot be objects (an operator is a function),
 // and an operator whose body called a checked_factory would be instantiated
 // with the broken call, quoting the operands' types in an "In instantiation

@@ -187,14 +187,19 @@ struct Conv2d : OpBase {
   }
 };
 
-// conv2d<Stride>(x, w): full connection; conv2d<Stride, Table>(x, w): sparse.
-template <std::size_t Stride, class Table = void, class X, class W>
-  requires rule_holds<conv2d_rule<Stride, Table, shape_of<X>, shape_of<W>>()>
-constexpr auto conv2d(X&& x, W&& w) {
-  using T = detail::table_or_full<Table, shape_of<X>, shape_of<W>>;
-  return Conv2d<Stride, T, expr_t<X>, expr_t<W>>{{}, {as_expr(x), as_expr(w)}};
-}
-template <std::size_t Stride, class Table = void, class X, class W>  // a broken rule: this call is the error
-auto conv2d(X&&, W&&) -> shape_error<rule_message<conv2d_rule<Stride, Table, shape_of<X>, shape_of<W>>()>>;
+// conv2d<Stride>(x, w): full connection; conv2d<Stride, Table>(x, w): sparse
+// (core/shape_rule.hpp, checked_factory).
+template <std::size_t Stride, class Table>
+struct conv2d_spec {
+  template <operand X, operand W>
+  static constexpr auto rule() { return conv2d_rule<Stride, Table, shape_of<X>, shape_of<W>>(); }
+  template <class X, class W>
+  static constexpr auto make(X&& x, W&& w) {
+    using T = detail::table_or_full<Table, shape_of<X>, shape_of<W>>;
+    return Conv2d<Stride, T, expr_t<X>, expr_t<W>>{{}, {as_expr(x), as_expr(w)}};
+  }
+};
+template <std::size_t Stride, class Table = void>
+inline constexpr checked_factory<conv2d_spec<Stride, Table>> conv2d{};
 
 }  // namespace ctgrad

@@ -74,12 +74,14 @@ struct Patchify : OpBase {
   }
 };
 
-template <std::size_t P, class X>
-  requires rule_holds<patchify_rule<P, shape_of<X>>()>
-constexpr auto patchify(X&& x) {
-  return Patchify<P, expr_t<X>>{{}, {as_expr(x)}};
-}
-template <std::size_t P, class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto patchify(X&&) -> shape_error<rule_message<patchify_rule<P, shape_of<X>>()>>;
+template <std::size_t P>
+struct patchify_spec {  // patchify<P>(x) (core/shape_rule.hpp, checked_factory)
+  template <operand X>
+  static constexpr auto rule() { return patchify_rule<P, shape_of<X>>(); }
+  template <class X>
+  static constexpr auto make(X&& x) { return Patchify<P, expr_t<X>>{{}, {as_expr(x)}}; }
+};
+template <std::size_t P>
+inline constexpr checked_factory<patchify_spec<P>> patchify{};
 
 }  // namespace ctgrad

@@ -177,20 +177,27 @@ struct MaxPool : OpBase {
   }
 };
 
-template <std::size_t S, class X, class C>
-  requires rule_holds<subsample_rule<S, shape_of<X>, shape_of<C>>()>
-constexpr auto subsample(X&& x, C&& coefficient) {
-  return Subsample<S, expr_t<X>, expr_t<C>>{{}, {as_expr(x), as_expr(coefficient)}};
-}
-template <std::size_t S, class X, class C>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto subsample(X&&, C&&) -> shape_error<rule_message<subsample_rule<S, shape_of<X>, shape_of<C>>()>>;
+// subsample<S>(x, coefficient) and max_pool<S>(x) (core/shape_rule.hpp, checked_factory).
+template <std::size_t S>
+struct subsample_spec {
+  template <operand X, operand C>
+  static constexpr auto rule() { return subsample_rule<S, shape_of<X>, shape_of<C>>(); }
+  template <class X, class C>
+  static constexpr auto make(X&& x, C&& coefficient) {
+    return Subsample<S, expr_t<X>, expr_t<C>>{{}, {as_expr(x), as_expr(coefficient)}};
+  }
+};
+template <std::size_t S>
+inline constexpr checked_factory<subsample_spec<S>> subsample{};
 
-template <std::size_t S, class X>
-  requires rule_holds<max_pool_rule<S, shape_of<X>>()>
-constexpr auto max_pool(X&& x) {
-  return MaxPool<S, expr_t<X>>{{}, {as_expr(x)}};
-}
-template <std::size_t S, class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto max_pool(X&&) -> shape_error<rule_message<max_pool_rule<S, shape_of<X>>()>>;
+template <std::size_t S>
+struct max_pool_spec {
+  template <operand X>
+  static constexpr auto rule() { return max_pool_rule<S, shape_of<X>>(); }
+  template <class X>
+  static constexpr auto make(X&& x) { return MaxPool<S, expr_t<X>>{{}, {as_expr(x)}}; }
+};
+template <std::size_t S>
+inline constexpr checked_factory<max_pool_spec<S>> max_pool{};
 
 }  // namespace ctgrad

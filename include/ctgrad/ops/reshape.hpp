@@ -47,13 +47,15 @@ struct Reshape : OpBase {
   }
 };
 
-template <class To, class X>
-  requires rule_holds<reshape_rule<To, shape_of<X>>()>
-constexpr auto reshape(X&& x) {
-  return Reshape<To, expr_t<X>>{{}, {as_expr(x)}};
-}
-template <class To, class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto reshape(X&&) -> shape_error<rule_message<reshape_rule<To, shape_of<X>>()>>;
+template <class To>
+struct reshape_spec {  // reshape<To>(x) (core/shape_rule.hpp, checked_factory)
+  template <operand X>
+  static constexpr auto rule() { return reshape_rule<To, shape_of<X>>(); }
+  template <class X>
+  static constexpr auto make(X&& x) { return Reshape<To, expr_t<X>>{{}, {as_expr(x)}}; }
+};
+template <class To>
+inline constexpr checked_factory<reshape_spec<To>> reshape{};
 template <class X>
 constexpr auto flatten(X&& x) {
   return reshape<Shape<expr_t<X>::shape::size>>(std::forward<X>(x));

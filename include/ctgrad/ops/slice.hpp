@@ -110,29 +110,27 @@ struct MatrixSlice : OpBase {
   }
 };
 
-// For each factory, a second overload for a broken rule: the call is the error (core/shape_rule.hpp).
-template <std::size_t Index, class X>
-  requires rule_holds<take_rule<Index, shape_of<X>>()>
-constexpr auto take(X&& x) {
-  return Take<Index, expr_t<X>>{{}, {as_expr(x)}};
-}
-template <std::size_t Index, class X>
-auto take(X&&) -> shape_error<rule_message<take_rule<Index, shape_of<X>>()>>;
+// take<Index>(x), rows<Begin, Count>(x), columns<Begin, Count>(x) (core/shape_rule.hpp, checked_factory).
+template <std::size_t Index>
+struct take_spec {
+  template <operand X>
+  static constexpr auto rule() { return take_rule<Index, shape_of<X>>(); }
+  template <class X>
+  static constexpr auto make(X&& x) { return Take<Index, expr_t<X>>{{}, {as_expr(x)}}; }
+};
+template <std::size_t Index>
+inline constexpr checked_factory<take_spec<Index>> take{};
 
-template <std::size_t Begin, std::size_t Count, class X>
-  requires rule_holds<slice_rule<Begin, Count, false, shape_of<X>>()>
-constexpr auto rows(X&& x) {
-  return MatrixSlice<Begin, Count, false, expr_t<X>>{{}, {as_expr(x)}};
-}
-template <std::size_t Begin, std::size_t Count, class X>
-auto rows(X&&) -> shape_error<rule_message<slice_rule<Begin, Count, false, shape_of<X>>()>>;
-
-template <std::size_t Begin, std::size_t Count, class X>
-  requires rule_holds<slice_rule<Begin, Count, true, shape_of<X>>()>
-constexpr auto columns(X&& x) {
-  return MatrixSlice<Begin, Count, true, expr_t<X>>{{}, {as_expr(x)}};
-}
-template <std::size_t Begin, std::size_t Count, class X>
-auto columns(X&&) -> shape_error<rule_message<slice_rule<Begin, Count, true, shape_of<X>>()>>;
+template <std::size_t Begin, std::size_t Count, bool Columns>
+struct slice_spec {
+  template <operand X>
+  static constexpr auto rule() { return slice_rule<Begin, Count, Columns, shape_of<X>>(); }
+  template <class X>
+  static constexpr auto make(X&& x) { return MatrixSlice<Begin, Count, Columns, expr_t<X>>{{}, {as_expr(x)}}; }
+};
+template <std::size_t Begin, std::size_t Count>
+inline constexpr checked_factory<slice_spec<Begin, Count, false>> rows{};
+template <std::size_t Begin, std::size_t Count>
+inline constexpr checked_factory<slice_spec<Begin, Count, true>> columns{};
 
 }  // namespace ctgrad
