@@ -1,6 +1,7 @@
 #pragma once
 #include <algorithm>
 #include <cmath>
+#include <concepts>
 
 #include "ctgrad/ops/expr.hpp"
 
@@ -108,13 +109,17 @@ struct CrossEntropyLoss : OpBase {
   }
 };
 
-// label_smoothing: eps above (0: none).
-template <class Z, class T>
-  requires rule_holds<cross_entropy_rule<expr_t<Z>, expr_t<T>>()>
-constexpr auto cross_entropy(Z&& logits, T&& target, float label_smoothing = 0.f) {
-  return CrossEntropyLoss<expr_t<Z>, expr_t<T>>{{}, {as_expr(logits), as_expr(target)}, label_smoothing};
-}
-template <class Z, class T>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto cross_entropy(Z&&, T&&, float = 0.f) -> shape_error<rule_message<cross_entropy_rule<expr_t<Z>, expr_t<T>>()>>;
+// cross_entropy(logits, target) or cross_entropy(logits, target,
+// label_smoothing), eps above (0: none) (core/shape_rule.hpp, checked_factory).
+struct cross_entropy_spec {
+  template <operand Z, operand T, std::convertible_to<float>... LabelSmoothing>
+    requires(sizeof...(LabelSmoothing) <= 1)
+  static constexpr auto rule() { return cross_entropy_rule<expr_t<Z>, expr_t<T>>(); }
+  template <class Z, class T>
+  static constexpr auto make(Z&& logits, T&& target, float label_smoothing = 0.f) {
+    return CrossEntropyLoss<expr_t<Z>, expr_t<T>>{{}, {as_expr(logits), as_expr(target)}, label_smoothing};
+  }
+};
+inline constexpr checked_factory<cross_entropy_spec> cross_entropy{};
 
 }  // namespace ctgrad

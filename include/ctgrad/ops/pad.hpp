@@ -1,4 +1,6 @@
 #pragma once
+#include <concepts>
+
 #include "ctgrad/ops/expr.hpp"
 
 namespace ctgrad {
@@ -69,12 +71,16 @@ struct Pad : OpBase {
   }
 };
 
-template <std::size_t P, class X>
-  requires rule_holds<pad_rule<shape_of<X>>()>
-constexpr auto pad(X&& x, float value) {
-  return Pad<P, expr_t<X>>{{}, {as_expr(x)}, value};
-}
-template <std::size_t P, class X>  // a broken rule: this call is the error (core/shape_rule.hpp)
-auto pad(X&&, float) -> shape_error<rule_message<pad_rule<shape_of<X>>()>>;
+// pad<P>(x, value) (core/shape_rule.hpp, checked_factory): the value is any
+// argument a float can be made from, as for a function taking a float.
+template <std::size_t P>
+struct pad_spec {
+  template <operand X, std::convertible_to<float> Value>
+  static constexpr auto rule() { return pad_rule<shape_of<X>>(); }
+  template <class X>
+  static constexpr auto make(X&& x, float value) { return Pad<P, expr_t<X>>{{}, {as_expr(x)}, value}; }
+};
+template <std::size_t P>
+inline constexpr checked_factory<pad_spec<P>> pad{};
 
 }  // namespace ctgrad
