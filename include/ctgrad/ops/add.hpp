@@ -53,13 +53,19 @@ struct Add : OpBase {
   }
 };
 
+// a + b. An operator is a function, not a checked_factory, so it spells the
+// two overloads (core/shape_rule.hpp says why) and takes rule and make from add_spec.
+struct add_spec {
+  template <operand A, operand B>
+  static constexpr auto rule() { return add_rule<shape_of<A>, shape_of<B>>(); }
+  template <class A, class B>
+  static constexpr auto make(A&& a, B&& b) { return Add<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}}; }
+};
 template <class A, class B>
-  requires(operands<A, B> && rule_holds<add_rule<shape_of<A>, shape_of<B>>()>)
-constexpr auto operator+(A&& a, B&& b) {
-  return Add<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}};
-}
-template <class A, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
+  requires(operands<A, B> && rule_holds<add_spec::rule<A, B>()>)
+constexpr auto operator+(A&& a, B&& b) { return add_spec::make(std::forward<A>(a), std::forward<B>(b)); }
+template <class A, class B>  // a broken rule: this call is the error
   requires operands<A, B>
-auto operator+(A&&, B&&) -> shape_error<rule_message<add_rule<shape_of<A>, shape_of<B>>()>>;
+auto operator+(A&&, B&&) -> shape_error<rule_message<add_spec::rule<A, B>()>>;
 
 }  // namespace ctgrad

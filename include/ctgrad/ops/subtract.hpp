@@ -45,13 +45,18 @@ struct Subtract : OpBase {
   }
 };
 
+// a - b: two overloads, as operator+ (ops/add.hpp) and for the same reason.
+struct subtract_spec {
+  template <operand A, operand B>
+  static constexpr auto rule() { return subtract_rule<shape_of<A>, shape_of<B>>(); }
+  template <class A, class B>
+  static constexpr auto make(A&& a, B&& b) { return Subtract<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}}; }
+};
 template <class A, class B>
-  requires(operands<A, B> && rule_holds<subtract_rule<shape_of<A>, shape_of<B>>()>)
-constexpr auto operator-(A&& a, B&& b) {
-  return Subtract<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}};
-}
-template <class A, class B>  // a broken rule: this call is the error (core/shape_rule.hpp)
+  requires(operands<A, B> && rule_holds<subtract_spec::rule<A, B>()>)
+constexpr auto operator-(A&& a, B&& b) { return subtract_spec::make(std::forward<A>(a), std::forward<B>(b)); }
+template <class A, class B>  // a broken rule: this call is the error
   requires operands<A, B>
-auto operator-(A&&, B&&) -> shape_error<rule_message<subtract_rule<shape_of<A>, shape_of<B>>()>>;
+auto operator-(A&&, B&&) -> shape_error<rule_message<subtract_spec::rule<A, B>()>>;
 
 }  // namespace ctgrad
