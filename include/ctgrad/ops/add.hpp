@@ -55,11 +55,9 @@ struct Add : OpBase {
 
 // a + b. An operator is a function, not a checked_factory, so it spells the
 // two overloads (core/shape_rule.hpp says why) and takes rule and make from add_spec.
-struct add_spec {
+struct add_spec : makes<Add> {
   template <operand A, operand B>
   static constexpr auto rule() { return add_rule<shape_of<A>, shape_of<B>>(); }
-  template <class A, class B>
-  static constexpr auto make(A&& a, B&& b) { return Add<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}}; }
 };
 template <class A, class B>
   requires(operands<A, B> && rule_holds<add_spec::rule<A, B>()>)

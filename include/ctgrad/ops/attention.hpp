@@ -129,13 +129,9 @@ struct Attention : OpBase {
   }
 };
 
-struct attention_spec {  // attention(q, k, v) (core/shape_rule.hpp, checked_factory)
+struct attention_spec : makes<Attention> {  // attention(q, k, v) (core/shape_rule.hpp, checked_factory)
   template <operand Q, operand Kt, operand V>
   static constexpr auto rule() { return attention_rule<shape_of<Q>, shape_of<Kt>, shape_of<V>>(); }
-  template <class Q, class Kt, class V>
-  static constexpr auto make(Q&& q, Kt&& k, V&& v) {
-    return Attention<expr_t<Q>, expr_t<Kt>, expr_t<V>>{{}, {as_expr(q), as_expr(k), as_expr(v)}};
-  }
 };
 inline constexpr checked_factory<attention_spec> attention{};
 

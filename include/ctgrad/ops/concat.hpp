@@ -72,11 +72,9 @@ struct Concat : OpBase {
   }
 };
 
-struct concat_spec {  // concat(a, b) (core/shape_rule.hpp, checked_factory)
+struct concat_spec : makes<Concat> {  // concat(a, b) (core/shape_rule.hpp, checked_factory)
   template <operand A, operand B>
   static constexpr auto rule() { return concat_rule<shape_of<A>, shape_of<B>>(); }
-  template <class A, class B>
-  static constexpr auto make(A&& a, B&& b) { return Concat<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}}; }
 };
 inline constexpr checked_factory<concat_spec> concat{};
 

@@ -161,6 +161,17 @@ concept operands = operand<A> && operand<B>;
 template <class E>
 using shape_of = typename expr_t<E>::shape;
 
+// A factory spec's make (core/shape_rule.hpp, checked_factory) where the node
+// is Node<children...> of the arguments, as most are: `struct matmul_spec :
+// makes<Matmul>` then states only its rule.
+template <template <class...> class Node>
+struct makes {
+  template <class... Args>
+  static constexpr auto make(Args&&... args) {
+    return Node<expr_t<Args>...>{{}, {as_expr(args)...}};
+  }
+};
+
 template <class S, fixed_string Name = "x">
 constexpr Input<S, Name, false> input() { return {}; }
 template <class S, fixed_string Name = "target">

@@ -100,13 +100,9 @@ struct LayerNorm : OpBase {
   }
 };
 
-struct layer_norm_spec {  // layer_norm(x, gamma, beta) (core/shape_rule.hpp, checked_factory)
+struct layer_norm_spec : makes<LayerNorm> {  // layer_norm(x, gamma, beta) (core/shape_rule.hpp, checked_factory)
   template <operand X, operand Gamma, operand Beta>
   static constexpr auto rule() { return layer_norm_rule<shape_of<X>, shape_of<Gamma>, shape_of<Beta>>(); }
-  template <class X, class Gamma, class Beta>
-  static constexpr auto make(X&& x, Gamma&& gamma, Beta&& beta) {
-    return LayerNorm<expr_t<X>, expr_t<Gamma>, expr_t<Beta>>{{}, {as_expr(x), as_expr(gamma), as_expr(beta)}};
-  }
 };
 inline constexpr checked_factory<layer_norm_spec> layer_norm{};
 

@@ -122,12 +122,11 @@ struct Matmul : OpBase {
   }
 };
 
-// matmul(a, b): the rule over the operands' shapes, and the node (core/shape_rule.hpp, checked_factory).
-struct matmul_spec {
+// matmul(a, b) (core/shape_rule.hpp, checked_factory): the rule over the
+// operands' shapes, and the node from makes<Matmul> (ops/expr.hpp).
+struct matmul_spec : makes<Matmul> {
   template <operand A, operand B>
   static constexpr auto rule() { return matmul_rule<shape_of<A>, shape_of<B>>(); }
-  template <class A, class B>
-  static constexpr auto make(A&& a, B&& b) { return Matmul<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}}; }
 };
 inline constexpr checked_factory<matmul_spec> matmul{};
 

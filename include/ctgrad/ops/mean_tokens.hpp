@@ -48,11 +48,9 @@ struct MeanTokens : OpBase {
   }
 };
 
-struct mean_tokens_spec {  // mean_tokens(x) (core/shape_rule.hpp, checked_factory)
+struct mean_tokens_spec : makes<MeanTokens> {  // mean_tokens(x) (core/shape_rule.hpp, checked_factory)
   template <operand X>
   static constexpr auto rule() { return mean_tokens_rule<shape_of<X>>(); }
-  template <class X>
-  static constexpr auto make(X&& x) { return MeanTokens<expr_t<X>>{{}, {as_expr(x)}}; }
 };
 inline constexpr checked_factory<mean_tokens_spec> mean_tokens{};
 

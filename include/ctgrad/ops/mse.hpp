@@ -67,11 +67,9 @@ struct MseLoss : OpBase {
   }
 };
 
-struct mse_spec {  // mse(y, t) (core/shape_rule.hpp, checked_factory)
+struct mse_spec : makes<MseLoss> {  // mse(y, t) (core/shape_rule.hpp, checked_factory)
   template <operand Y, operand T>
   static constexpr auto rule() { return mse_rule<expr_t<Y>, expr_t<T>>(); }
-  template <class Y, class T>
-  static constexpr auto make(Y&& y, T&& t) { return MseLoss<expr_t<Y>, expr_t<T>>{{}, {as_expr(y), as_expr(t)}}; }
 };
 inline constexpr checked_factory<mse_spec> mse{};
 

@@ -41,11 +41,9 @@ struct Multiply : OpBase {
 };
 
 // a * b: two overloads, as operator+ (ops/add.hpp) and for the same reason.
-struct multiply_spec {
+struct multiply_spec : makes<Multiply> {
   template <operand A, operand B>
   static constexpr auto rule() { return multiply_rule<shape_of<A>, shape_of<B>>(); }
-  template <class A, class B>
-  static constexpr auto make(A&& a, B&& b) { return Multiply<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}}; }
 };
 template <class A, class B>
   requires(operands<A, B> && rule_holds<multiply_spec::rule<A, B>()>)

@@ -68,11 +68,9 @@ struct PlaneBias : OpBase {
   }
 };
 
-struct plane_bias_spec {  // plane_bias(x, b) (core/shape_rule.hpp, checked_factory)
+struct plane_bias_spec : makes<PlaneBias> {  // plane_bias(x, b) (core/shape_rule.hpp, checked_factory)
   template <operand X, operand B>
   static constexpr auto rule() { return plane_bias_rule<shape_of<X>, shape_of<B>>(); }
-  template <class X, class B>
-  static constexpr auto make(X&& x, B&& b) { return PlaneBias<expr_t<X>, expr_t<B>>{{}, {as_expr(x), as_expr(b)}}; }
 };
 inline constexpr checked_factory<plane_bias_spec> plane_bias{};
 

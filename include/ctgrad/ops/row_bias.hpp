@@ -55,11 +55,9 @@ struct RowBias : OpBase {
   }
 };
 
-struct row_bias_spec {  // row_bias(x, b) (core/shape_rule.hpp, checked_factory)
+struct row_bias_spec : makes<RowBias> {  // row_bias(x, b) (core/shape_rule.hpp, checked_factory)
   template <operand X, operand B>
   static constexpr auto rule() { return row_bias_rule<shape_of<X>, shape_of<B>>(); }
-  template <class X, class B>
-  static constexpr auto make(X&& x, B&& b) { return RowBias<expr_t<X>, expr_t<B>>{{}, {as_expr(x), as_expr(b)}}; }
 };
 inline constexpr checked_factory<row_bias_spec> row_bias{};
 

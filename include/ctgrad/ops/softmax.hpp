@@ -56,11 +56,9 @@ struct SoftmaxRows : OpBase {
   }
 };
 
-struct softmax_spec {  // softmax(x) (core/shape_rule.hpp, checked_factory)
+struct softmax_spec : makes<SoftmaxRows> {  // softmax(x) (core/shape_rule.hpp, checked_factory)
   template <operand X>
   static constexpr auto rule() { return softmax_rule<shape_of<X>>(); }
-  template <class X>
-  static constexpr auto make(X&& x) { return SoftmaxRows<expr_t<X>>{{}, {as_expr(x)}}; }
 };
 inline constexpr checked_factory<softmax_spec> softmax{};
 

@@ -46,11 +46,9 @@ struct Subtract : OpBase {
 };
 
 // a - b: two overloads, as operator+ (ops/add.hpp) and for the same reason.
-struct subtract_spec {
+struct subtract_spec : makes<Subtract> {
   template <operand A, operand B>
   static constexpr auto rule() { return subtract_rule<shape_of<A>, shape_of<B>>(); }
-  template <class A, class B>
-  static constexpr auto make(A&& a, B&& b) { return Subtract<expr_t<A>, expr_t<B>>{{}, {as_expr(a), as_expr(b)}}; }
 };
 template <class A, class B>
   requires(operands<A, B> && rule_holds<subtract_spec::rule<A, B>()>)

@@ -52,11 +52,9 @@ struct Transpose : OpBase {
   }
 };
 
-struct transpose_spec {  // transpose(x) (core/shape_rule.hpp, checked_factory)
+struct transpose_spec : makes<Transpose> {  // transpose(x) (core/shape_rule.hpp, checked_factory)
   template <operand X>
   static constexpr auto rule() { return transpose_rule<shape_of<X>>(); }
-  template <class X>
-  static constexpr auto make(X&& x) { return Transpose<expr_t<X>>{{}, {as_expr(x)}}; }
 };
 inline constexpr checked_factory<transpose_spec> transpose{};
 
