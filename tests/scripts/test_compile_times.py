@@ -39,10 +39,10 @@ with tempfile.TemporaryDirectory() as folder:
         open(sources[name], "w").close()
     fast, slow, large = sources["fast.cpp"], sources["slow.cpp"], sources["large.cpp"]
     expect(run(folder, [line(fast, 4.0, 300)], ""), 0, "the limits here are 10.0 s")
-    expect(run(folder, [line(fast, 4.0, 300), line(slow, 12.5, 300)], ""), 1, "src/slow.cpp took 12.5 s")
+    expect(run(folder, [line(fast, 4.0, 300), line(slow, 13.0, 300)], ""), 1, "src/slow.cpp took 13.0 s")
     expect(run(folder, [line(large, 4.0, 800)], ""), 1, "src/large.cpp took 4.0 s")
     # Listed with its figures: within them passes, past them fails, under the limits is said.
-    expect(run(folder, [line(slow, 12.5, 300)], "src/slow.cpp 12.0 300\n"), 0, "")
+    expect(run(folder, [line(slow, 13.0, 300)], "src/slow.cpp 12.0 300\n"), 0, "")
     expect(run(folder, [line(slow, 16.0, 300)], "src/slow.cpp 12.0 300\n"), 1, "over its figures")
     expect(run(folder, [line(slow, 5.0, 300)], "src/slow.cpp 12.0 300\n"), 0, "back under the limits")
     # A machine twice as slow: 18 s is 9 s at the reference's speed.
