@@ -43,7 +43,7 @@ YARDSTICK = "scripts/compile_yardstick.cpp"
 YARDSTICK_FLAGS = ["-std=gnu++20", "-O3", "-DNDEBUG"]
 YARDSTICK_SECONDS = 3.86
 # A file's seconds over the yardstick's vary by up to 17% from one clean
-# -j2 build to the next (three fresh clones of the test command, every file
+# -j2 build to the next (two fresh clones of the test command, every file
 # over 3 s compared): a file fails when over its limit by more than this.
 NOISE = 1.25
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -122,8 +122,11 @@ def main():
         print(f"  {folder}: {b['by_folder'][folder]:,.0f} -> {user:,.0f}" if b else f"  {folder}: {user:,.0f}")
     print(f"slowest {args.top} files (user s, peak MB):")
     rows = sorted(now.items(), key=lambda item: -item[1][0])[: args.top]
+    before_by_name = {(short(source), output): value for (source, output), value in (before or {}).items()}
     for key, (user, peak) in rows:
-        old = f"{before[key][0]:6.1f} -> " if before and key in before else ""
+        # By the path within the tree: the older log may be another clone's.
+        old = before_by_name.get((short(key[0]), key[1]))
+        old = f"{old[0]:6.1f} -> " if old else ""
         print(f"  {short(key[0]):58s} {old}{user:6.1f} s {peak * 1024 / 1e6:7.0f} MB")
     if args.check:
         sys.exit(check(now, args.log, args.limits, args.scale))
