@@ -11,7 +11,7 @@ namespace {
 // The scalar path with its AdamW update hidden: every other kernel is there.
 struct PathWithoutAdamW : ctgrad::kernels::Scalar {
   static constexpr const char* name = "without-adamw";
-  static void adamw_update() {}  // hides Scalar's: not callable as adamw_update<N>(...)
+  static void adamw_update() {}  // hides Scalar's: not callable as adamw_update(n, ...)
 };
 }  // namespace
 

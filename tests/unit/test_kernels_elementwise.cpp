@@ -32,8 +32,8 @@ TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]",
   }
   SECTION("sgd_update: the value moves against the gradient, the gradient is reset") {
     auto scalar_value = b, simd_value = b, scalar_grad = a, simd_grad = a;
-    Scalar::sgd_update<N>(0.3f, scalar_grad.data(), scalar_value.data());
-    Simd::sgd_update<N>(0.3f, simd_grad.data(), simd_value.data());
+    Scalar::sgd_update(N, 0.3f, scalar_grad.data(), scalar_value.data());
+    Simd::sgd_update(N, 0.3f, simd_grad.data(), simd_value.data());
     require_close(scalar_value, simd_value);
     REQUIRE(scalar_value[0] == Approx(b[0] - 0.3f * a[0]));
     REQUIRE(scalar_grad == std::vector<float>(N, 0.f));
@@ -74,8 +74,8 @@ TEMPLATE_TEST_CASE_SIG("elementwise kernels match the scalar path", "[kernels]",
     std::vector<float> curvature(N);
     for (std::size_t i = 0; i < N; ++i) curvature[i] = a[i] * a[i];  // non-negative, as estimates are
     auto scalar_value = b, simd_value = b, scalar_grad = a, simd_grad = a;
-    Scalar::sdlm_update<N>(0.01f, 0.02f, curvature.data(), scalar_grad.data(), scalar_value.data());
-    Simd::sdlm_update<N>(0.01f, 0.02f, curvature.data(), simd_grad.data(), simd_value.data());
+    Scalar::sdlm_update(N, 0.01f, 0.02f, curvature.data(), scalar_grad.data(), scalar_value.data());
+    Simd::sdlm_update(N, 0.01f, 0.02f, curvature.data(), simd_grad.data(), simd_value.data());
     require_close(scalar_value, simd_value);
     REQUIRE(scalar_value[0] == Approx(b[0] - 0.01f / (0.02f + curvature[0]) * a[0]));
     REQUIRE(scalar_grad == std::vector<float>(N, 0.f));

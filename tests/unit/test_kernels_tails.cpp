@@ -58,14 +58,14 @@ TEMPLATE_TEST_CASE_SIG("below one vector the SIMD tails equal the scalar path ex
     auto grad = a;
     both([&](auto path, float* value) {
       grad = a;
-      decltype(path)::template sgd_update<N>(0.3f, grad.data(), value);
+      decltype(path)::sgd_update(N, 0.3f, grad.data(), value);
     });
     auto exp_avg = b, exp_avg_sq = c;
     const ctgrad::kernels::AdamWConstants constants{0.999f, 0.1f, 0.999f, 0.001f, 0.01f, 0.03f, 1e-8f};
     both([&](auto path, float* value) {
       exp_avg = b;
       exp_avg_sq = std::vector<float>(N, 0.5f);
-      decltype(path)::template adamw_update<N>(constants, value, a.data(), exp_avg.data(), exp_avg_sq.data());
+      decltype(path)::adamw_update(N, constants, value, a.data(), exp_avg.data(), exp_avg_sq.data());
     });
   }
 }

@@ -165,8 +165,8 @@ TEST_CASE("adamw: the scalar and SIMD update kernels agree, tail included", "[op
                                     .step_size = static_cast<float>(1e-3 / (1 - std::pow(0.9, t))),
                                     .bias_correction2_sqrt = static_cast<float>(std::sqrt(1 - std::pow(0.999, t))),
                                     .eps = 1e-8f};
-    kernels::Scalar::adamw_update<n>(c, value[0].data(), grad.data(), exp_avg[0].data(), exp_avg_sq[0].data());
-    kernels::Simd::adamw_update<n>(c, value[1].data(), grad.data(), exp_avg[1].data(), exp_avg_sq[1].data());
+    kernels::Scalar::adamw_update(n, c, value[0].data(), grad.data(), exp_avg[0].data(), exp_avg_sq[0].data());
+    kernels::Simd::adamw_update(n, c, value[1].data(), grad.data(), exp_avg[1].data(), exp_avg_sq[1].data());
   }
   for (std::size_t i = 0; i < n; ++i) {
     INFO("element " << i);

@@ -5,5 +5,7 @@
 // same definition. In a header-only build it defines nothing new.
 #include "ctgrad/io/impl/onnx.ipp"
 #include "ctgrad/io/impl/safetensors.ipp"
+#include "ctgrad/nn/impl/weights.ipp"
+#include "ctgrad/train/impl/checkpoint.ipp"
 #include "ctgrad/train/impl/config.ipp"
 #include "ctgrad/train/impl/processes.ipp"

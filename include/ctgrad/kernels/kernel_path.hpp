@@ -84,11 +84,12 @@ concept PoolingKernels = requires(const float* x, const float* y, const float* d
 };
 
 template <class Path>
-concept OptimizerKernels = requires(const AdamWConstants& constants, float learning_rate, const float* grad,
-                                    float* grad_to_reset, float* value, float* exp_avg, float* exp_avg_sq) {
-  Path::template sgd_update<kernel_path_check::length>(learning_rate, grad_to_reset, value);
-  Path::template sdlm_update<kernel_path_check::length>(learning_rate, learning_rate, grad, grad_to_reset, value);
-  Path::template adamw_update<kernel_path_check::length>(constants, value, grad, exp_avg, exp_avg_sq);
+concept OptimizerKernels = requires(const AdamWConstants& constants, std::size_t n, float learning_rate,
+                                    const float* grad, float* grad_to_reset, float* value, float* exp_avg,
+                                    float* exp_avg_sq) {
+  Path::sgd_update(n, learning_rate, grad_to_reset, value);
+  Path::sdlm_update(n, learning_rate, learning_rate, grad, grad_to_reset, value);
+  Path::adamw_update(n, constants, value, grad, exp_avg, exp_avg_sq);
 };
 
 // A path also names itself for benchmarks and logs: name ("scalar", "simd")

@@ -136,19 +136,18 @@ struct CompiledPath {
     p().max_pool_backward(G::plan, x, y, dy, dx, Overwrite);
   }
 
-  // ---- optimizers ----
-  template <std::size_t N>
-  static void sgd_update(float learning_rate, float* grad, float* value) {
-    o().sgd_update(N, learning_rate, grad, value);
+  // ---- optimizers (n floats: a whole parameter, whatever its shape) ----
+  static void sgd_update(std::size_t n, float learning_rate, float* grad, float* value) {
+    o().sgd_update(n, learning_rate, grad, value);
   }
-  template <std::size_t N>  // SDLM: value -= eta / (mu + curvature) grad, grad = 0
-  static void sdlm_update(float eta, float mu, const float* curvature, float* grad, float* value) {
-    o().sdlm_update(N, eta, mu, curvature, grad, value);
+  // SDLM: value -= eta / (mu + curvature) grad, grad = 0
+  static void sdlm_update(std::size_t n, float eta, float mu, const float* curvature, float* grad, float* value) {
+    o().sdlm_update(n, eta, mu, curvature, grad, value);
   }
-  template <std::size_t N>  // AdamW, in place
-  static void adamw_update(const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
+  // AdamW, in place
+  static void adamw_update(std::size_t n, const AdamWConstants& c, float* value, const float* grad, float* exp_avg,
                            float* exp_avg_sq) {
-    o().adamw_update(N, c, value, grad, exp_avg, exp_avg_sq);
+    o().adamw_update(n, c, value, grad, exp_avg, exp_avg_sq);
   }
 
  private:

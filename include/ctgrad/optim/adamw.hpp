@@ -14,8 +14,11 @@
 // The moments are members, one AdamWMoments<P> per Parameter type P of the
 // struct, derived from the Hana reflection: the optimizer is one fixed-size,
 // trivially copyable object with no heap.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
+#include <span>
 #include <type_traits>
 
 #include <boost/hana/accessors.hpp>
@@ -33,6 +36,12 @@ struct AdamWMoments {
   static_assert(is_parameter<P>::value, "AdamW: every member of a parameter struct must be a ctgrad::Parameter");
   Tensor<typename P::shape> exp_avg;
   Tensor<typename P::shape> exp_avg_sq;
+};
+
+// One parameter's moments as run-time values (AdamW::moment_refs).
+struct AdamWMomentRef {
+  std::span<float> exp_avg;
+  std::span<float> exp_avg_sq;
 };
 
 // The moments of every parameter, as bases: a plain aggregate (std::tuple is
@@ -72,6 +81,18 @@ struct AdamW {
   template <class P>
   const AdamWMoments<P>& moments_of(const P&) const { return moments; }
 
+  // Every parameter's moments as run-time values, in declaration order, as
+  // parameter_refs(params) gives the parameters (nn/parameters.hpp).
+  std::array<AdamWMomentRef, parameter_tensor_count<Params>> moment_refs(const Params& params) {
+    std::array<AdamWMomentRef, parameter_tensor_count<Params>> refs;
+    std::size_t next = 0;
+    for_each_parameter(params, [&](const auto& parameter) {
+      auto& state = moments_of(parameter);
+      refs[next++] = {state.exp_avg.span(), state.exp_avg_sq.span()};
+    });
+    return refs;
+  }
+
   // The update runs on K's kernel path: it touches every parameter once per
   // example, so in per-example training it costs as much as a whole
   // backward pass unless vectorized.
@@ -89,13 +110,14 @@ struct AdamW {
         .step_size = static_cast<float>(learning_rate / bias_correction1),
         .bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2)),
         .eps = static_cast<float>(eps)};
-    for_each_parameter(params, [&](auto& parameter) {
-      constexpr std::size_t n = std::remove_cvref_t<decltype(parameter)>::shape::size;
-      auto& state = moments_of(parameter);
-      K::template adamw_update<n>(constants, parameter.value.data(), parameter.grad.data(), state.exp_avg.data(),
-                                  state.exp_avg_sq.data());
-      parameter.grad.fill(0.f);
-    });
+    const auto parameters = parameter_refs(params);
+    const auto states = moment_refs(params);
+    for (std::size_t i = 0; i < parameters.size(); ++i) {
+      const ParameterRef& parameter = parameters[i];
+      K::adamw_update(parameter.value.size(), constants, parameter.value.data(), parameter.grad.data(),
+                      states[i].exp_avg.data(), states[i].exp_avg_sq.data());
+      std::fill(parameter.grad.begin(), parameter.grad.end(), 0.f);
+    }
   }
 };
 

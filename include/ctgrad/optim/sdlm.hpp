@@ -27,10 +27,9 @@ inline float sdlm_1998_eta_factor(std::size_t pass) {
 
 template <class K = kernels::Default, class Params>
 void sdlm_step(Params& params, float eta, float mu) {
-  for_each_parameter(params, [&](auto& parameter) {
-    constexpr std::size_t n = std::remove_cvref_t<decltype(parameter)>::shape::size;
-    K::template sdlm_update<n>(eta, mu, parameter.curvature.data(), parameter.grad.data(), parameter.value.data());
-  });
+  for (const ParameterRef& parameter : parameter_refs(params))
+    K::sdlm_update(parameter.value.size(), eta, mu, parameter.curvature.data(), parameter.grad.data(),
+                   parameter.value.data());
 }
 
 }  // namespace ctgrad

@@ -8,10 +8,8 @@ namespace ctgrad {
 
 template <class K = kernels::Default, class Params>
 void sgd_step(Params& params, float learning_rate) {
-  for_each_parameter(params, [&](auto& parameter) {
-    constexpr std::size_t n = std::remove_cvref_t<decltype(parameter)>::shape::size;
-    K::template sgd_update<n>(learning_rate, parameter.grad.data(), parameter.value.data());
-  });
+  for (const ParameterRef& parameter : parameter_refs(params))
+    K::sgd_update(parameter.value.size(), learning_rate, parameter.grad.data(), parameter.value.data());
 }
 
 }  // namespace ctgrad

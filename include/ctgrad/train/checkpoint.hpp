@@ -1,15 +1,12 @@
 #pragma once
 // A resumable checkpoint: parameters, optimizer state, generator and step.
-#include <algorithm>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <random>
-#include <sstream>
-#include <string>
-#include <vector>
+#include <span>
+#include <utility>
 
-#include "ctgrad/io/safetensors.hpp"
+#include "ctgrad/detail/separate_compilation.hpp"
 #include "ctgrad/nn/parameters.hpp"
 #include "ctgrad/optim/adamw.hpp"
 
@@ -24,58 +21,37 @@ struct TrainingState {
   long long done = 0;   // steps taken
 };
 
+namespace checkpoint_detail {
+// The checkpoint of `parameters` (their values and curvature), AdamW's
+// `moments` of each (in the same order), the steps taken, AdamW's steps and
+// the generator, into `file`.
+CTGRAD_DECL void save(const std::filesystem::path& file, std::span<const ConstParameterRef> parameters,
+                      std::span<const AdamWMomentRef> moments, long long done, std::size_t adamw_steps,
+                      const std::mt19937& noise);
+// All of it back from `file`; the gradients are zeroed.
+CTGRAD_DECL void load(const std::filesystem::path& file, std::span<const ParameterRef> parameters,
+                      std::span<const AdamWMomentRef> moments, long long& done, std::size_t& adamw_steps,
+                      std::mt19937& noise);
+}  // namespace checkpoint_detail
+
 // A checkpoint is a safetensors file: the parameters under their own names,
 // AdamW's moments as "adamw.exp_avg.<name>" / "adamw.exp_avg_sq.<name>",
 // SDLM's curvature estimate (held for the pass) as "curvature.<name>", and
 // the step counters and the generator's state as metadata. Written atomically.
 template <class Params>
 void save_checkpoint(const std::filesystem::path& file, Params& params, const TrainingState<Params>& state) {
-  std::vector<io::TensorView> tensors;
-  for_each_parameter(params, [&](auto& p) {
-    using S = typename std::remove_cvref_t<decltype(p)>::shape;
-    const std::vector<std::size_t> dims(S::dims.begin(), S::dims.end());
-    const auto& moments = state.adamw->moments_of(p);
-    tensors.push_back({std::string(p.name), dims, p.value.span()});
-    tensors.push_back({"adamw.exp_avg." + std::string(p.name), dims, moments.exp_avg.span()});
-    tensors.push_back({"adamw.exp_avg_sq." + std::string(p.name), dims, moments.exp_avg_sq.span()});
-    tensors.push_back({"curvature." + std::string(p.name), dims, p.curvature.span()});
-  });
-  std::ostringstream noise;
-  noise << state.noise;
-  io::write_safetensors(file, tensors,
-                        {{"steps_done", std::to_string(state.done)},
-                         {"adamw_steps", std::to_string(state.adamw->steps)},
-                         {"noise", noise.str()}});
+  checkpoint_detail::save(file, parameter_refs(std::as_const(params)), state.adamw->moment_refs(params), state.done,
+                          state.adamw->steps, state.noise);
 }
 
 template <class Params>
 void load_checkpoint(const std::filesystem::path& file, Params& params, TrainingState<Params>& state) {
-  std::map<std::string, std::string> metadata;
-  auto tensors = io::read_safetensors(file, &metadata);
-  auto take = [&](const std::string& name, auto& tensor) {
-    const auto found = tensors.find(name);
-    if (found == tensors.end() || found->second.values.size() != tensor.size)
-      io::fail(file, "expected tensor " + name + " of " + std::to_string(tensor.size) + " values, found none or another size");
-    std::copy(found->second.values.begin(), found->second.values.end(), tensor.begin());
-  };
-  for_each_parameter(params, [&](auto& p) {
-    auto& moments = state.adamw->moments_of(p);
-    take(std::string(p.name), p.value);
-    take("adamw.exp_avg." + std::string(p.name), moments.exp_avg);
-    take("adamw.exp_avg_sq." + std::string(p.name), moments.exp_avg_sq);
-    if (tensors.count("curvature." + std::string(p.name)))  // checkpoints before SDLM have none
-      take("curvature." + std::string(p.name), p.curvature);
-    else
-      p.curvature.fill(0.f);
-    p.grad.fill(0.f);
-  });
-  try {
-    state.done = std::stoll(metadata.at("steps_done"));
-    state.adamw->steps = std::stoull(metadata.at("adamw_steps"));
-    std::istringstream(metadata.at("noise")) >> state.noise;
-  } catch (const std::exception&) {
-    io::fail(file, "expected checkpoint metadata steps_done, adamw_steps and noise, found them missing or malformed");
-  }
+  checkpoint_detail::load(file, parameter_refs(params), state.adamw->moment_refs(params),
+                          state.done, state.adamw->steps, state.noise);
 }
 
 }  // namespace ctgrad::train
+
+#if !defined(CTGRAD_SEPARATE_COMPILATION)
+#include "ctgrad/train/impl/checkpoint.ipp"
+#endif

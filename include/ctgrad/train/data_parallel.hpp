@@ -34,6 +34,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ctgrad/graph/compile.hpp"
@@ -158,7 +159,7 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
     auto shards_job = [&](unsigned t) {
       if (t >= threads) return;
       Worker& worker = *workers_[t];
-      for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
+      copy_values(parameter_refs(std::as_const(params)), parameter_refs(*worker.params));
       for (std::size_t k = mine.first + t; k < mine.last; k += threads) run_shard(worker, k);
     };
     if (pooled)
@@ -173,10 +174,10 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
         total_, std::span<const float>(slots_).subspan(mine.first * slot_size, (mine.last - mine.first) * slot_size),
         counts_);
     const float* from = total_.data();
-    for_each_parameter(params, [&](auto& master) {
-      std::copy(from, from + master.grad.size, master.grad.data());
-      from += master.grad.size;
-    });
+    for (const ParameterRef& master : parameter_refs(params)) {
+      std::copy(from, from + master.grad.size(), master.grad.begin());
+      from += master.grad.size();
+    }
     return total_[parameters] / static_cast<float>(n);
   }
 
@@ -189,15 +190,15 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
       return;
     }
     Worker& worker = *workers_[t];
-    for_each_parameter_pair(params, *worker.params, [](auto& from, auto& to) { to.value = from.value; });
+    copy_values(parameter_refs(std::as_const(params)), parameter_refs(*worker.params));
     for (std::size_t k = t; k < shards; k += summers) run_shard(worker, k);
     if (pooled_sum) pool_.sync();
     // Thread t's share of the elements, each summed over the slots in
     // shard order.
     const std::size_t begin = parameters * t / summers, end = parameters * (t + 1) / summers;
     std::size_t offset = 0;
-    for_each_parameter(params, [&](auto& master) {
-      const std::size_t first = std::max(begin, offset), last = std::min(end, offset + master.grad.size);
+    for (const ParameterRef& master : parameter_refs(params)) {
+      const std::size_t first = std::max(begin, offset), last = std::min(end, offset + master.grad.size());
       if (first < last) {
         float* sum = master.grad.data() - offset;
         std::copy(slots_.data() + first, slots_.data() + last, sum + first);
@@ -206,8 +207,8 @@ float DataParallelStep<Model, K>::run(Params& params, const Split& split, std::s
           for (std::size_t i = first; i < last; ++i) sum[i] += slot[i];
         }
       }
-      offset += master.grad.size;
-    });
+      offset += master.grad.size();
+    }
   };
   if (pooled_sum)
     pool_.run(job);
@@ -239,7 +240,7 @@ float DataParallelStep<Model, K>::Worker::run(ShardGraph<B>& graph, const Split&
   }
   graph.forward();
   graph.backward(scale);
-  for_each_parameter(*params, [&](auto& p) { slot = std::copy(p.grad.begin(), p.grad.end(), slot); });
+  for (const ParameterRef& p : parameter_refs(*params)) slot = std::copy(p.grad.begin(), p.grad.end(), slot);
   float loss_sum = 0;
   for (std::size_t b = 0; b < B; ++b) loss_sum += graph.loss(b);
   return loss_sum;

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <span>
 #include <stdexcept>
 #include <string>
 
@@ -19,14 +20,15 @@
 namespace ctgrad::train {
 
 // Names the first parameter holding a NaN or infinity, or returns empty.
+inline std::string first_non_finite_of(std::span<const ConstParameterRef> parameters) {
+  for (const ConstParameterRef& parameter : parameters)
+    if (!std::all_of(parameter.value.begin(), parameter.value.end(), [](float v) { return std::isfinite(v); }))
+      return std::string(parameter.name);
+  return {};
+}
 template <class Params>
-std::string first_non_finite_parameter(Params& params) {
-  std::string name;
-  for_each_parameter(params, [&](auto& parameter) {
-    if (name.empty() && !std::all_of(parameter.value.begin(), parameter.value.end(), [](float v) { return std::isfinite(v); }))
-      name = std::string(parameter.name);
-  });
-  return name;
+std::string first_non_finite_parameter(const Params& params) {
+  return first_non_finite_of(parameter_refs(params));
 }
 
 // Ctrl-C: the training loop sees this flag after the current step, writes a
