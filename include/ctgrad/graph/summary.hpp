@@ -1,11 +1,15 @@
 #pragma once
 // The model summary, read off the compiled graph: one row per node, and the
 // totals LeCun 1989 reports (parameters, connections, units) plus MACs.
+#include <array>
 #include <iomanip>
 #include <ostream>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include <boost/hana/for_each.hpp>
+#include <boost/hana/length.hpp>
 
 #include "ctgrad/graph/compile.hpp"
 
@@ -44,28 +48,60 @@ inline std::string thousands(std::size_t number) {
   return grouped;
 }
 
+// One row of the summary: a node as constants, read off its type.
+struct SummaryRow {
+  std::string_view label;  // the op, or a parameter's or an input's name
+  std::span<const std::size_t> dims;
+  std::size_t parameters = 0;
+  std::size_t connections = 0;
+  std::size_t macs = 0;
+};
+
+// G's rows, one per node in schedule order: computed while compiling, so
+// that the printing below is one function for every graph.
 template <class G>
-void print_summary(std::ostream& out) {
-  out << std::left << std::setw(5) << "node" << std::setw(11) << "op" << std::setw(16) << "output" << std::right
-      << std::setw(11) << "parameters" << std::setw(13) << "connections" << std::setw(9) << "MACs" << '\n';
+constexpr auto summary_rows() {
+  std::array<SummaryRow, decltype(boost::hana::length(G::nodes))::value> rows{};
   std::size_t index = 0;
   boost::hana::for_each(G::nodes, [&](auto type) {
     using N = typename decltype(type)::type;
-    std::string label(N::op_name);
-    std::size_t parameters = 0;
+    SummaryRow& row = rows[index++];
+    row.label = N::op_name;
     if constexpr (is_param_leaf<N>::value) {
-      label = std::string(N::parameter_type::name);
-      parameters = N::shape::size;
+      row.label = N::parameter_type::name;
+      row.parameters = N::shape::size;
     } else if constexpr (is_input<N>::value) {
-      label = std::string(N::name);
+      row.label = N::name;
     }
-    out << std::left << std::setw(5) << index++ << std::setw(11) << label << std::setw(16) << N::shape::str()
-        << std::right << std::setw(11) << thousands(parameters) << std::setw(13) << thousands(N::connections)
-        << std::setw(9) << thousands(N::macs) << '\n';
+    row.dims = N::shape::dims;
+    row.connections = N::connections;
+    row.macs = N::macs;
   });
-  constexpr GraphTotals totals = graph_totals<G>();
+  return rows;
+}
+
+// The table of `rows`, then the totals.
+inline void print_summary(std::ostream& out, std::span<const SummaryRow> rows, const GraphTotals& totals) {
+  out << std::left << std::setw(5) << "node" << std::setw(11) << "op" << std::setw(16) << "output" << std::right
+      << std::setw(11) << "parameters" << std::setw(13) << "connections" << std::setw(9) << "MACs" << '\n';
+  std::size_t index = 0;
+  for (const SummaryRow& row : rows) {
+    std::string shape = "[";
+    for (std::size_t axis = 0; axis < row.dims.size(); ++axis) shape += (axis ? "," : "") + std::to_string(row.dims[axis]);
+    shape += ']';
+    out << std::left << std::setw(5) << index++ << std::setw(11) << std::string(row.label) << std::setw(16) << shape
+        << std::right << std::setw(11) << thousands(row.parameters) << std::setw(13) << thousands(row.connections)
+        << std::setw(9) << thousands(row.macs) << '\n';
+  }
   out << "parameters " << thousands(totals.parameters) << ", connections " << thousands(totals.connections)
       << ", units " << thousands(totals.units) << ", MACs per example " << thousands(totals.macs) << '\n';
+}
+
+template <class G>
+void print_summary(std::ostream& out) {
+  static constexpr auto rows = summary_rows<G>();
+  static constexpr GraphTotals totals = graph_totals<G>();
+  print_summary(out, rows, totals);
 }
 
 }  // namespace ctgrad

@@ -78,9 +78,9 @@ inline constexpr std::size_t parameter_tensor_count =
 // `params` is const), in declaration order: one walk over the struct's
 // types, done before a loop rather than inside each step of one.
 template <class Params>
+  requires(!std::is_const_v<Params>)
 auto parameter_refs(Params& params) {
-  using T = std::conditional_t<std::is_const_v<Params>, const float, float>;
-  std::array<BasicParameterRef<T>, parameter_tensor_count<std::remove_const_t<Params>>> refs;
+  std::array<ParameterRef, parameter_tensor_count<Params>> refs;
   std::size_t next = 0;
   for_each_parameter(params, [&](auto& parameter) {
     using P = std::remove_cvref_t<decltype(parameter)>;
@@ -91,6 +91,14 @@ auto parameter_refs(Params& params) {
                     parameter.curvature.span()};
   });
   return refs;
+}
+// The same walk, only read from: one instantiation serves both.
+template <class Params>
+auto parameter_refs(const Params& params) {
+  const auto refs = parameter_refs(const_cast<Params&>(params));
+  std::array<ConstParameterRef, parameter_tensor_count<Params>> views;
+  std::copy(refs.begin(), refs.end(), views.begin());
+  return views;
 }
 
 // The values of `from` into `to`: two instances of one parameter struct, as
