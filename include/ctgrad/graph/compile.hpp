@@ -299,7 +299,11 @@ class Graph {
     }
     s.node = node;
     s.bound = true;
-    std::apply([&](const auto&... children) { (bind(children), ...); }, node.args);
+    // The children by index rather than through std::apply, whose layers of
+    // forwarding functions every node's type would instantiate again.
+    [&]<std::size_t... child>(std::index_sequence<child...>) {
+      (bind(std::get<child>(node.args)), ...);
+    }(std::make_index_sequence<std::tuple_size_v<decltype(node.args)>>{});
   }
 
   graph::states_t<node_list, B> states_;
