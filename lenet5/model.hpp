@@ -30,6 +30,7 @@
 // paper's output layer is 10 Euclidean RBF units on fixed 7x12 bitmap codes;
 // ours is a trained linear layer (84 x 10 + 10), which is where the counts
 // differ from the paper's (the summary test, tests/unit/test_lenet5_model.cpp).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -151,18 +152,17 @@ auto training_loss(params_of<Variant>& p) {
 template <class Variant>
 void initialize(params_of<Variant>& p, std::uint32_t seed) {
   std::mt19937 rng(seed);
-  for_each_parameter(p, [&](auto& parameter) {
-    using S = typename std::remove_cvref_t<decltype(parameter)>::shape;
+  for (const ctgrad::ParameterRef& parameter : ctgrad::parameter_refs(p)) {
     const std::string_view name = parameter.name;
     const bool coefficient = name == "s2w" || name == "s4w";
-    const std::size_t inputs = coefficient ? 4 : ctgrad::fan_in<S>();
-    parameter.value.fill(0.f);
-    parameter.grad.fill(0.f);
-    if (inputs == 0) return;  // a bias
+    const std::size_t inputs = coefficient ? 4 : ctgrad::fan_in(parameter.dims);
+    std::fill(parameter.value.begin(), parameter.value.end(), 0.f);
+    std::fill(parameter.grad.begin(), parameter.grad.end(), 0.f);
+    if (inputs == 0) continue;  // a bias
     const float bound = Variant::modern ? 1.f / std::sqrt(static_cast<float>(inputs))
                                         : 2.4f / static_cast<float>(inputs);
     for (float& weight : parameter.value) weight = (uniform01(rng) * 2.f - 1.f) * bound;
-  });
+  }
 }
 
 }  // namespace lenet5

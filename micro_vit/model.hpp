@@ -4,7 +4,9 @@
 // the 6x6 window around its patch (overlapping patches). The reference post
 // tried this and reported it "couldn't match the performance of a convnet";
 // docs/results.md has our numbers.
+#include <algorithm>
 #include <random>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -181,31 +183,26 @@ static_assert(Model::image_shape::dims == example_dims && Model::classes == exam
 
 // The inputs each output of a weight reads: [(depth,) in, out] for a matrix,
 // [out, planes, k, k] for a convolution.
-template <class S>
-constexpr std::size_t fan_in() {
-  if constexpr (S::rank == 4)
-    return S::dims[1] * S::dims[2] * S::dims[3];
-  else
-    return S::dims[S::rank - 2];
+constexpr std::size_t fan_in(std::span<const std::size_t> dims) {
+  return dims.size() == 4 ? dims[1] * dims[2] * dims[3] : dims[dims.size() - 2];
 }
 
 // PyTorch's defaults: linear weights uniform in +-1/sqrt(fan-in), biases 0,
 // LayerNorm gains 1; position embeddings small (+-0.02).
 inline void initialize(Params& p, std::uint32_t seed) {
   std::mt19937 rng(seed);
-  for_each_parameter(p, [&](auto& parameter) {
-    using S = typename std::remove_cvref_t<decltype(parameter)>::shape;
+  for (const ctgrad::ParameterRef& parameter : ctgrad::parameter_refs(p)) {
     const std::string_view name = parameter.name;
     float bound = 0.f, fill = 0.f;
     if (name == "position")
       bound = 0.02f;
     else if (name.ends_with("_w"))
-      bound = 1.f / std::sqrt(static_cast<float>(fan_in<S>()));
+      bound = 1.f / std::sqrt(static_cast<float>(fan_in(parameter.dims)));
     else if (name.ends_with("_g"))
       fill = 1.f;
     for (float& value : parameter.value) value = bound > 0 ? (uniform01(rng) * 2.f - 1.f) * bound : fill;
-    parameter.grad.fill(0.f);
-  });
+    std::fill(parameter.grad.begin(), parameter.grad.end(), 0.f);
+  }
 }
 
 inline void Model::initialize(Params& p, const ctgrad::train::TrainConfig& config) {

@@ -41,10 +41,9 @@ void check_batch(Params& params, const Expression& loss, std::uint32_t seed, Res
   std::mt19937 rng(seed);
   randomize_parameters(params, rng);
   // At least 1e-2 from 0 (ten central-difference steps): relu has no derivative there.
-  for_each_parameter(params, [](auto& p) {
+  for (const ParameterRef& p : parameter_refs(params))
     for (float& v : p.value)
       if (std::abs(v) < 1e-2f) v = v < 0.f ? -0.5f : 0.5f;
-  });
   auto batched = std::make_unique<Graph<Expression, K, batch>>(loss);
   randomize_inputs(*batched, rng);
 

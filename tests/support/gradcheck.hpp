@@ -1,6 +1,7 @@
 #pragma once
 // Central-difference gradient check of a compiled graph with respect to every
 // element of every parameter in a reflected parameter struct.
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <random>
@@ -14,10 +15,10 @@ namespace ctgrad::testing {
 
 template <class Params>
 void randomize_parameters(Params& params, std::mt19937& rng, float scale = 1.f) {
-  for_each_parameter(params, [&](auto& parameter) {
+  for (const ParameterRef& parameter : parameter_refs(params)) {
     for (float& v : parameter.value) v = (uniform01(rng) * 2.f - 1.f) * scale;
-    parameter.grad.fill(0.f);
-  });
+    std::fill(parameter.grad.begin(), parameter.grad.end(), 0.f);
+  }
 }
 
 template <class S>
@@ -29,7 +30,7 @@ void randomize(Tensor<S>& tensor, std::mt19937& rng, float scale = 1.f) {
 template <class Params>
 std::vector<float> all_gradients(Params& params) {
   std::vector<float> all;
-  for_each_parameter(params, [&](auto& p) { all.insert(all.end(), p.grad.begin(), p.grad.end()); });
+  for (const ParameterRef& p : parameter_refs(params)) all.insert(all.end(), p.grad.begin(), p.grad.end());
   return all;
 }
 
@@ -40,8 +41,10 @@ void check_gradients(G& graph, Params& params, float step = 1e-3f) {
   zero_grad(params);
   graph.forward();
   graph.backward();
-  for_each_parameter(params, [&](auto& parameter) {
-    for (std::size_t i = 0; i < parameter.value.size; ++i) {
+  // Over the parameters' run-time views: the checks below are compiled once
+  // per graph, not once per parameter.
+  for (const ParameterRef& parameter : parameter_refs(params)) {
+    for (std::size_t i = 0; i < parameter.value.size(); ++i) {
       const float saved = parameter.value[i];
       parameter.value[i] = saved + step;
       graph.forward();
@@ -55,7 +58,7 @@ void check_gradients(G& graph, Params& params, float step = 1e-3f) {
       INFO(std::string(parameter.name) << "[" << i << "] numeric " << numeric << " analytic " << analytic);
       REQUIRE(std::abs(numeric - analytic) <= 2e-3 + 2e-2 * std::abs(analytic));
     }
-  });
+  }
 }
 
 // The check of one loss on kernel path K: random parameters, a random target,

@@ -38,11 +38,11 @@ void check_curvature(Params& params, const Loss& loss, const Prediction& predict
   pass->run();
 
   const float step = 1e-2f;
-  for_each_parameter(params, [&](auto& parameter) {
+  for (const ParameterRef& parameter : parameter_refs(params)) {
     const std::string name(parameter.name);
     float largest = 0;
     for (float h : parameter.curvature) largest = std::max(largest, h);
-    for (std::size_t k = 0; k < std::remove_cvref_t<decltype(parameter)>::shape::size; ++k) {
+    for (std::size_t k = 0; k < parameter.value.size(); ++k) {
       const float saved = parameter.value[k];
       parameter.value[k] = saved + step;
       graph->forward();
@@ -59,7 +59,7 @@ void check_curvature(Params& params, const Loss& loss, const Prediction& predict
       INFO(name << "[" << k << "]");
       CHECK(parameter.curvature[k] == Approx(expected).epsilon(1e-3).margin(1e-4 * largest + 1e-7));
     }
-  });
+  }
 }
 
 template <std::size_t N>

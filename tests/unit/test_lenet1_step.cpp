@@ -28,11 +28,9 @@ std::array<float, image_size> sample_image(std::uint32_t seed) {
 template <class Params>
 double relative_difference(const Params& a, const Params& b, bool gradients) {
   double diff = 0, norm = 0;
-  auto& mutable_a = const_cast<Params&>(a);
-  auto& mutable_b = const_cast<Params&>(b);
   std::vector<std::pair<const float*, std::size_t>> left, right;
-  for_each_parameter(mutable_a, [&](auto& p) { left.emplace_back((gradients ? p.grad : p.value).data(), p.value.size); });
-  for_each_parameter(mutable_b, [&](auto& p) { right.emplace_back((gradients ? p.grad : p.value).data(), p.value.size); });
+  for (const ConstParameterRef& p : parameter_refs(a)) left.emplace_back((gradients ? p.grad : p.value).data(), p.value.size());
+  for (const ConstParameterRef& p : parameter_refs(b)) right.emplace_back((gradients ? p.grad : p.value).data(), p.value.size());
   for (std::size_t t = 0; t < left.size(); ++t)
     for (std::size_t i = 0; i < left[t].second; ++i) {
       const double d = left[t].first[i] - right[t].first[i];

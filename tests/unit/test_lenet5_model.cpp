@@ -48,12 +48,12 @@ TEMPLATE_TEST_CASE("LeNet-5 trains: every parameter gets a gradient, the loss fa
   const float before = graph->loss();
   REQUIRE(std::isfinite(before));
   graph->backward();
-  for_each_parameter(*params, [&](auto& parameter) {
+  for (const ParameterRef& parameter : parameter_refs(*params)) {
     double norm = 0;
     for (float g : parameter.grad) norm += double(g) * g;
     INFO(parameter.name);
     CHECK(norm > 0);
-  });
+  }
   sgd_step<kernels::Simd>(*params, 0.01f);
   graph->forward();
   CHECK(graph->loss() < before);
