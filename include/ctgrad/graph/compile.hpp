@@ -218,6 +218,20 @@ class Graph {
       }
     }
   }
+  // Which nodes forward(), backward()'s zeroing and backward() visit.
+  template <class N>
+  struct runs_forward : std::bool_constant<!is_leaf<N>> {};
+  template <class N>
+  struct zeroed_before_backward
+      : std::bool_constant<!is_leaf<N> && requires_grad<N>() && !overwritten_by_first_writer<N>()> {};
+  template <class N>
+  struct runs_backward : std::bool_constant<!is_leaf<N> && requires_grad<N>()> {};
+  // Zeroes a node's examples: one function per array type, not per node.
+  template <class Examples>
+  static void zero(Examples& examples) {
+    for (auto& example : examples) example.fill(0.f);
+  }
+
   template <class N, class C>
   static constexpr bool writes_first() {
     if constexpr (overwritten_by_first_writer<C>())
@@ -316,26 +330,22 @@ Graph<Root, K, B>::Graph(const Root& root) {
 
 template <class Root, class K, std::size_t B>
 void Graph<Root, K, B>::forward() {
-  boost::hana::for_each(nodes, [&](auto type) {
-    using N = typename decltype(type)::type;
-    if constexpr (!is_leaf<N>) forward_node<N>();
-  });
+  [&]<class... Ns>(graph::type_list<Ns...>) {
+    (forward_node<Ns>(), ...);
+  }(graph::filter_t<runs_forward, node_list>{});
 }
 
 template <class Root, class K, std::size_t B>
 void Graph<Root, K, B>::backward(float loss_scale) {
   static_assert(Root::shape::size == 1, "backward: the graph's root must be a scalar loss");
-  boost::hana::for_each(nodes, [&](auto type) {
-    using N = typename decltype(type)::type;
-    if constexpr (!is_leaf<N> && requires_grad<N>() && !overwritten_by_first_writer<N>())
-      for (auto& example : state<N>().grad) example.fill(0.f);
-  });
+  [&]<class... Ns>(graph::type_list<Ns...>) {
+    (zero(state<Ns>().grad), ...);
+  }(graph::filter_t<zeroed_before_backward, node_list>{});
   if constexpr (requires_grad<Root>()) {
     for (auto& example : state<Root>().grad) example[0] = loss_scale;
-    boost::hana::for_each(boost::hana::reverse(nodes), [&](auto type) {
-      using N = typename decltype(type)::type;
-      if constexpr (!is_leaf<N> && requires_grad<N>()) backward_node<N>();
-    });
+    [&]<class... Ns>(graph::type_list<Ns...>) {
+      (backward_node<Ns>(), ...);
+    }(graph::reverse_t<graph::filter_t<runs_backward, node_list>>{});
   }
 }
 

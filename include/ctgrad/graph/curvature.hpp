@@ -93,16 +93,14 @@ class CurvaturePass {
   void run(float loss_scale) {
     static_assert(Root::shape::size == 1, "curvature pass: the graph's root must be a scalar loss");
     if constexpr (graph::in_curvature_pass<Root>()) {
-      boost::hana::for_each(nodes, [&](auto type) {
-        using N = typename decltype(type)::type;
-        if constexpr (graph::in_curvature_pass<N>())
-          for (auto& example : state<N>().curvature) example.fill(0.f);
-      });
+      using passed = graph::filter_t<in_pass, typename G::node_list>;
+      [&]<class... Ns>(graph::type_list<Ns...>) {
+        (zero(state<Ns>().curvature), ...);
+      }(passed{});
       for (auto& example : state<Root>().curvature) example[0] = loss_scale;
-      boost::hana::for_each(boost::hana::reverse(nodes), [&](auto type) {
-        using N = typename decltype(type)::type;
-        if constexpr (graph::in_curvature_pass<N>()) run_node<N>();
-      });
+      [&]<class... Ns>(graph::type_list<Ns...>) {
+        (run_node<Ns>(), ...);
+      }(graph::reverse_t<passed>{});
     }
   }
 
@@ -114,6 +112,12 @@ class CurvaturePass {
   }
 
  private:
+  template <class N>
+  struct in_pass : std::bool_constant<graph::in_curvature_pass<N>()> {};
+  template <class Examples>
+  static void zero(Examples& examples) {
+    for (auto& example : examples) example.fill(0.f);
+  }
   template <class N>
   static constexpr std::size_t index() { return graph::index_in<N>(typename G::node_list{}); }
   template <class N>

@@ -28,6 +28,27 @@ constexpr bool contains(type_list<Ts...>) {
   return (std::is_same_v<N, Ts> || ...);
 }
 
+// Two lists joined, declared only, for the folds in decltype below: a + b is
+// a's types then b's, a ^ b is b's then a's (a right fold of ^ reverses).
+template <class... As, class... Bs>
+type_list<As..., Bs...> operator+(type_list<As...>, type_list<Bs...>);
+template <class... As, class... Bs>
+type_list<Bs..., As...> operator^(type_list<As...>, type_list<Bs...>);
+
+// The types of a list for which Keep<T>::value holds, in order; and a list
+// reversed. The loops over a graph's nodes expand these lists into one
+// call per node: no function per node beyond the node's own forward and
+// backward (docs/performance.md, "Build time").
+template <template <class> class Keep, class... Ts>
+auto filter(type_list<Ts...>)
+    -> decltype((type_list<>{} + ... + std::conditional_t<Keep<Ts>::value, type_list<Ts>, type_list<>>{}));
+template <template <class> class Keep, class List>
+using filter_t = decltype(filter<Keep>(List{}));
+template <class... Ts>
+auto reverse(type_list<Ts...>) -> decltype((type_list<Ts>{} ^ ... ^ type_list<>{}));
+template <class List>
+using reverse_t = decltype(reverse(List{}));
+
 inline constexpr std::size_t no_node = static_cast<std::size_t>(-1);
 
 // Where N is in the list, or no_node.
