@@ -166,26 +166,11 @@ class Graph {
   // takes batches, else one example after the other.
   template <class N>
   void forward_node() {
-    auto& s = state<N>();
-    [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
-      if constexpr (B > 1 && N::has_forward_batch)
-        s.node.template forward_batch<K>(batch_value_of<Cs>()..., s.value, s.scratch);
-      else
-        for (std::size_t b = 0; b < B; ++b) s.node.template forward<K>(value_of<Cs>(b)..., s.value[b], s.scratch[b]);
-    }(std::type_identity<typename N::arguments>{});
+    forward_node<N>(static_cast<typename N::arguments*>(nullptr));
   }
   template <class N>
   void backward_node() {
-    auto& s = state<N>();
-    [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) {
-      if constexpr (B > 1 && N::has_backward_batch)
-        s.node.template backward_batch<K>(batch_value_of<Cs>()..., s.value, s.grad,
-                                          batch_grad_sink<Cs, writes_first<N, Cs>()>()..., s.scratch);
-      else
-        for (std::size_t b = 0; b < B; ++b)
-          s.node.template backward<K>(value_of<Cs>(b)..., s.value[b], s.grad[b],
-                                      grad_sink<Cs, writes_first<N, Cs>()>(b)..., s.scratch[b]);
-    }(std::type_identity<typename N::arguments>{});
+    backward_node<N>(static_cast<typename N::arguments*>(nullptr));
   }
 
   // The rule that the graph has an input of that name (input<"x">(graph)'s).
@@ -199,6 +184,29 @@ class Graph {
 
  private:
   friend struct graph::Access;  // graph/access.hpp: passes over the graph, and tests
+
+  // forward_node and backward_node with N's children as a pack (from the
+  // type of the null pointer to its arguments' tuple): what the loops call,
+  // one function per node and direction.
+  template <class N, class... Cs>
+  void forward_node(std::tuple<Cs...>*) {
+    auto& s = state<N>();
+    if constexpr (B > 1 && N::has_forward_batch)
+      s.node.template forward_batch<K>(batch_value_of<Cs>()..., s.value, s.scratch);
+    else
+      for (std::size_t b = 0; b < B; ++b) s.node.template forward<K>(value_of<Cs>(b)..., s.value[b], s.scratch[b]);
+  }
+  template <class N, class... Cs>
+  void backward_node(std::tuple<Cs...>*) {
+    auto& s = state<N>();
+    if constexpr (B > 1 && N::has_backward_batch)
+      s.node.template backward_batch<K>(batch_value_of<Cs>()..., s.value, s.grad,
+                                        batch_grad_sink<Cs, writes_first<N, Cs>()>()..., s.scratch);
+    else
+      for (std::size_t b = 0; b < B; ++b)
+        s.node.template backward<K>(value_of<Cs>(b)..., s.value[b], s.grad[b],
+                                    grad_sink<Cs, writes_first<N, Cs>()>(b)..., s.scratch[b]);
+  }
 
   // Whether node C's gradient is set, not added to, by its first writer:
   // C is an intermediate node, its first writer reads it once (x + x adds
@@ -331,7 +339,7 @@ Graph<Root, K, B>::Graph(const Root& root) {
 template <class Root, class K, std::size_t B>
 void Graph<Root, K, B>::forward() {
   [&]<class... Ns>(graph::type_list<Ns...>) {
-    (forward_node<Ns>(), ...);
+    (forward_node<Ns>(static_cast<typename Ns::arguments*>(nullptr)), ...);
   }(graph::filter_t<runs_forward, node_list>{});
 }
 
@@ -344,7 +352,7 @@ void Graph<Root, K, B>::backward(float loss_scale) {
   if constexpr (requires_grad<Root>()) {
     for (auto& example : state<Root>().grad) example[0] = loss_scale;
     [&]<class... Ns>(graph::type_list<Ns...>) {
-      (backward_node<Ns>(), ...);
+      (backward_node<Ns>(static_cast<typename Ns::arguments*>(nullptr)), ...);
     }(graph::reverse_t<graph::filter_t<runs_backward, node_list>>{});
   }
 }
