@@ -2,10 +2,18 @@
 // Shape<Dims...>: extents as template parameters, all arithmetic constexpr.
 #include <array>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <type_traits>
 
 namespace ctgrad {
+
+// "[2,3]" for the extents {2, 3}: how every message and table writes a shape.
+inline std::string shape_text(std::span<const std::size_t> dims) {
+  std::string text = "[";
+  for (std::size_t axis = 0; axis < dims.size(); ++axis) text += (axis ? "," : "") + std::to_string(dims[axis]);
+  return text + "]";
+}
 
 template <std::size_t... Dims>
 struct Shape {
@@ -19,15 +27,7 @@ struct Shape {
     return dims[Axis];
   }
 
-  static std::string str() {
-    std::string text = "[";
-    for (std::size_t axis = 0; axis < rank; ++axis) {
-      if (axis) text += ',';
-      text += std::to_string(dims[axis]);
-    }
-    text += ']';
-    return text;
-  }
+  static std::string str() { return shape_text(dims); }
 };
 
 template <class T>

@@ -81,6 +81,13 @@ struct Batch {
 };
 
 namespace graph {
+// Zeroes a node's examples (its gradients, its curvature): one function per
+// array type, not per node.
+template <class Examples>
+void zero_examples(Examples& examples) {
+  for (auto& example : examples) example.fill(0.f);
+}
+
 template <class N, fixed_string Name>
 constexpr bool named_input() {
   if constexpr (is_input<N>::value)
@@ -234,11 +241,6 @@ class Graph {
       : std::bool_constant<!is_leaf<N> && requires_grad<N>() && !overwritten_by_first_writer<N>()> {};
   template <class N>
   struct runs_backward : std::bool_constant<!is_leaf<N> && requires_grad<N>()> {};
-  // Zeroes a node's examples: one function per array type, not per node.
-  template <class Examples>
-  static void zero(Examples& examples) {
-    for (auto& example : examples) example.fill(0.f);
-  }
 
   template <class N, class C>
   static constexpr bool writes_first() {
@@ -347,7 +349,7 @@ template <class Root, class K, std::size_t B>
 void Graph<Root, K, B>::backward(float loss_scale) {
   static_assert(Root::shape::size == 1, "backward: the graph's root must be a scalar loss");
   [&]<class... Ns>(graph::type_list<Ns...>) {
-    (zero(state<Ns>().grad), ...);
+    (graph::zero_examples(state<Ns>().grad), ...);
   }(graph::filter_t<zeroed_before_backward, node_list>{});
   if constexpr (requires_grad<Root>()) {
     for (auto& example : state<Root>().grad) example[0] = loss_scale;

@@ -80,7 +80,6 @@ class CurvaturePass {
   static_assert(checked<curvature_rule<G>()>);
   using K = typename G::kernels;
   static constexpr std::size_t B = G::batch;
-  static constexpr auto nodes = G::nodes;
   using Root = typename G::root_type;
 
  public:
@@ -95,7 +94,7 @@ class CurvaturePass {
     if constexpr (graph::in_curvature_pass<Root>()) {
       using passed = graph::filter_t<in_pass, typename G::node_list>;
       [&]<class... Ns>(graph::type_list<Ns...>) {
-        (zero(state<Ns>().curvature), ...);
+        (graph::zero_examples(state<Ns>().curvature), ...);
       }(passed{});
       for (auto& example : state<Root>().curvature) example[0] = loss_scale;
       [&]<class... Ns>(graph::type_list<Ns...>) {
@@ -114,10 +113,6 @@ class CurvaturePass {
  private:
   template <class N>
   struct in_pass : std::bool_constant<graph::in_curvature_pass<N>()> {};
-  template <class Examples>
-  static void zero(Examples& examples) {
-    for (auto& example : examples) example.fill(0.f);
-  }
   template <class N>
   static constexpr std::size_t index() { return graph::index_in<N>(typename G::node_list{}); }
   template <class N>

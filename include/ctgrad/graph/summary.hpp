@@ -86,10 +86,8 @@ inline void print_summary(std::ostream& out, std::span<const SummaryRow> rows, c
       << std::setw(11) << "parameters" << std::setw(13) << "connections" << std::setw(9) << "MACs" << '\n';
   std::size_t index = 0;
   for (const SummaryRow& row : rows) {
-    std::string shape = "[";
-    for (std::size_t axis = 0; axis < row.dims.size(); ++axis) shape += (axis ? "," : "") + std::to_string(row.dims[axis]);
-    shape += ']';
-    out << std::left << std::setw(5) << index++ << std::setw(11) << std::string(row.label) << std::setw(16) << shape
+    out << std::left << std::setw(5) << index++ << std::setw(11) << std::string(row.label) << std::setw(16)
+        << shape_text(row.dims)
         << std::right << std::setw(11) << thousands(row.parameters) << std::setw(13) << thousands(row.connections)
         << std::setw(9) << thousands(row.macs) << '\n';
   }

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ctgrad/core/shape.hpp"
 #include "ctgrad/detail/separate_compilation.hpp"
 #include "ctgrad/io/error.hpp"
 
@@ -42,8 +43,8 @@ struct TensorData {
 
 namespace safetensors_detail {
 
-// "[2,3]" for the shape {2, 3}.
-CTGRAD_DECL std::string shape_text(std::span<const std::size_t> shape);
+// "[2,3]" for the shape {2, 3} (core/shape.hpp).
+using ctgrad::shape_text;
 // Tensor names come from the file; a control character in one must not split
 // the one-line error message.
 CTGRAD_DECL std::string printable(std::string_view name);

@@ -36,15 +36,6 @@ void for_each_parameter(Params& params, Fn&& fn) {
   });
 }
 
-// Calls fn(parameter of a, the same parameter of b) for every member: two
-// instances of one parameter struct side by side (copies, reductions).
-template <class Params, class Fn>
-void for_each_parameter_pair(Params& a, Params& b, Fn&& fn) {
-  boost::hana::for_each(boost::hana::accessors<std::remove_const_t<Params>>(), [&](auto pair) {
-    fn(boost::hana::second(pair)(a), boost::hana::second(pair)(b));
-  });
-}
-
 // A parameter as run-time values: its name, its extents and its three
 // tensors. What treats every parameter alike (the optimizers' updates,
 // weights and checkpoints to and from files, the reductions of a minibatch)

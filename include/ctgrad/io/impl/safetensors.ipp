@@ -36,12 +36,6 @@ inline constexpr std::uint64_t bytes_per_f32 = 4;
 
 using json = nlohmann::json;
 
-CTGRAD_DECL std::string shape_text(std::span<const std::size_t> shape) {
-  std::string text = "[";
-  for (std::size_t axis = 0; axis < shape.size(); ++axis) text += (axis ? "," : "") + std::to_string(shape[axis]);
-  return text + "]";
-}
-
 CTGRAD_DECL std::string printable(std::string_view name) {
   std::string text;
   for (char character : name) {
