@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+
+#include <unistd.h>
 
 #include <boost/hana/define_struct.hpp>
 
@@ -54,9 +57,13 @@ TEST_CASE("the tutorial's MLP trains: one pass reaches test error below 15%", "[
 
 TEST_CASE("the tutorial's MLP refuses bad arguments in one line, with the exit status of the real programs",
           "[tutorial]") {
-  const std::filesystem::path missing = std::filesystem::temp_directory_path() / "ctgrad-no-such-data-folder";
+  // Folders of this process's own: this file runs twice at once under
+  // `ctest -j` (once per kernel path), and one run must not remove the
+  // other's folder.
+  const std::string pid = std::to_string(::getpid());
+  const std::filesystem::path missing = std::filesystem::temp_directory_path() / ("ctgrad-no-such-data-folder-" + pid);
   std::filesystem::remove_all(missing);
-  const std::filesystem::path empty = std::filesystem::temp_directory_path() / "ctgrad-empty-data-folder";
+  const std::filesystem::path empty = std::filesystem::temp_directory_path() / ("ctgrad-empty-data-folder-" + pid);
   std::filesystem::remove_all(empty);
   std::filesystem::create_directories(empty);
   struct Case {
