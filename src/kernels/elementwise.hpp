@@ -94,6 +94,18 @@ struct ScalarElementwise {
     for (std::size_t i = 0; i < n; ++i) dx[i] += element::softmax_gradient(y[i], dy[i], weighted);
   }
 
+  static void fill(std::size_t n, float value, float* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = value;
+  }
+  static void copy_block(const Block& b, const float* from, float* to, bool accumulate) {
+    b.for_each_row(from, to, [cols = b.cols, accumulate](const float* source, float* target) {
+      if (accumulate)
+        for (std::size_t i = 0; i < cols; ++i) target[i] = element::add(target[i], source[i]);
+      else
+        for (std::size_t i = 0; i < cols; ++i) target[i] = source[i];
+    });
+  }
+
   // ---- reductions, in index order (the SIMD path's answer for n below one vector);
   // dot fuses each multiply-add explicitly, so both paths round alike wherever
   // the compiler inlines it ----
@@ -224,6 +236,22 @@ struct SimdElementwise : SimdSupport {
     elementwise(n, [&](std::size_t i) { return multiply_add(load(y + i), load(dy + i) - w, load(dx + i)); },
                    [&](std::size_t i, batch v) { v.store_unaligned(dx + i); },
                    [&](std::size_t i) { dx[i] += element::softmax_gradient(y[i], dy[i], weighted); });
+  }
+
+  static void fill(std::size_t n, float value, float* out) {
+    const batch v(value);
+    elementwise(n, [&](std::size_t) { return v; }, [&](std::size_t i, batch same) { same.store_unaligned(out + i); },
+                [&](std::size_t i) { out[i] = value; });
+  }
+  // Rows shorter than a vector (a pad's 8-float rows on AVX-512) copy as
+  // the widest narrower vectors: copy_floats.
+  static void copy_block(const Block& b, const float* from, float* to, bool accumulate) {
+    b.for_each_row(from, to, [cols = b.cols, accumulate](const float* source, float* target) {
+      if (accumulate)
+        SimdElementwise::accumulate(cols, source, target);
+      else
+        copy_floats(target, source, cols);
+    });
   }
 
   // ---- reductions: below one vector, the scalar path's loop -----------------

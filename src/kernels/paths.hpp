@@ -30,7 +30,8 @@ constexpr ElementwiseTable elementwise_table() {
           Elementwise::scale,             Elementwise::axpy,
           Elementwise::add_constant,      Elementwise::exp_shifted,
           Elementwise::softmax_backward_row, Elementwise::sum,
-          Elementwise::max,               Elementwise::dot};
+          Elementwise::max,               Elementwise::dot,
+          Elementwise::fill,              Elementwise::copy_block};
 }
 template <class Matmul>
 constexpr MatmulTable matmul_table() {

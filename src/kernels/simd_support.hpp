@@ -154,7 +154,9 @@ struct SimdSupport {
   template <std::size_t Lanes>
   static void copy_narrow(float* to, const float* from, std::size_t n) {  // Lanes <= n < 2 Lanes
     using narrow = xsimd::make_sized_batch_t<float, Lanes>;
-    const narrow first = narrow::load_unaligned(from), last = narrow::load_unaligned(from + n - Lanes);
+    const narrow first = narrow::load_unaligned(from);
+    if (n == Lanes) return first.store_unaligned(to);
+    const narrow last = narrow::load_unaligned(from + n - Lanes);
     first.store_unaligned(to);
     last.store_unaligned(to + n - Lanes);
   }

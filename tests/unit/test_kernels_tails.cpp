@@ -69,3 +69,44 @@ TEMPLATE_TEST_CASE_SIG("below one vector the SIMD tails equal the scalar path ex
     });
   }
 }
+
+// fill, and copy_block as pad runs it: a block of rows N floats long from
+// packed rows into rows with a border around them, and back (written and
+// added). Exact on every set and path, whatever N is against the vector
+// width (the SIMD path copies short rows as narrower vectors), and nothing
+// outside the block is written.
+TEMPLATE_TEST_CASE_SIG("fill and copy_block write exactly their floats, on every set", "[kernels]",
+                       ((std::size_t N), N), 1, 3, 7, 8, 10, 15, 16, 17, 30, 33) {
+  CTGRAD_EACH_SIMD_SET();
+  constexpr std::size_t planes = 3, rows = 4, pad = 2, wide = N + 2 * pad, tall = rows + 2 * pad;
+  constexpr ctgrad::kernels::Block into{planes, rows, N, rows * N, N, tall * wide, wide};
+  constexpr ctgrad::kernels::Block back{planes, rows, N, tall * wide, wide, rows * N, N};
+  constexpr std::size_t corner = pad * wide + pad;
+  const auto packed = random_vector(planes * rows * N, 4);
+  const auto inside = [&](std::size_t at) {
+    const std::size_t p = at / (tall * wide), r = at / wide % tall, c = at % wide;
+    return p < planes && r >= pad && r < pad + rows && c >= pad && c < pad + N;
+  };
+  const auto packed_of = [&](std::size_t at) {
+    const std::size_t p = at / (tall * wide), r = at / wide % tall - pad, c = at % wide - pad;
+    return packed[(p * rows + r) * N + c];
+  };
+  const auto check = [&](auto path) {
+    using K = decltype(path);
+    std::vector<float> framed(planes * tall * wide + 1, 7.f);  // one float past the end: a sentinel
+    K::template fill<planes * tall * wide>(-1.f, framed.data());
+    K::template copy_block<into>(packed.data(), framed.data() + corner);
+    for (std::size_t at = 0; at < planes * tall * wide; ++at) REQUIRE(framed[at] == (inside(at) ? packed_of(at) : -1.f));
+    REQUIRE(framed.back() == 7.f);
+
+    std::vector<float> rows_back(planes * rows * N + 1, 7.f);
+    K::template copy_block<back>(framed.data() + corner, rows_back.data());
+    REQUIRE(std::vector<float>(rows_back.begin(), rows_back.end() - 1) == packed);
+    REQUIRE(rows_back.back() == 7.f);
+    K::template copy_block<back, true>(framed.data() + corner, rows_back.data());
+    for (std::size_t i = 0; i < packed.size(); ++i) REQUIRE(rows_back[i] == packed[i] + packed[i]);
+    REQUIRE(rows_back.back() == 7.f);
+  };
+  check(Scalar{});
+  check(Simd{});
+}

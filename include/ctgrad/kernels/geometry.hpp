@@ -43,6 +43,29 @@ struct ExamplesOf {
 using Examples = ExamplesOf<const float>;
 using MutableExamples = ExamplesOf<float>;
 
+// A [planes, rows, cols] block of floats, read from one layout and written
+// to another, each with its own strides in floats: a pad's interior within
+// its padded planes, say. A structural type, so a path takes it as a
+// template argument.
+struct Block {
+  std::size_t planes, rows, cols;
+  std::size_t from_plane, from_row;  // the source's plane and row strides
+  std::size_t to_plane, to_row;      // the target's
+  // f(source row, target row) for every row, planes in order. Always
+  // inlined, as RowsOf's rows: each instruction set's kernels keep their own.
+  // The extents are read once: vector stores may alias anything, so a loop
+  // over this block's members would reload them every row.
+  template <class F>
+  [[gnu::always_inline]] void for_each_row(const float* from, float* to, F f) const {
+    const Block b = *this;
+    for (std::size_t p = 0; p < b.planes; ++p) {
+      const float* source = from + p * b.from_plane;
+      float* target = to + p * b.to_plane;
+      for (std::size_t r = 0; r < b.rows; ++r, source += b.from_row, target += b.to_row) f(source, target);
+    }
+  }
+};
+
 // ---- convolution -------------------------------------------------------------------
 // Which (output plane, slot) reads an input plane: the inverse of a
 // connection table, so that backward sums an input plane's gradient over

@@ -24,10 +24,16 @@ struct Table {
 };
 using Geometry = ConvGeometry<3, 8, 8, 3, 2, 3, 1, Table>;
 using Pooling = PoolGeometry<3, 6, 10, 2>;
+// A 2-plane, 3-row block of `length` floats a row, from packed rows into
+// rows of 40 floats, planes 150 floats apart.
+inline constexpr Block block{2, 3, length, 3 * length, length, 150, 40};
 }  // namespace kernel_path_check
 
 template <class Path>
 concept ElementwiseKernels = requires(const float* x, const float* y, const float* dy, float* out, float value) {
+  Path::template fill<kernel_path_check::length>(value, out);
+  Path::template copy_block<kernel_path_check::block>(x, out);
+  Path::template copy_block<kernel_path_check::block, true>(x, out);
   Path::template activation_forward<kernel_path_check::length>(activation::Tanh{}, x, out);
   Path::template activation_backward<kernel_path_check::length>(activation::Tanh{}, x, y, dy, out);
   Path::template activation_backward<kernel_path_check::length, true>(activation::Tanh{}, x, y, dy, out);

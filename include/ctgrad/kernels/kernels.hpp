@@ -59,6 +59,11 @@ struct CompiledPath {
   template <std::size_t N>
   static void add(const float* a, const float* b, float* out) { e().add(N, a, b, out); }
   template <std::size_t N>
+  static void fill(float value, float* out) { e().fill(N, value, out); }
+  // to = from over the strided block B (Accumulate: to += from)
+  template <Block B, bool Accumulate = false>
+  static void copy_block(const float* from, float* to) { e().copy_block(B, from, to, Accumulate); }
+  template <std::size_t N>
   static void accumulate(const float* source, float* target) { e().accumulate(N, source, target); }
   template <std::size_t N>
   static void subtract(const float* a, const float* b, float* out) { e().subtract(N, a, b, out); }

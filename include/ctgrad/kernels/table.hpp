@@ -31,8 +31,9 @@ struct ActivationKernels {
   Rule curvature;       // (x, y, cy, cx): cx += cy f'(x)^2
 };
 
-// Activations, the everyday arithmetic, softmax's helpers, and the
-// reductions sum, max and dot; n elements each.
+// Activations, the everyday arithmetic, softmax's helpers, the reductions
+// sum, max and dot (n elements each), and filling and copying rows (a pad's
+// border and interior).
 struct ElementwiseTable {
   using Map = void (*)(std::size_t n, const float* x, float* out);
   using Combine = void (*)(std::size_t n, const float* a, const float* b, float* out);
@@ -55,6 +56,9 @@ struct ElementwiseTable {
   Reduce sum;
   Reduce max;
   float (*dot)(std::size_t n, const float* a, const float* b);
+  void (*fill)(std::size_t n, float value, float* out);  // out = value
+  // to = from over a strided block (accumulate: to += from)
+  void (*copy_block)(const Block& block, const float* from, float* to, bool accumulate);
 };
 
 // Row-major products C[rows, cols] = A[rows, depth] B[depth, cols], their

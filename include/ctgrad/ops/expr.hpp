@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -51,11 +52,13 @@ inline constexpr bool wants_grad = !std::is_same_v<G, NoGrad>;
 template <class S>
 using CurvatureOf = GradOf<S, false>;
 
-// dx = g for dx's first writer, dx += g otherwise: N floats.
+// dx = g for dx's first writer, dx += g otherwise: N floats. g and dx are
+// distinct tensors: a memcpy, which the compiler inlines for short rows,
+// where std::copy_n's memmove would be a library call.
 template <class K, std::size_t N, class DX>
 void pass_gradient(const float* g, DX dx, std::size_t offset = 0) {
   if constexpr (DX::overwrite)
-    std::copy_n(g, N, dx.data() + offset);
+    std::memcpy(dx.data() + offset, g, N * sizeof(float));
   else
     K::template accumulate<N>(g, dx.data() + offset);
 }

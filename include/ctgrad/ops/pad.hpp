@@ -48,19 +48,21 @@ struct Pad : OpBase {
     return onnx.node("Pad", {x, onnx.ints(pads), onnx.scalar(value)});
   }
 
+  // The input's planes and the padded output's interior, from packed
+  // rows into rows of out_w floats.
+  static constexpr kernels::Block interior{planes, in_h, in_w, in_h * in_w, in_w, out_h * out_w, out_w};
+  static constexpr kernels::Block interior_back{planes, in_h, in_w, out_h * out_w, out_w, in_h * in_w, in_w};
+  static constexpr std::size_t interior_offset = P * out_w + P;
+
   template <class K>
   void forward(const Tensor<in_shape>& x, Tensor<shape>& y, NoScratch&) const {
-    y.fill(value);
-    for (std::size_t c = 0; c < planes; ++c)
-      for (std::size_t row = 0; row < in_h; ++row)
-        std::copy_n(x.data() + (c * in_h + row) * in_w, in_w, y.data() + (c * out_h + row + P) * out_w + P);
+    K::template fill<shape::size>(value, y.data());
+    K::template copy_block<interior>(x.data(), y.data() + interior_offset);
   }
   template <class K, class DX>
   void backward(const Tensor<in_shape>&, const Tensor<shape>&, const Tensor<shape>& dy, DX dx, NoScratch&) const {
     if constexpr (wants_grad<DX>)
-      for (std::size_t c = 0; c < planes; ++c)
-        for (std::size_t row = 0; row < in_h; ++row)
-          pass_gradient<K, in_w>(dy.data() + (c * out_h + row + P) * out_w + P, dx, (c * in_h + row) * in_w);
+      K::template copy_block<interior_back, !DX::overwrite>(dy.data() + interior_offset, dx.data());
   }
   // Routed like the gradient: the interior's curvature is the input's.
   static constexpr bool has_curvature_rule = true;
