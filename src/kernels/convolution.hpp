@@ -184,8 +184,8 @@ struct SimdConvolution : SimdSupport {
   // into dx. Each position adds its taps in ascending tap order from zero,
   // as the scatter did, so into a zeroed dx the result is bit-identical.
   // Two stages, so that a plane's frames are summed a plane later (see
-  // ConvPlan's scratch): if `columns`, they are framed into `to_frame`; if
-  // `dx`, the frames `framed` are summed into it.
+  // ConvPlan's scratch): if `dx`, the frames `framed` are summed into it;
+  // then, if `columns`, they are framed into `to_frame`.
   static void col2im_by_phases(const ConvPlan& g, const float* columns, float* to_frame, const float* framed,
                                float* phases, float* dx, bool write);
   template <std::size_t OutW, std::size_t Stride>  // 0: read it from the plan; a function of its own (see im2col_shaped)
