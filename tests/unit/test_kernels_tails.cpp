@@ -80,7 +80,7 @@ TEMPLATE_TEST_CASE_SIG("fill and copy_block write exactly their floats, on every
   CTGRAD_EACH_SIMD_SET();
   constexpr std::size_t planes = 3, rows = 4, pad = 2, wide = N + 2 * pad, tall = rows + 2 * pad;
   constexpr ctgrad::kernels::Block into{planes, rows, N, rows * N, N, tall * wide, wide};
-  constexpr ctgrad::kernels::Block back{planes, rows, N, tall * wide, wide, rows * N, N};
+  constexpr ctgrad::kernels::Block back = into.back();
   constexpr std::size_t corner = pad * wide + pad;
   const auto packed = random_vector(planes * rows * N, 4);
   const auto inside = [&](std::size_t at) {

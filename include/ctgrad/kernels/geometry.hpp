@@ -51,6 +51,8 @@ struct Block {
   std::size_t planes, rows, cols;
   std::size_t from_plane, from_row;  // the source's plane and row strides
   std::size_t to_plane, to_row;      // the target's
+  // The same block copied back: source and target layouts swapped.
+  constexpr Block back() const { return {planes, rows, cols, to_plane, to_row, from_plane, from_row}; }
   // f(source row, target row) for every row, planes in order. Always
   // inlined, as RowsOf's rows: each instruction set's kernels keep their own.
   // The extents are read once: vector stores may alias anything, so a loop

@@ -51,7 +51,7 @@ struct Pad : OpBase {
   // The input's planes and the padded output's interior, from packed
   // rows into rows of out_w floats.
   static constexpr kernels::Block interior{planes, in_h, in_w, in_h * in_w, in_w, out_h * out_w, out_w};
-  static constexpr kernels::Block interior_back{planes, in_h, in_w, out_h * out_w, out_w, in_h * in_w, in_w};
+  static constexpr kernels::Block interior_back = interior.back();
   static constexpr std::size_t interior_offset = P * out_w + P;
 
   template <class K>
